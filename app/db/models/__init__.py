@@ -1,0 +1,34 @@
+"""All tables of the product, on one MetaData (app.db.base.metadata)."""
+
+from app.db.models.audit import AuditEvent
+from app.db.models.billing import BillAdjustment, BillLine, BillRun
+from app.db.models.cashier import (
+    Allocation,
+    CashCount,
+    Deposit,
+    GatewayOrder,
+    Payment,
+    PrintJob,
+    Receipt,
+    ReceiptSequence,
+    ReceiptVoid,
+    Refund,
+    Shift,
+    Tender,
+)
+from app.db.models.closing import DayClose, ExceptionCase, Statement, StatementLine
+from app.db.models.fees import FeeItem, TariffVersion
+from app.db.models.ledger import LedgerAccount, LedgerTxn, Posting
+from app.db.models.meters import Meter, MeterReading
+from app.db.models.org import Building, Community, Occupancy, Party, Room, Vehicle
+from app.db.models.people import Role, Terminal, User
+from app.db.models.sync import SyncConflict, SyncCursor, SyncEvent, SyncOutbox
+
+__all__ = [
+    "Allocation", "AuditEvent", "BillAdjustment", "BillLine", "BillRun", "Building", "CashCount",
+    "Community", "DayClose", "Deposit", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
+    "LedgerTxn", "Meter", "MeterReading", "Occupancy", "Party", "Payment", "Posting", "PrintJob",
+    "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "Role", "Room", "Shift", "Statement",
+    "StatementLine", "SyncConflict", "SyncCursor", "SyncEvent", "SyncOutbox", "TariffVersion",
+    "Tender", "Terminal", "User", "Vehicle",
+]

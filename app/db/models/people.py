@@ -1,0 +1,44 @@
+"""Users, roles and counters (terminals)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db.base import ID, Base, JSONText, UTCDateTime, utcnow
+from app.ids import new_id
+
+
+class Role(Base):
+    __tablename__ = "role"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # manager | finance | cashier | reader
+    name: Mapped[str] = mapped_column(String(40))
+    permissions: Mapped[list] = mapped_column(JSONText, default=list)
+
+
+class User(Base):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # scrypt; None: cannot log in
+    role_id: Mapped[str] = mapped_column(ForeignKey("role.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Terminal(Base):
+    """A counter PC. Its code starts every receipt number it issues; its key signs the
+    verification QR on its receipts."""
+
+    __tablename__ = "terminal"
+    id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str | None] = mapped_column(String(60))
+    community_id: Mapped[str | None] = mapped_column(ForeignKey("community.id"))
+    hmac_key: Mapped[str] = mapped_column(String(64))  # hex
+    printer: Mapped[dict | None] = mapped_column(JSONText)  # printer profile and transport
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
