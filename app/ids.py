@@ -48,3 +48,23 @@ def stable_id(*parts: object) -> str:
     """Deterministic id for a natural key: the same parts give the same id everywhere."""
     key = "\x1f".join(str(p) for p in parts)
     return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def new_ids(n: int) -> list[str]:
+    """n fresh UUIDv7s in increasing order, much faster than n calls (bulk imports, demo data)."""
+    global _last_ms, _seq
+    with _lock:
+        ms = max(time.time_ns() // 1_000_000, _last_ms + 1)
+        # Spread the batch over as many milliseconds as the 12-bit counter needs.
+        _last_ms = ms + n // (1 << 12) + 1
+        _seq = 0
+    rand = os.urandom(8 * n)
+    out: list[str] = []
+    append = out.append
+    for i in range(n):
+        t = ms + (i >> 12)
+        r = int.from_bytes(rand[8 * i:8 * i + 8], "big") & ((1 << 62) - 1)
+        v = (t & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (i & 0xFFF) << 64 | 0b10 << 62 | r
+        h = f"{v:032x}"
+        append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return out

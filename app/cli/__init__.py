@@ -1,0 +1,90 @@
+"""`propdesk` command line (spec/cli.md). Every command the GUI has to data lives here too.
+
+Exit status: 0 done; 2 bad input (nothing changed, the message says what and where);
+1 any other failure. Results go to stdout (JSON with --json), messages to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from app.config import Settings
+from app.errors import InputError, PermissionDenied
+
+# Each command module registers (name, add_arguments, run) here at import time.
+Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[Any, argparse.Namespace], Any]]
+COMMANDS: list[Command] = []
+
+
+def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentParser], None]):  # type: ignore[no-untyped-def]
+    def deco(fn: Callable[[Any, argparse.Namespace], Any]):  # type: ignore[no-untyped-def]
+        COMMANDS.append((name, help_, add_arguments, fn))
+        return fn
+
+    return deco
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 already; make the text say where
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.cli import commands  # noqa: F401  (registers the commands)
+
+    p = _Parser(prog="propdesk", description="PropDesk 物业前台收银台")
+    p.add_argument("--db", help="SQLAlchemy URL (env PROPDESK_DB); default: SQLite in the user data dir")
+    p.add_argument("--terminal", help="this counter's code (env PROPDESK_TERMINAL, default T1)")
+    p.add_argument("--user", help="acting user (env PROPDESK_USER, default admin)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_, add_args, fn in COMMANDS:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        add_args(sp)
+        sp.add_argument("--json", action="store_true", help="machine-readable result on stdout")
+        sp.set_defaults(run=fn)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.load(db=args.db, terminal=args.terminal, user=args.user)
+    try:
+        result = args.run(settings, args)
+    except InputError as e:
+        if getattr(args, "json", False):
+            print(json.dumps(e.as_dict(), ensure_ascii=False), file=sys.stderr)
+        print(f"错误 error: {e}", file=sys.stderr)
+        return 2
+    except PermissionDenied as e:
+        print(f"无权限 permission denied: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 1
+    except Exception as e:  # noqa: BLE001 — the CLI's last line of defence: say it, exit 1
+        print(f"失败 failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    if result is not None:
+        if args.json:
+            print(json.dumps(result.json, ensure_ascii=False, indent=None, default=str))
+        else:
+            print(result.text)
+    return 0
+
+
+class Result:
+    """What a command returns: a JSON document and the human text for it."""
+
+    def __init__(self, json_doc: Any, text: str) -> None:
+        self.json = json_doc
+        self.text = text
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Users, roles, permissions and terminals."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Role, Terminal, User
+from app.errors import NotFound, PermissionDenied
+
+# What each role may do. Permissions are checked by services, not by the UI.
+ROLES: dict[str, tuple[str, list[str]]] = {
+    "manager": ("主管", ["*"]),
+    "finance": ("财务", ["bill_run", "waive", "refund_approve", "day_close", "reports", "import", "tariff"]),
+    "cashier": ("收银员", ["pay", "prepay", "deposit", "void", "shift", "receipt"]),
+    "reader": ("抄表员", ["readings"]),
+}
+
+
+def ensure_roles(s: Session) -> dict[str, Role]:
+    existing = {r.code: r for r in s.scalars(select(Role))}
+    for code, (name, perms) in ROLES.items():
+        if code not in existing:
+            existing[code] = Role(code=code, name=name, permissions=perms)
+            s.add(existing[code])
+    s.flush()
+    return existing
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt_hex, digest_hex = stored.split("$")
+    digest = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt_hex), n=2**14, r=8, p=1)
+    return hmac.compare_digest(digest.hex(), digest_hex)
+
+
+def ensure_user(s: Session, username: str, role: str, display_name: str | None = None,
+                password: str | None = None) -> User:
+    roles = ensure_roles(s)
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, display_name=display_name or username, role_id=roles[role].id,
+                    password_hash=hash_password(password) if password else None)
+        s.add(user)
+        s.flush()
+    return user
+
+
+def ensure_terminal(s: Session, code: str) -> Terminal:
+    t = s.scalar(select(Terminal).where(Terminal.code == code))
+    if t is None:
+        t = Terminal(code=code, name=f"收银台 {code}", hmac_key=secrets.token_hex(32))
+        s.add(t)
+        s.flush()
+    return t
+
+
+def get_user(s: Session, username: str) -> User:
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise NotFound(f"user {username!r} does not exist (run `propdesk init` to create admin)")
+    return user
+
+
+def permissions_of(s: Session, username: str) -> list[str]:
+    user = get_user(s, username)
+    role = s.get(Role, user.role_id)
+    return list(role.permissions) if role else []
+
+
+def require(s: Session, username: str, permission: str) -> User:
+    """The acting user, if their role allows `permission`; PermissionDenied otherwise."""
+    user = get_user(s, username)
+    perms = permissions_of(s, username)
+    if "*" not in perms and permission not in perms:
+        raise PermissionDenied(f"user {username!r} may not {permission}")
+    return user

@@ -1,0 +1,65 @@
+"""Shared fixtures.
+
+`db_url` gives each test a fresh database: a SQLite file, or (for tests parametrised with
+the `any_db` fixture) also a database on a throwaway PostgreSQL server that the tests start
+themselves. When CI=true a PostgreSQL that cannot start is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from tests.support import pgserver  # noqa: E402
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[pgserver.PgServer]:
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must run in CI: {e}")
+        pytest.skip(f"PostgreSQL not available: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
+    return f"sqlite:///{tmp_path / 'propdesk.db'}"
+
+
+@pytest.fixture
+def pg_url(pg: pgserver.PgServer) -> str:
+    return pg.create_database(f"t{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """The test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'propdesk.db'}"
+    server = request.getfixturevalue("pg")
+    return server.create_database(f"t{os.getpid()}_{next(_counter)}")
+
+
+@pytest.fixture
+def ctx(sqlite_url):  # type: ignore[no-untyped-def]
+    """An initialised SQLite AppContext with admin and terminal T1."""
+    from app.context import AppContext
+    from app.services import users
+
+    c = AppContext.open(sqlite_url)
+    with c.uow() as s:
+        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_terminal(s, "T1")
+    yield c
+    c.close()
