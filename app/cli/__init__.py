@@ -28,6 +28,17 @@ def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentPar
     return deco
 
 
+def _load_plugin_commands() -> None:
+    """Commands living outside `app` register through the `propdesk.commands` entry point
+    group: the desktop GUI (`ui`) adds `gui` this way, so `app` never imports Qt."""
+    from importlib.metadata import entry_points
+
+    loaded = {c[0] for c in COMMANDS}
+    for ep in entry_points(group="propdesk.commands"):
+        if ep.name not in loaded:
+            ep.load()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse exits 2 already; make the text say where
         self.print_usage(sys.stderr)
@@ -37,6 +48,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from app.cli import commands  # noqa: F401  (registers the commands)
+
+    _load_plugin_commands()
 
     p = _Parser(prog="propdesk", description="PropDesk 物业前台收银台")
     p.add_argument("--db", help="SQLAlchemy URL (env PROPDESK_DB); default: SQLite in the user data dir")

@@ -1,0 +1,46 @@
+"""`app/` holds the domain and services: it never imports Qt, `ui` or `drivers`."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = ("PySide6", "PyQt5", "PyQt6", "shiboken6", "ui", "drivers")
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+            "import_module", "__import__"):
+            names += [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    return names
+
+
+def test_app_imports_no_qt_ui_or_drivers():
+    offenders = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for name in _imports(path):
+            if name.split(".")[0] in FORBIDDEN:
+                offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_scan_would_catch_an_offender(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("from PySide6.QtWidgets import QWidget\nimport importlib\nimportlib.import_module('ui.app')\n")
+    assert [n.split(".")[0] for n in _imports(bad)] == ["PySide6", "importlib", "ui"]
+
+
+def test_no_float_literals_in_money_modules():
+    """Amounts never pass through floating point: no float literal in money or domain code."""
+    offenders = []
+    for path in [ROOT / "app" / "money.py", *sorted((ROOT / "app" / "domain").rglob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, float):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} float literal {node.value}")
+    assert not offenders, "\n".join(offenders)

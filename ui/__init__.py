@@ -1,0 +1,1 @@
+"""PySide6 presentation. Calls services in `app`; holds no SQL session and no business rule."""

@@ -1,0 +1,23 @@
+"""`propdesk gui [--demo] [--screenshot FILE]` — registered via the propdesk.commands entry point."""
+
+from __future__ import annotations
+
+import argparse
+
+from app.cli import command
+from app.config import Settings
+
+
+def _args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--demo", action="store_true", help="create a demo database first when it is empty")
+    p.add_argument("--screenshot", metavar="FILE", help="render the main window to PNG after loading, then exit")
+    p.add_argument("--lang", default="zh_CN", help="UI language: zh_CN (default) or en")
+
+
+@command("gui", "the desktop app", _args)
+def run(settings: Settings, args: argparse.Namespace) -> None:
+    from ui.app import run_gui
+
+    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=args.lang)
+    if code:
+        raise SystemExit(code)
