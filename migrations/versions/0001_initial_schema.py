@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:04:05.304707
+Create Date: 2026-11-24 11:12:15.164206
 """
 from __future__ import annotations
 
@@ -337,7 +337,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('bill_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bill_line_corrects_id'), ['corrects_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_bill_line_fee_item_id'), ['fee_item_id'], unique=False)
+        batch_op.create_index('ix_bill_line_period_fee', ['period', 'fee_item_id'], unique=False)
         batch_op.create_index('ix_bill_line_room_period', ['room_id', 'period'], unique=False)
 
     op.create_table('cash_count',
@@ -666,7 +666,7 @@ def downgrade() -> None:
     op.drop_table('cash_count')
     with op.batch_alter_table('bill_line', schema=None) as batch_op:
         batch_op.drop_index('ix_bill_line_room_period')
-        batch_op.drop_index(batch_op.f('ix_bill_line_fee_item_id'))
+        batch_op.drop_index('ix_bill_line_period_fee')
         batch_op.drop_index(batch_op.f('ix_bill_line_corrects_id'))
 
     op.drop_table('bill_line')

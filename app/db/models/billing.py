@@ -7,11 +7,12 @@ pointing at the line they correct; waivers and discounts are adjustments pointin
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db.base import ID, Base, JSONText, UTCDateTime, utcnow
+from app.db.base import ID, Base, DecimalText, JSONText, UTCDateTime, utcnow
 from app.ids import new_id
 
 
@@ -33,17 +34,20 @@ class BillLine(Base):
     line (kind 'delta', negative for a credit), or a one-off charge taken at the counter."""
 
     __tablename__ = "bill_line"
-    __table_args__ = (Index("ix_bill_line_room_period", "room_id", "period"),)
+    __table_args__ = (
+        Index("ix_bill_line_room_period", "room_id", "period"),
+        Index("ix_bill_line_period_fee", "period", "fee_item_id"),
+    )
     # For a charge: stable_id(room, fee item, period), so re-runs and other counters converge.
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     room_id: Mapped[str] = mapped_column(ForeignKey("room.id"))
-    fee_item_id: Mapped[str] = mapped_column(ForeignKey("fee_item.id"), index=True)
+    fee_item_id: Mapped[str] = mapped_column(ForeignKey("fee_item.id"))
     period: Mapped[str] = mapped_column(String(7))
     kind: Mapped[str] = mapped_column(String(10), default="charge")  # charge | delta | one_off
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     # How the amount was made, in data: area × price × months, tiers, share, proration days…
     detail: Mapped[dict] = mapped_column(JSONText)
-    quantity: Mapped[str | None] = mapped_column(String(40))  # usage / area that was billed, as text
+    quantity: Mapped[Decimal | None] = mapped_column(DecimalText)  # usage billed (tiers sum these)
     due_date: Mapped[date] = mapped_column(Date)
     tariff_version_id: Mapped[str | None] = mapped_column(ForeignKey("tariff_version.id"))
     bill_run_id: Mapped[str | None] = mapped_column(ForeignKey("bill_run.id"))

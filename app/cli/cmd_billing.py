@@ -1,0 +1,81 @@
+"""`propdesk bill-run` and `propdesk bills`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from app.cli import Result, command
+from app.config import Settings
+from app.context import AppContext
+from app.errors import InputError
+from app.money import fen_to_yuan_str
+from app.services import users
+from app.services.billing.bill_run import bill_run
+from app.services.billing.bills import room_bills
+from app.services.rooms import resolve_room
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help="YYYY-MM")
+    p.add_argument("--community", help="only this community (default: all)")
+    p.add_argument("--dry-run", action="store_true", help="show what a real run would create; write nothing")
+
+
+@command("bill-run", "generate the period's bill lines (出账)", _run_args)
+def run_bill_run(settings: Settings, args: argparse.Namespace) -> Result:
+    ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    try:
+        with ctx.uow() as s:
+            users.require(s, settings.user, "bill_run")
+            r = bill_run(s, args.period, community=args.community, dry_run=args.dry_run, user=settings.user,
+                         terminal=settings.terminal)
+    finally:
+        ctx.close()
+    head = "预览 dry run" if args.dry_run else "已出账 billed"
+    text = [f"{head} {r['period']}: {r['lines']} 条 lines, 合计 {fen_to_yuan_str(r['total_fen'])} 元, "
+            f"已存在跳过 skipped {r['skipped_existing']}"]
+    for code, agg in r["by_fee_item"].items():
+        text.append(f"  {code}: {agg['lines']} 条, {fen_to_yuan_str(agg['total_fen'])} 元")
+    if r["missing_readings"]:
+        text.append(f"  缺抄表 missing readings: {r['missing_readings']} (not billed)")
+        text += [f"    {m['room'] or '公表'} {m['meter_no']} {m['fee_code']}: {m['reason']}" for m in r["missing"][:20]]
+    text += [f"  问题 problem: {p['fee_code']}: {p['reason']}" for p in r["problems"]]
+    return Result(r, "\n".join(text))
+
+
+def _bills_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--room", required=True, help="room key, e.g. 3-2-1502 (or 小区/3-2-1502)")
+    p.add_argument("--all", action="store_true", help="also paid lines")
+    p.add_argument("--as-of", help="late fees as of this day, YYYY-MM-DD (default today)")
+
+
+def parse_day(text: str | None, option: str) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date written YYYY-MM-DD") from None
+
+
+@command("bills", "a room's unpaid (or all) bill lines, with late fees as of a day", _bills_args)
+def run_bills(settings: Settings, args: argparse.Namespace) -> Result:
+    as_of = parse_day(args.as_of, "--as-of")
+    ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    try:
+        with ctx.uow() as s:
+            room = resolve_room(s, args.room)
+            r = room_bills(s, room.id, as_of=as_of, include_paid=args.all)
+    finally:
+        ctx.close()
+    doc = {"room": room.room_key, "as_of": as_of.isoformat(), "lines": [v.as_json() for v in r["lines"]],
+           "prepaid_fen": r["prepaid_fen"], "deposits_fen": r["deposits_fen"], "owed_fen": r["owed_fen"],
+           "late_fee_fen": r["late_fee_fen"]}
+    text = [f"{room.room_key}  截至 {as_of}  欠费 {fen_to_yuan_str(r['owed_fen'])} 元  "
+            f"滞纳金 {fen_to_yuan_str(r['late_fee_fen'])} 元  预存 {fen_to_yuan_str(r['prepaid_fen'])} 元  "
+            f"押金 {fen_to_yuan_str(r['deposits_fen'])} 元"]
+    for v in r["lines"]:
+        text.append(f"  {v.period} {v.fee_name:<10} {fen_to_yuan_str(v.amount_fen):>10}  已付 {fen_to_yuan_str(v.paid_fen):>9}"
+                    f"  滞纳金 {fen_to_yuan_str(v.late_fee_fen):>8}  {v.status}")
+    return Result(doc, "\n".join(text))

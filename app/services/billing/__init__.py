@@ -1,0 +1,1 @@
+"""Billing: tariffs in force, bill runs, bills with late fees, corrections, waivers."""

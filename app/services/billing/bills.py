@@ -1,0 +1,128 @@
+"""A room's bill lines as the counter shows them: what is due, what was paid, the late fee
+as of a day, and how each amount was made.
+
+A line's due amount is its own amount plus the corrections merged into it (a correction of
+a line nobody has paid yet); corrections of paid lines are lines of their own (补缴), or a
+credit that went to the prepaid balance (status 'credited').
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Allocation, BillAdjustment, BillLine, FeeItem, Payment, Receipt, ReceiptVoid
+from app.domain.late_fee import late_fee
+from app.money import parse_rate
+from app.services import ledger
+
+
+@dataclass
+class LineView:
+    id: str
+    fee_code: str
+    fee_name: str
+    period: str
+    kind: str
+    amount_fen: int  # due: own amount + merged corrections
+    paid_fen: int
+    late_fee_fen: int
+    late_fee_detail: dict | None
+    due_date: date
+    status: str  # unpaid | paid | credited
+    detail: dict
+    corrections: list[dict] = field(default_factory=list)
+    late_fee_waived: bool = False
+
+    @property
+    def outstanding_fen(self) -> int:
+        return self.amount_fen - self.paid_fen if self.status == "unpaid" else 0
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "fee_code": self.fee_code, "fee_name": self.fee_name, "period": self.period,
+                "kind": self.kind, "amount_fen": self.amount_fen, "paid_fen": self.paid_fen,
+                "late_fee_fen": self.late_fee_fen, "late_fee_detail": self.late_fee_detail,
+                "late_fee_waived": self.late_fee_waived, "due_date": self.due_date.isoformat(),
+                "status": self.status, "detail": self.detail, "corrections": self.corrections}
+
+
+def paid_by_line(s: Session, line_ids: list[str]) -> dict[str, int]:
+    """Principal paid per line by payments that were not voided."""
+    voided = select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
+    q = (select(Allocation.bill_line_id, func.sum(Allocation.principal_fen))
+         .join(Payment, Payment.id == Allocation.payment_id)
+         .where(Allocation.bill_line_id.in_(line_ids), Payment.id.not_in(voided))
+         .group_by(Allocation.bill_line_id))
+    out: dict[str, int] = {}
+    for i in range(0, len(line_ids), 900):
+        chunk = line_ids[i:i + 900]
+        out.update(s.execute(q.where(Allocation.bill_line_id.in_(chunk))).all())
+    return out
+
+
+def room_lines(s: Session, room_id: str, *, as_of: date, include_paid: bool = False) -> list[LineView]:
+    rows = s.execute(select(BillLine, FeeItem).join(FeeItem, FeeItem.id == BillLine.fee_item_id)
+                     .where(BillLine.room_id == room_id).order_by(BillLine.due_date, BillLine.period, FeeItem.code,
+                                                                  BillLine.created_at)).all()
+    paid = paid_by_line(s, [bl.id for bl, _ in rows])
+    waivers: dict[str, list[BillAdjustment]] = defaultdict(list)
+    for adj in s.scalars(select(BillAdjustment).where(BillAdjustment.bill_line_id.in_([bl.id for bl, _ in rows]))):
+        waivers[adj.bill_line_id].append(adj)
+    views: dict[str, LineView] = {}
+    merged: list[tuple[BillLine, FeeItem]] = []
+    for bl, fi in rows:
+        if bl.kind == "delta" and (bl.detail or {}).get("mode") == "merged":
+            merged.append((bl, fi))
+            continue
+        status = "credited" if bl.kind == "delta" and bl.amount_fen < 0 else "unpaid"
+        views[bl.id] = LineView(bl.id, fi.code, fi.name, bl.period, bl.kind, bl.amount_fen, paid.get(bl.id, 0), 0,
+                                None, bl.due_date, status, bl.detail or {})
+    for bl, _fi in merged:
+        target = views.get(bl.corrects_id or "")
+        if target is not None:
+            target.amount_fen += bl.amount_fen
+            target.corrections.append({"id": bl.id, "amount_fen": bl.amount_fen, "note": bl.note,
+                                       "by": bl.created_by, "at": bl.created_at.isoformat()})
+    item_of = {bl.id: fi for bl, fi in rows}
+    out = []
+    for v in views.values():
+        bl_item = item_of[v.id]
+        waived_principal = sum(a.amount_fen or 0 for a in waivers[v.id] if a.kind == "waive_principal")
+        if v.status == "unpaid" and v.paid_fen + waived_principal >= v.amount_fen:
+            v.status = "paid"
+        if v.status == "unpaid":
+            _late(v, bl_item.late_fee, bl_item.rounding, as_of, waivers[v.id])
+        if include_paid or v.status == "unpaid":
+            out.append(v)
+    return out
+
+
+def _late(v: LineView, cfg: dict | None, rounding: str, as_of: date, adjustments: list[BillAdjustment]) -> None:
+    if not cfg or v.outstanding_fen <= 0:
+        return
+    fee, detail = late_fee(v.outstanding_fen, v.due_date, as_of, parse_rate(str(cfg.get("daily_rate", "0"))),
+                           int(cfg.get("grace_days", 0)), Decimal(str(cfg.get("cap_ratio", "1"))), rounding)
+    waived = sum(1 for a in adjustments if a.kind == "waive_late_fee")
+    if waived and fee:
+        v.late_fee_waived = True
+        detail["waived_fen"] = fee
+        fee = 0
+    v.late_fee_fen, v.late_fee_detail = fee, detail
+
+
+def room_bills(s: Session, room_id: str, *, as_of: date, include_paid: bool = False) -> dict:
+    lines = room_lines(s, room_id, as_of=as_of, include_paid=include_paid)
+    bal = ledger.balances(s, [f"PRE:{room_id}", f"DEP:{room_id}", f"AR:{room_id}"])
+    return {
+        "lines": lines,
+        "prepaid_fen": -bal[f"PRE:{room_id}"],
+        "deposits_fen": -bal[f"DEP:{room_id}"],
+        "receivable_fen": bal[f"AR:{room_id}"],
+        "owed_fen": sum(v.outstanding_fen for v in lines),
+        "late_fee_fen": sum(v.late_fee_fen for v in lines),
+    }

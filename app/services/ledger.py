@@ -1,0 +1,129 @@
+"""The double-entry ledger: accounts by code, balanced transactions, and the check that
+proves every cached balance equals its postings.
+
+Account codes: 'AR:<room>' receivable (what the room owes), 'PRE:<room>' prepaid balance,
+'DEP:<room>' deposits held, 'INC:<fee item>' fee income, 'LATE:<community>' late-fee
+income, 'TND:<method>:<terminal>' money received by a counter in a tender, 'CHG:<terminal>'
+(cash handed back as change is netted into TND:cash, so it has no account).
+Debits are positive, credits negative; a room's debt is the debit balance of its AR account,
+its prepaid balance the credit balance of PRE (shown as a positive number).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from app.db.base import utcnow
+from app.db.models import LedgerAccount, LedgerTxn, Posting
+from app.ids import new_id, new_ids
+
+KIND_BY_PREFIX = {"AR": "asset", "PRE": "liability", "DEP": "liability", "INC": "income", "LATE": "income",
+                  "TND": "asset"}
+NAME_BY_PREFIX = {"AR": "应收", "PRE": "预存", "DEP": "押金", "INC": "收入", "LATE": "滞纳金收入", "TND": "收款"}
+
+
+class LedgerImbalance(AssertionError):
+    """A transaction whose postings do not sum to zero: a programming error, never input."""
+
+
+def room_account(prefix: str, room_id: str) -> str:
+    return f"{prefix}:{room_id}"
+
+
+def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | None = None) -> dict[str, str]:
+    """code -> account id, creating missing accounts in bulk."""
+    wanted = sorted(set(codes))
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), 900):
+        chunk = wanted[i:i + 900]
+        found.update(s.execute(select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(chunk))).all())
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        ids = new_ids(len(missing))
+        rows = []
+        for code, id_ in zip(missing, ids):
+            prefix, _, rest = code.partition(":")
+            room_id = (room_of or {}).get(code) or (rest if prefix in ("AR", "PRE", "DEP") else None)
+            rows.append({"id": id_, "code": code, "kind": KIND_BY_PREFIX.get(prefix, "asset"),
+                         "name": f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}", "room_id": room_id, "balance_fen": 0})
+            found[code] = id_
+        s.execute(LedgerAccount.__table__.insert(), rows)
+    return found
+
+
+def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type: str | None = None,
+         ref_id: str | None = None, memo: str | None = None, user: str | None = None,
+         terminal: str | None = None, reverses_id: str | None = None, txn_id: str | None = None) -> str:
+    """Write one balanced transaction. Entries with the same account are merged; zero
+    entries are dropped. Returns the transaction id."""
+    merged: dict[str, int] = defaultdict(int)
+    for code, amount in entries:
+        if isinstance(amount, bool) or not isinstance(amount, int):
+            raise TypeError(f"posting amount must be int fen, got {type(amount).__name__}")
+        merged[code] += amount
+    merged = {c: a for c, a in merged.items() if a != 0}
+    total = sum(merged.values())
+    if total != 0:
+        raise LedgerImbalance(f"{kind} transaction does not balance: {total} fen ({dict(merged)})")
+    accounts = ensure_accounts(s, merged)
+    txn_id = txn_id or new_id()
+    s.execute(LedgerTxn.__table__.insert(), [{
+        "id": txn_id, "kind": kind, "ref_type": ref_type, "ref_id": ref_id, "memo": memo, "created_by": user,
+        "terminal_code": terminal, "reverses_id": reverses_id, "created_at": utcnow()}])
+    if merged:
+        ids = new_ids(len(merged))
+        s.execute(Posting.__table__.insert(), [
+            {"id": pid, "txn_id": txn_id, "account_id": accounts[c], "amount_fen": a}
+            for pid, (c, a) in zip(ids, sorted(merged.items()))])
+        add_to_balances(s, {accounts[c]: a for c, a in merged.items()})
+    return txn_id
+
+
+_ACC = LedgerAccount.__table__
+_ADD_BALANCE = update(_ACC).where(_ACC.c.id == bindparam("aid")).values(balance_fen=_ACC.c.balance_fen + bindparam("delta"))
+
+
+def add_to_balances(s: Session, deltas: dict[str, int]) -> None:
+    """Move cached balances by account id (callers post the matching postings)."""
+    s.execute(_ADD_BALANCE, [{"aid": aid, "delta": d} for aid, d in deltas.items() if d])
+
+
+def reverse(s: Session, txn_id: str, kind: str, *, memo: str | None = None, user: str | None = None,
+            terminal: str | None = None, ref_type: str | None = None, ref_id: str | None = None) -> str:
+    """A new transaction that mirrors `txn_id` exactly (the original stays as it was)."""
+    rows = s.execute(select(LedgerAccount.code, Posting.amount_fen).join(LedgerAccount, LedgerAccount.id == Posting.account_id)
+                     .where(Posting.txn_id == txn_id)).all()
+    return post(s, kind, [(code, -amount) for code, amount in rows], ref_type=ref_type, ref_id=ref_id, memo=memo,
+                user=user, terminal=terminal, reverses_id=txn_id)
+
+
+def balance(s: Session, code: str) -> int:
+    return s.scalar(select(LedgerAccount.balance_fen).where(LedgerAccount.code == code)) or 0
+
+
+def balances(s: Session, codes: Iterable[str]) -> dict[str, int]:
+    codes = list(codes)
+    got = dict(s.execute(select(LedgerAccount.code, LedgerAccount.balance_fen).where(LedgerAccount.code.in_(codes))).all())
+    return {c: got.get(c, 0) for c in codes}
+
+
+def check(s: Session) -> dict:
+    """Prove the books: every transaction sums to zero, every account's balance equals the
+    sum of its postings, and the whole ledger sums to zero."""
+    unbalanced = s.execute(select(Posting.txn_id, func.sum(Posting.amount_fen)).group_by(Posting.txn_id)
+                           .having(func.sum(Posting.amount_fen) != 0)).all()
+    sums = select(Posting.account_id.label("aid"), func.sum(Posting.amount_fen).label("total")).group_by(Posting.account_id).subquery()
+    drift = s.execute(select(LedgerAccount.code, LedgerAccount.balance_fen, func.coalesce(sums.c.total, 0))
+                      .outerjoin(sums, sums.c.aid == LedgerAccount.id)
+                      .where(LedgerAccount.balance_fen != func.coalesce(sums.c.total, 0))).all()
+    grand = s.scalar(select(func.coalesce(func.sum(Posting.amount_fen), 0))) or 0
+    txns = s.scalar(select(func.count()).select_from(LedgerTxn)) or 0
+    problems = [f"transaction {t} sums to {a} fen" for t, a in unbalanced[:50]]
+    problems += [f"account {c}: cached balance {b} fen but postings sum to {p} fen" for c, b, p in drift[:50]]
+    if grand != 0:
+        problems.append(f"the whole ledger sums to {grand} fen")
+    return {"ok": not problems, "transactions": txns, "problems": problems}
