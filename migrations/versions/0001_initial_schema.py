@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:12:15.164206
+Create Date: 2026-11-24 11:17:38.186983
 """
 from __future__ import annotations
 
@@ -509,6 +509,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meter_reading')),
     sa.UniqueConstraint('meter_id', 'period', 'revision', name=op.f('uq_meter_reading_meter_id_period_revision'))
     )
+    with op.batch_alter_table('meter_reading', schema=None) as batch_op:
+        batch_op.create_index('ix_meter_reading_period', ['period'], unique=False)
+
     op.create_table('posting',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('txn_id', sa.String(length=36), nullable=False),
@@ -625,6 +628,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_posting_account_id'))
 
     op.drop_table('posting')
+    with op.batch_alter_table('meter_reading', schema=None) as batch_op:
+        batch_op.drop_index('ix_meter_reading_period')
+
     op.drop_table('meter_reading')
     with op.batch_alter_table('deposit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deposit_room_id'))

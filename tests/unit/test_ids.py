@@ -24,3 +24,9 @@ def test_stable_id_is_deterministic_and_key_sensitive():
     assert stable_id("room", "fee", "2026-11") == stable_id("room", "fee", "2026-11")
     assert stable_id("room", "fee", "2026-11") != stable_id("room", "fee", "2026-12")
     assert stable_id("a", "bc") != stable_id("ab", "c")
+
+
+def test_stable_id_is_uuid5():
+    from app.ids import _NAMESPACE
+
+    assert stable_id("a", 1, "2026-11") == str(uuid.uuid5(_NAMESPACE, "a\x1f1\x1f2026-11"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import ID, Base, DecimalText, UTCDateTime, utcnow
@@ -33,7 +33,7 @@ class MeterReading(Base):
     highest revision is the one in force, lower ones are the history of corrections."""
 
     __tablename__ = "meter_reading"
-    __table_args__ = (UniqueConstraint("meter_id", "period", "revision"),)
+    __table_args__ = (UniqueConstraint("meter_id", "period", "revision"), Index("ix_meter_reading_period", "period"))
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     meter_id: Mapped[str] = mapped_column(ForeignKey("meter.id"))
     period: Mapped[str] = mapped_column(String(7))  # YYYY-MM

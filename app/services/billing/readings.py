@@ -42,18 +42,49 @@ class MeterUsage:
                 **({"rollover": True} if self.rollover else {})}
 
 
-@dataclass
 class PeriodUsage:
-    """Every meter's usage in a period, or why there is none."""
+    """Meters' usage in a period, computed on demand (a re-run that bills nothing new
+    computes nothing), or why there is none."""
 
-    usages: dict[str, MeterUsage]  # meter id -> usage
-    missing: set[str]  # meter ids with no reading in force for the period
-    problems: dict[str, str]  # meter id -> why its usage could not be computed (flagged, bad)
+    def __init__(self, period: Period, meters: dict[str, MeterRow], current: dict[str, tuple],
+                 previous: dict[str, tuple]) -> None:
+        self.period, self.meters, self.current, self.previous = period, meters, current, previous
+        self._memo: dict[str, MeterUsage | str | None] = {}
+
+    def get(self, meter_id: str) -> MeterUsage | str | None:
+        """The usage; or a string saying why it cannot be computed; or None when an inactive
+        meter simply has no reading (it does not count)."""
+        if meter_id not in self._memo:
+            self._memo[meter_id] = self._compute(self.meters[meter_id])
+        return self._memo[meter_id]
+
+    def _compute(self, m: MeterRow) -> MeterUsage | str | None:
+        cur = self.current.get(m.id)
+        if cur is None:
+            return f"no reading for {self.period}" if m.active else None
+        _p, reading, rollover, status = cur
+        if status != "valid":
+            return f"reading of {self.period} is {status} (needs review before billing)"
+        prev = self.previous.get(m.id)
+        prev_value, prev_period = (prev[1], prev[0]) if prev else (m.initial, None)
+        if m.multiplier == 1 and m.digits in _SPAN and 0 <= prev_value <= reading < _SPAN[m.digits]:
+            usage = reading - prev_value  # the common case of usage_between, without its checks' cost
+        else:
+            try:
+                usage = usage_between(prev_value, reading, m.multiplier, m.digits, bool(rollover))
+            except ReadingError as e:
+                return str(e)
+        return MeterUsage(m, prev_value, prev_period, reading, usage, bool(rollover) and reading < prev_value)
+
+
+_SPAN = {d: Decimal(10) ** d for d in range(1, 40)}
+_M = Meter.__table__.c
+_R = MeterReading.__table__.c
 
 
 def load_meters(s: Session, community_ids: list[str]) -> list[MeterRow]:
-    rows = s.execute(select(Meter.id, Meter.meter_no, Meter.community_id, Meter.room_id, Meter.kind, Meter.multiplier,
-                            Meter.digits, Meter.initial, Meter.active).where(Meter.community_id.in_(community_ids)))
+    rows = s.connection().execute(select(_M.id, _M.meter_no, _M.community_id, _M.room_id, _M.kind, _M.multiplier,
+                                         _M.digits, _M.initial, _M.active).where(_M.community_id.in_(community_ids)))
     return [MeterRow(*r) for r in rows]
 
 
@@ -67,38 +98,19 @@ def _in_force(rows) -> dict[str, tuple]:  # type: ignore[no-untyped-def]
     return {m: (p, rd, ro, st) for m, (p, _rev, rd, ro, st) in best.items()}
 
 
-_COLS = (MeterReading.meter_id, MeterReading.period, MeterReading.revision, MeterReading.reading,
-         MeterReading.rollover, MeterReading.status)
+_COLS = (_R.meter_id, _R.period, _R.revision, _R.reading, _R.rollover, _R.status)
 
 
 def period_usage(s: Session, period: Period, meters: list[MeterRow]) -> PeriodUsage:
     by_id = {m.id: m for m in meters}
-    current = _in_force(s.execute(select(*_COLS).where(MeterReading.period == str(period))))
-    current = {k: v for k, v in current.items() if k in by_id}
-    previous = _in_force(s.execute(select(*_COLS).where(MeterReading.period == str(period.prev()))))
+    conn = s.connection()
+    current = {k: v for k, v in _in_force(conn.execute(select(*_COLS).where(_R.period == str(period)))).items()
+               if k in by_id}
+    previous = _in_force(conn.execute(select(*_COLS).where(_R.period == str(period.prev()))))
     # Meters whose last reading is older than the previous month (a skipped month): look back.
     lacking = [m for m in current if m not in previous]
     for i in range(0, len(lacking), 900):
         chunk = lacking[i:i + 900]
-        previous.update(_in_force(s.execute(select(*_COLS).where(MeterReading.meter_id.in_(chunk),
-                                                                  MeterReading.period < str(period.prev())))))
-    out = PeriodUsage({}, set(), {})
-    for m in meters:
-        cur = current.get(m.id)
-        if cur is None:
-            if m.active:
-                out.missing.add(m.id)
-            continue
-        _p, reading, rollover, status = cur
-        if status != "valid":
-            out.problems[m.id] = f"reading of {period} is {status} (needs review before billing)"
-            continue
-        prev = previous.get(m.id)
-        prev_value, prev_period = (prev[1], prev[0]) if prev else (m.initial, None)
-        try:
-            usage = usage_between(prev_value, reading, m.multiplier, m.digits, bool(rollover))
-        except ReadingError as e:
-            out.problems[m.id] = str(e)
-            continue
-        out.usages[m.id] = MeterUsage(m, prev_value, prev_period, reading, usage, bool(rollover) and reading < prev_value)
-    return out
+        previous.update(_in_force(conn.execute(select(*_COLS).where(_R.meter_id.in_(chunk),
+                                                                    _R.period < str(period.prev())))))
+    return PeriodUsage(period, by_id, current, previous)
