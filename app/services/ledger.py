@@ -6,7 +6,8 @@ Account codes: 'AR:<room>' receivable (what the room owes), 'PRE:<room>' prepaid
 income, 'TND:<method>:<terminal>' money received by a counter in a tender, 'CHG:<terminal>'
 (cash handed back as change is netted into TND:cash, so it has no account).
 Debits are positive, credits negative; a room's debt is the debit balance of its AR account,
-its prepaid balance the credit balance of PRE (shown as a positive number).
+its prepaid balance the credit balance of PRE (shown as a positive number). Balances are
+sums of postings (indexed by account), never a stored number that could drift.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
@@ -49,7 +50,7 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
             prefix, _, rest = code.partition(":")
             room_id = (room_of or {}).get(code) or (rest if prefix in ("AR", "PRE", "DEP") else None)
             rows.append({"id": id_, "code": code, "kind": KIND_BY_PREFIX.get(prefix, "asset"),
-                         "name": f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}", "room_id": room_id, "balance_fen": 0})
+                         "name": f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}", "room_id": room_id})
             found[code] = id_
         s.execute(LedgerAccount.__table__.insert(), rows)
     return found
@@ -79,17 +80,7 @@ def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type:
         s.execute(Posting.__table__.insert(), [
             {"id": pid, "txn_id": txn_id, "account_id": accounts[c], "amount_fen": a}
             for pid, (c, a) in zip(ids, sorted(merged.items()))])
-        add_to_balances(s, {accounts[c]: a for c, a in merged.items()})
     return txn_id
-
-
-_ACC = LedgerAccount.__table__
-_ADD_BALANCE = update(_ACC).where(_ACC.c.id == bindparam("aid")).values(balance_fen=_ACC.c.balance_fen + bindparam("delta"))
-
-
-def add_to_balances(s: Session, deltas: dict[str, int]) -> None:
-    """Move cached balances by account id (callers post the matching postings)."""
-    s.execute(_ADD_BALANCE, [{"aid": aid, "delta": d} for aid, d in deltas.items() if d])
 
 
 def reverse(s: Session, txn_id: str, kind: str, *, memo: str | None = None, user: str | None = None,
@@ -102,28 +93,30 @@ def reverse(s: Session, txn_id: str, kind: str, *, memo: str | None = None, user
 
 
 def balance(s: Session, code: str) -> int:
-    return s.scalar(select(LedgerAccount.balance_fen).where(LedgerAccount.code == code)) or 0
+    return balances(s, [code])[code]
 
 
 def balances(s: Session, codes: Iterable[str]) -> dict[str, int]:
+    """Sum of postings per account code (0 for an account that does not exist yet)."""
     codes = list(codes)
-    got = dict(s.execute(select(LedgerAccount.code, LedgerAccount.balance_fen).where(LedgerAccount.code.in_(codes))).all())
-    return {c: got.get(c, 0) for c in codes}
+    got: dict[str, int] = {}
+    for i in range(0, len(codes), 900):
+        chunk = codes[i:i + 900]
+        got.update(s.execute(select(LedgerAccount.code, func.sum(Posting.amount_fen))
+                             .join(Posting, Posting.account_id == LedgerAccount.id)
+                             .where(LedgerAccount.code.in_(chunk)).group_by(LedgerAccount.code)).all())
+    return {c: int(got.get(c) or 0) for c in codes}
 
 
 def check(s: Session) -> dict:
-    """Prove the books: every transaction sums to zero, every account's balance equals the
-    sum of its postings, and the whole ledger sums to zero."""
+    """Prove the books: every transaction sums to zero and the whole ledger sums to zero.
+    The services add their own reconciliations of facts against these balances
+    (app.services.ledger_check)."""
     unbalanced = s.execute(select(Posting.txn_id, func.sum(Posting.amount_fen)).group_by(Posting.txn_id)
                            .having(func.sum(Posting.amount_fen) != 0)).all()
-    sums = select(Posting.account_id.label("aid"), func.sum(Posting.amount_fen).label("total")).group_by(Posting.account_id).subquery()
-    drift = s.execute(select(LedgerAccount.code, LedgerAccount.balance_fen, func.coalesce(sums.c.total, 0))
-                      .outerjoin(sums, sums.c.aid == LedgerAccount.id)
-                      .where(LedgerAccount.balance_fen != func.coalesce(sums.c.total, 0))).all()
     grand = s.scalar(select(func.coalesce(func.sum(Posting.amount_fen), 0))) or 0
     txns = s.scalar(select(func.count()).select_from(LedgerTxn)) or 0
     problems = [f"transaction {t} sums to {a} fen" for t, a in unbalanced[:50]]
-    problems += [f"account {c}: cached balance {b} fen but postings sum to {p} fen" for c, b, p in drift[:50]]
     if grand != 0:
         problems.append(f"the whole ledger sums to {grand} fen")
     return {"ok": not problems, "transactions": txns, "problems": problems}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:17:38.186983
+Create Date: 2026-11-24 11:22:08.402051
 """
 from __future__ import annotations
 
@@ -355,7 +355,6 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('room_id', sa.String(length=36), nullable=True),
-    sa.Column('balance_fen', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_ledger_account_room_id_room')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_account')),
     sa.UniqueConstraint('code', name=op.f('uq_ledger_account_code'))

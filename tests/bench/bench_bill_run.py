@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> dict:
         "benchmark": "bill_run", "rooms": args.rooms, "fee_items": 5, "lines": result["lines"],
         "total_fen": result["total_fen"], "bill_run_seconds": round(run_s, 3), "raw_insert_seconds": round(raw_s, 3),
         "ratio": round(run_s / raw_s, 2) if raw_s else None, "rerun_seconds": round(rerun_s, 3),
-        "rerun_lines": again["lines"], "rerun_skipped": again["skipped_existing"], "setup_seconds": round(build_s, 2),
+        "phases": result.get("timings"), "rerun_lines": again["lines"], "rerun_skipped": again["skipped_existing"], "setup_seconds": round(build_s, 2),
         "target": {"bill_run_seconds": 10, "ratio": 3},
     }
     print(json.dumps(out))

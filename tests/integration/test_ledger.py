@@ -1,7 +1,7 @@
 import pytest
 from sqlalchemy import update
 
-from app.db.models import LedgerAccount
+from app.db.models import Posting
 from app.services import ledger
 
 
@@ -23,9 +23,10 @@ def test_unbalanced_transactions_are_refused(ctx):
             ledger.post(s, "bill", [("TND:pos:T9", 1.5), ("INC:f1", -1.5)])  # type: ignore[list-item]
 
 
-def test_check_finds_a_tampered_balance(ctx):
+def test_check_finds_a_tampered_posting(ctx):
     with ctx.uow() as s:
-        ledger.post(s, "bill", [("TND:pos:T9", 1000), ("INC:f1", -1000)])
-        s.execute(update(LedgerAccount).where(LedgerAccount.code == "TND:pos:T9").values(balance_fen=999))
+        t = ledger.post(s, "bill", [("TND:pos:T9", 1000), ("INC:f1", -1000)])
+        s.execute(update(Posting).where(Posting.txn_id == t, Posting.amount_fen == 1000).values(amount_fen=999))
         result = ledger.check(s)
-    assert result["ok"] is False and "TND:pos:T9" in result["problems"][0]
+    assert result["ok"] is False and t in result["problems"][0] and "-1 fen" in result["problems"][0]
+    assert "whole ledger sums to -1" in result["problems"][1]

@@ -1,6 +1,7 @@
 """Double-entry ledger. Every business event is one LedgerTxn whose postings sum to zero;
-debits are positive, credits negative. `LedgerAccount.balance_fen` is a cache that
-`ledger check` proves equal to the sum of the account's postings."""
+debits are positive, credits negative. A balance is always the sum of the account's
+postings (no cached balance that could drift); `ledger check` proves the transactions
+balance and that the books agree with the facts (bill lines, allocations, tenders)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ class LedgerAccount(Base):
     kind: Mapped[str] = mapped_column(String(12))  # asset | liability | income
     name: Mapped[str] = mapped_column(String(100))
     room_id: Mapped[str | None] = mapped_column(ForeignKey("room.id"), index=True)
-    balance_fen: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class LedgerTxn(Base):

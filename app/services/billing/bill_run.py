@@ -14,6 +14,7 @@ executemany; docs/billing.md has the measured figures.
 from __future__ import annotations
 
 import json
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -195,7 +196,7 @@ class _Computation:
             if hit is None:
                 calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
                 hit = memo[key] = (calc, format(total, "f"), _dumps(calc.detail)[:-1])
-            meters_json = json.dumps([u.detail() for u in found], ensure_ascii=False, separators=(",", ":"))
+            meters_json = f"[{','.join([u.detail_json() for u in found])}]"
             append((lid, r.id, it.id, it.code, hit[0].amount_fen, hit[1], f'{hit[2]},"meters":{meters_json}}}',
                     it.due, it.version_id))
 
@@ -237,7 +238,7 @@ class _Computation:
         # rooms exactly the shares they would have had.
         _total, shares = apportioned_shares(u.usage, it.unit_price, [(r.room_key, r.area) for r in sharing],
                                             cfg.get("by", "area"), it.rounding)
-        extra = f',"scope":{json.dumps(scope, ensure_ascii=False)},"meter":{_dumps(u.detail())}}}'
+        extra = f',"scope":{json.dumps(scope, ensure_ascii=False)},"meter":{u.detail_json()}}}'
         for r, lid in new:
             calc = shares[r.room_key]
             q = None if calc.quantity is None else format(calc.quantity, "f")
@@ -262,8 +263,11 @@ def insert_lines(s: Session, rows: list[tuple]) -> None:
 def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_run: bool = False,
              user: str | None = None, terminal: str | None = None) -> dict:
     period = parse_period(period_text)
+    clock = _Clock()
     comp = _Computation(s, period, community)
+    clock.lap("load")
     comp.run()
+    clock.lap("compute")
     lines = comp.lines
     total = sum(line[4] for line in lines)
     by_item: dict[str, dict] = {}
@@ -293,10 +297,27 @@ def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_
         for x in lines:
             due = dues.get(x[7]) or dues.setdefault(x[7], x[7].isoformat() if sqlite else x[7])
             rows.append((x[0], x[1], x[2], p, "charge", x[4], x[6], x[5], due, x[8], run_id, user, stamp))
+        clock.lap("prepare")
         insert_lines(s, rows)
+        clock.lap("insert")
         post_bill_lines(s, [(x[1], x[2], x[4]) for x in lines], ref_type="bill_run", ref_id=run_id,
                         memo=f"出账 {period}", user=user, terminal=terminal)
+        clock.lap("ledger")
     audit.record(s, "bill_run", user=user, terminal=terminal, entity="bill_run", entity_id=run_id,
                  detail={"period": str(period), "lines": len(lines), "total_fen": total})
     result["bill_run_id"] = run_id
+    result["timings"] = clock.laps
     return result
+
+
+class _Clock:
+    """Seconds spent in each phase, reported with the run (the benchmark prints them)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._t, 3)
+        self._t = now
