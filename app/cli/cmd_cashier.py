@@ -1,0 +1,170 @@
+"""Counter commands: pay, prepay, deposit, charge, void, shift open|close."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.cli import Result, command
+from app.cli.cmd_billing import parse_day
+from app.config import Settings
+from app.context import AppContext
+from app.errors import InputError
+from app.money import MoneyError, fen_to_yuan_str, parse_yuan
+from app.services.cashier import shifts
+from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
+from app.services.cashier.tenders import METHOD_NAMES, parse_tender
+from app.services.cashier.voids import void_receipt
+
+
+def in_uow(settings: Settings, fn: Callable[[Session], Any]) -> Any:
+    ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    try:
+        with ctx.uow() as s:
+            return fn(s)
+    finally:
+        ctx.close()
+
+
+def _tender_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tender", action="append", default=[], metavar="METHOD=AMOUNT[:REF]",
+                   help="cash=200, pos=50:123456789012[/batch/voucher], transfer=…, prepaid=…, wechat=…:REF, "
+                        "alipay=…:REF (repeat for split tender)")
+
+
+def _receipt_text(r: dict) -> str:
+    lines = [f"收据 receipt {r['receipt_no']}  {r['room']}  合计 {fen_to_yuan_str(r['total_fen'])} 元"]
+    for a in r.get("allocations", []):
+        late = f" + 滞纳金 {fen_to_yuan_str(a['late_fee_fen'])}" if a["late_fee_fen"] else ""
+        lines.append(f"  {a['period']} {a['fee_name']} {fen_to_yuan_str(a['principal_fen'])}{late}")
+    for t in r["tenders"]:
+        lines.append(f"  {METHOD_NAMES[t['method']]} {fen_to_yuan_str(t['amount_fen'])}"
+                     + (f" ({t['reference']})" if t.get("reference") else ""))
+    if r["change_fen"]:
+        lines.append(f"  找零 change {fen_to_yuan_str(r['change_fen'])} 元")
+    lines.append(f"  预存余额 prepaid {fen_to_yuan_str(r['prepaid_fen'])} 元")
+    return "\n".join(lines)
+
+
+def _pay_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--room", required=True)
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--all", action="store_true", help="every unpaid line, oldest due first")
+    g.add_argument("--lines", help="bill line ids, comma-separated")
+    _tender_arg(p)
+    p.add_argument("--as-of", help="late fees as of this day (default today)")
+
+
+@command("pay", "take a payment for bill lines (split tender allowed)", _pay_args)
+def run_pay(settings: Settings, args: argparse.Namespace) -> Result:
+    tenders = [parse_tender(t) for t in args.tender]
+    if not tenders:
+        raise InputError("at least one --tender is required")
+    line_ids = [x.strip() for x in args.lines.split(",") if x.strip()] if args.lines else None
+    as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
+    c = Counter(settings.terminal, settings.user)
+    r = in_uow(settings, lambda s: pay_bills(s, c, args.room, tenders, line_ids=line_ids, as_of=as_of))
+    return Result(r, _receipt_text(r))
+
+
+def _prepay_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--room", required=True)
+    _tender_arg(p)
+
+
+@command("prepay", "top up a room's prepaid balance (预存)", _prepay_args)
+def run_prepay(settings: Settings, args: argparse.Namespace) -> Result:
+    tenders = [parse_tender(t) for t in args.tender]
+    c = Counter(settings.terminal, settings.user)
+    r = in_uow(settings, lambda s: prepay(s, c, args.room, tenders))
+    return Result(r, _receipt_text(r))
+
+
+def _deposit_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--room", required=True)
+    p.add_argument("--purpose", required=True, help="e.g. 装修押金")
+    _tender_arg(p)
+
+
+@command("deposit", "collect a deposit (押金) into the room's deposit ledger", _deposit_args)
+def run_deposit(settings: Settings, args: argparse.Namespace) -> Result:
+    tenders = [parse_tender(t) for t in args.tender]
+    c = Counter(settings.terminal, settings.user)
+    r = in_uow(settings, lambda s: collect_deposit(s, c, args.room, args.purpose, tenders))
+    return Result(r, _receipt_text(r) + f"\n  押金余额 deposits {fen_to_yuan_str(r['deposits_fen'])} 元")
+
+
+def _charge_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--room", required=True)
+    p.add_argument("--fee", required=True, help="code of a one-off fee item (basis one_off)")
+    p.add_argument("--amount", required=True, help="yuan, e.g. 150.00")
+    p.add_argument("--note", required=True, help="what the charge is for")
+    _tender_arg(p)
+
+
+@command("charge", "charge and take a one-off fee (临时收费)", _charge_args)
+def run_charge(settings: Settings, args: argparse.Namespace) -> Result:
+    try:
+        amount = parse_yuan(args.amount)
+    except MoneyError as e:
+        raise InputError(f"--amount: {e}") from None
+    tenders = [parse_tender(t) for t in args.tender]
+    c = Counter(settings.terminal, settings.user)
+    r = in_uow(settings, lambda s: charge_one_off(s, c, args.room, args.fee, amount, args.note, tenders))
+    return Result(r, _receipt_text(r))
+
+
+def _void_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("receipt_no")
+    p.add_argument("--reason", required=True)
+
+
+@command("void", "void a receipt of the open shift (作废)", _void_args)
+def run_void(settings: Settings, args: argparse.Namespace) -> Result:
+    c = Counter(settings.terminal, settings.user)
+    r = in_uow(settings, lambda s: void_receipt(s, c, args.receipt_no, args.reason))
+    return Result(r, f"已作废 voided {r['receipt_no']} ({fen_to_yuan_str(r['total_fen'])} 元): {r['reason']}")
+
+
+def _shift_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["open", "close"])
+    p.add_argument("--float", dest="float_", default="0", help="open: cash float in yuan")
+    p.add_argument("--count", default="", help="close: drawer count, e.g. 100=3,50=1,0.5=2")
+
+
+@command("shift", "open or close the acting user's shift on this terminal", _shift_args)
+def run_shift(settings: Settings, args: argparse.Namespace) -> Result:
+    if args.action == "open":
+        try:
+            float_fen = parse_yuan(args.float_)
+        except MoneyError as e:
+            raise InputError(f"--float: {e}") from None
+        r = in_uow(settings, lambda s: (lambda sh: {"shift_id": sh.id, "float_fen": sh.float_fen})(
+            shifts.open_shift(s, settings.terminal, settings.user, float_fen)))
+        return Result(r, f"已开班 shift open, 备用金 float {fen_to_yuan_str(r['float_fen'])} 元")
+    counts = shifts.parse_count(args.count)
+    r = in_uow(settings, lambda s: shifts.close_shift(s, settings.terminal, settings.user, counts))
+    text = ["已交班 shift closed"] + [f"  应有 expected {METHOD_NAMES.get(m, m)}: {fen_to_yuan_str(v)} 元"
+                                      for m, v in r["expected"].items()]
+    text += [f"  清点现金 counted {fen_to_yuan_str(r['counted_fen'])} 元, 差额 variance {fen_to_yuan_str(r['variance_fen'])} 元"]
+    return Result(r, "\n".join(text))
+
+
+def _ledger_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["check"])
+
+
+@command("ledger", "prove the books: every transaction balances, every balance matches its facts", _ledger_args)
+def run_ledger(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.services.ledger_check import full_check
+
+    r = in_uow(settings, full_check)
+    text = f"账平 ledger ok: {r['transactions']} transactions" if r["ok"] else "账不平 LEDGER PROBLEMS:\n" + "\n".join(
+        f"  {p}" for p in r["problems"])
+    if not r["ok"]:
+        print(text)
+        raise SystemExit(1)
+    return Result(r, text)

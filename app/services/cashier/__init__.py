@@ -1,0 +1,1 @@
+"""The counter: shifts, payments (bills, prepaid top-ups, deposits, one-off charges), voids."""

@@ -1,0 +1,160 @@
+"""Checkout end to end on SQLite: split tender, change, late fees, prepaid, deposits,
+one-off charges, receipt numbers, void, shift close — and the books agree after each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app import clock
+from app.db.models import Receipt
+from app.errors import InputError
+from app.services.billing.bill_run import bill_run
+from app.services.billing.bills import room_bills
+from app.services.cashier import shifts
+from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
+from app.money import parse_yuan
+from app.services.cashier.tenders import TenderInput, parse_tender
+from app.services.cashier.voids import void_receipt
+from app.services.ledger_check import full_check
+from tests.support.builders import World
+
+C = Counter("T1", "admin")
+LATE = {"daily_rate": "0.0003", "grace_days": 0, "cap_ratio": "1"}
+
+
+def T(*specs: str):  # type: ignore[no-untyped-def]
+    return [parse_tender(x) for x in specs]
+
+
+@pytest.fixture
+def world(ctx, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 20))
+    with ctx.uow() as s:
+        w = World(s)
+        w.room("1-1-101", "100.00", owner="张三", phone="13800001234")
+        w.room("1-1-102", "80.00")
+        w.fee("PM", "area", "2", name="物业服务费", late_fee=LATE)  # 200.00 / month for 101
+        w.fee("GARB", "fixed", "10", name="垃圾费")
+        w.fee("ZX", "one_off", None, name="装修垃圾清运费", usages=["residential"])
+        for p in ("2026-10", "2026-11"):
+            bill_run(s, p, user="admin")
+        shifts.open_shift(s, "T1", "admin", 20000)
+    return w
+
+
+def test_pay_all_with_split_tender_and_change(ctx, world):
+    with ctx.uow() as s:
+        before = room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))
+        # Oct PM due 2026-11-15: 35 days × 0.0003 × 200.00 = 2.10; Nov PM due 12-15: 5 days = 0.30
+        assert before["owed_fen"] == 2 * (20000 + 1000) and before["late_fee_fen"] == 210 + 30
+        r = pay_bills(s, C, "1-1-101", T("pos=300:123456789012/000001/000002", "cash=200"))
+    assert r["total_fen"] == 42000 + 240 and r["change_fen"] == 30000 + 20000 - 42240
+    assert r["receipt_no"] == "T1-20261220-0001"
+    assert [a["period"] for a in r["allocations"]] == ["2026-10", "2026-10", "2026-11", "2026-11"]
+    assert {t["method"]: t["amount_fen"] for t in r["tenders"]} == {"pos": 30000, "cash": 12240}
+    with ctx.uow() as s:
+        after = room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))
+        assert after["owed_fen"] == 0 and after["lines"] == []
+        assert full_check(s)["ok"], full_check(s)["problems"]
+
+
+def test_selected_lines_and_receipt_sequence_has_no_gaps(ctx, world):
+    with ctx.uow() as s:
+        lines = room_bills(s, world.rooms["1-1-102"].id, as_of=date(2026, 12, 20))["lines"]
+        garb = [v.id for v in lines if v.fee_code == "GARB"]
+        r1 = pay_bills(s, C, "1-1-102", T("cash=20"), line_ids=garb)
+        r2 = prepay(s, C, "1-1-102", T("transfer=500:BANK-778899"))
+        r3 = pay_bills(s, C, "1-1-102", T("prepaid=321.92"))  # PM 160×2 + late fees 1.68 + 0.24
+    assert [r["receipt_no"][-4:] for r in (r1, r2, r3)] == ["0001", "0002", "0003"]
+    assert r1["change_fen"] == 0 and r2["prepaid_fen"] == 50000
+    assert r3["prepaid_fen"] == 50000 - r3["total_fen"]
+    with ctx.uow() as s:
+        assert full_check(s)["ok"]
+
+
+@pytest.mark.parametrize("specs,needle", [
+    ((("pos", "500", "123456789012"),), "exceed the amount due"),
+    ((("cash", "10", None),), "less than the amount due"),
+    ((("pos", "100", "12345"),), "12-digit reference"),
+    ((("prepaid", "10", None),), "more than the balance"),
+    ((("wechat", "10", "abc"),), "28-digit"),
+    ((("pos", "422.40", "123456789012"), ("cash", "1", None)), "no cash is needed"),
+])
+def test_bad_tenders_change_nothing(ctx, world, specs, needle):
+    # Built directly (not parsed) so the checks of settle() itself are what is tested.
+    tenders = [TenderInput(m, parse_yuan(a), ref) for m, a, ref in specs]
+    with pytest.raises(InputError) as e:
+        with ctx.uow() as s:
+            pay_bills(s, C, "1-1-101", tenders)
+    assert needle in str(e.value)
+    with ctx.uow() as s:
+        assert s.scalar(select(Receipt.id)) is None
+
+
+def test_tender_syntax_errors():
+    for bad, needle in (("cash=1.234", "more than 2 decimals"), ("cash=-5", "negative"), ("cash=0", "greater than 0"),
+                        ("bitcoin=5", "unknown method"), ("cash", "METHOD=AMOUNT"), ("pos=5:1234567890123", "12-digit")):
+        with pytest.raises(InputError, match=needle):
+            parse_tender(bad)
+
+
+def test_unknown_room_and_paid_line_and_no_shift(ctx, world):
+    with pytest.raises(InputError, match="does not exist"):
+        with ctx.uow() as s:
+            pay_bills(s, C, "9-9-999", T("cash=1"))
+    with ctx.uow() as s:
+        r = pay_bills(s, C, "1-1-101", T("cash=500"))
+        paid_line = r["allocations"][0]["line_id"]
+    with pytest.raises(InputError, match="already paid"):
+        with ctx.uow() as s:
+            pay_bills(s, C, "1-1-101", T("cash=500"), line_ids=[paid_line])
+    with pytest.raises(InputError, match="is not a line of room"):
+        with ctx.uow() as s:
+            pay_bills(s, C, "1-1-102", T("cash=500"), line_ids=[paid_line])
+    with ctx.uow() as s:
+        shifts.close_shift(s, "T1", "admin", {})
+    with pytest.raises(InputError, match="no open shift"):
+        with ctx.uow() as s:
+            prepay(s, C, "1-1-101", T("cash=100"))
+
+
+def test_void_reopens_lines_and_reverses_books(ctx, world):
+    with ctx.uow() as s:
+        r = pay_bills(s, C, "1-1-101", T("cash=500"))
+        v = void_receipt(s, C, r["receipt_no"], "收错房号")
+        assert v["status"] == "void"
+        assert room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))["owed_fen"] == 42000
+        assert full_check(s)["ok"]
+    with pytest.raises(InputError, match="already void"):
+        with ctx.uow() as s:
+            void_receipt(s, C, r["receipt_no"], "again")
+    with pytest.raises(InputError, match="reason"):
+        with ctx.uow() as s:
+            void_receipt(s, C, r["receipt_no"], " ")
+    with ctx.uow() as s:
+        r2 = pay_bills(s, C, "1-1-101", T("cash=500"))
+        assert r2["receipt_no"].endswith("0002")  # the voided number is kept, never reused
+        shifts.close_shift(s, "T1", "admin", {10000: 7})
+    with pytest.raises(InputError, match="closed shift"):
+        with ctx.uow() as s:
+            void_receipt(s, C, r2["receipt_no"], "too late")
+
+
+def test_deposit_one_off_and_shift_close_variance(ctx, world):
+    with ctx.uow() as s:
+        d = collect_deposit(s, C, "1-1-102", "装修押金", T("cash=2000"))
+        assert d["deposits_fen"] == 200000
+        o = charge_one_off(s, C, "1-1-102", "ZX", 15000, "装修垃圾清运 3车", T("wechat=150:4200001234202612201234567890"))
+        assert o["allocations"][0]["principal_fen"] == 15000
+        v = void_receipt(s, C, o["receipt_no"], "重复收费")
+        assert v["status"] == "void"
+        bills = room_bills(s, world.rooms["1-1-102"].id, as_of=date(2026, 12, 20))
+        assert bills["deposits_fen"] == 200000 and all(x.fee_code != "ZX" for x in bills["lines"])
+        assert full_check(s)["ok"], full_check(s)["problems"]
+        closed = shifts.close_shift(s, "T1", "admin", {10000: 22, 50: 1})
+    assert closed["expected"]["cash"] == 20000 + 200000
+    assert closed["counted_fen"] == 220050 and closed["variance_fen"] == 50
+    assert closed["expected"].get("wechat", 0) == 0  # the WeChat payment was voided
