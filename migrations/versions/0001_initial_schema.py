@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:22:08.402051
+Create Date: 2026-11-24 11:26:16.292661
 """
 from __future__ import annotations
 
@@ -281,6 +281,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_room_building_id'), ['building_id'], unique=False)
+        batch_op.create_index('ix_room_number', ['number'], unique=False)
         batch_op.create_index('ix_room_room_key', ['room_key'], unique=False)
 
     op.create_table('shift',
@@ -682,6 +683,7 @@ def downgrade() -> None:
     op.drop_table('shift')
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.drop_index('ix_room_room_key')
+        batch_op.drop_index('ix_room_number')
         batch_op.drop_index(batch_op.f('ix_room_building_id'))
 
     op.drop_table('room')

@@ -38,6 +38,7 @@ class Room(Base):
     __table_args__ = (
         UniqueConstraint("community_id", "room_key"),
         Index("ix_room_room_key", "room_key"),
+        Index("ix_room_number", "number"),
     )
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     community_id: Mapped[str] = mapped_column(ForeignKey("community.id"))
