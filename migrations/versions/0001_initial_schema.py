@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:26:16.292661
+Create Date: 2026-11-24 11:27:27.628369
 """
 from __future__ import annotations
 
@@ -305,13 +305,15 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('fee_item_id', sa.String(length=36), nullable=False),
     sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=True),
     sa.Column('unit_price', sa.String(length=40), nullable=True),
     sa.Column('tiers', sa.Text(), nullable=True),
     sa.Column('created_by', sa.String(length=40), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['fee_item_id'], ['fee_item.id'], name=op.f('fk_tariff_version_fee_item_id_fee_item')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tariff_version')),
-    sa.UniqueConstraint('fee_item_id', 'effective_from', name=op.f('uq_tariff_version_fee_item_id_effective_from'))
+    sa.UniqueConstraint('fee_item_id', 'effective_from', 'revision', name=op.f('uq_tariff_version_fee_item_id_effective_from_revision'))
     )
     op.create_table('bill_line',
     sa.Column('id', sa.String(length=36), nullable=False),

@@ -37,10 +37,13 @@ class TariffVersion(Base):
     they were made with (bill_line.tariff_version_id)."""
 
     __tablename__ = "tariff_version"
-    __table_args__ = (UniqueConstraint("fee_item_id", "effective_from"),)
+    __table_args__ = (UniqueConstraint("fee_item_id", "effective_from", "revision"),)
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     fee_item_id: Mapped[str] = mapped_column(ForeignKey("fee_item.id"))
     effective_from: Mapped[date] = mapped_column(Date)
+    # A corrected price for the same date is a new revision (the wrong one stays on record).
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(String(200))
     unit_price: Mapped[Decimal | None] = mapped_column(DecimalText)
     tiers: Mapped[list | None] = mapped_column(JSONText)  # [{"up_to": "180"|null, "unit_price": "5"}]
     created_by: Mapped[str | None] = mapped_column(String(40))

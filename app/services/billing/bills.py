@@ -79,7 +79,7 @@ def room_lines(s: Session, room_id: str, *, as_of: date, include_paid: bool = Fa
         if bl.kind == "delta" and (bl.detail or {}).get("mode") == "merged":
             merged.append((bl, fi))
             continue
-        status = "credited" if bl.kind == "delta" and bl.amount_fen < 0 else "unpaid"
+        status = "credited" if bl.kind == "credit" else "unpaid"
         views[bl.id] = LineView(bl.id, fi.code, fi.name, bl.period, bl.kind, bl.amount_fen, paid.get(bl.id, 0), 0,
                                 None, bl.due_date, status, bl.detail or {})
     for bl, _fi in merged:

@@ -39,7 +39,7 @@ def priced_items(s: Session, period: Period, community_ids: list[str]) -> tuple[
                                             FeeItem.basis.in_(BILLED_BASES)).order_by(FeeItem.code)).all()
     versions: dict[str, list[TariffVersion]] = {}
     for v in s.scalars(select(TariffVersion).where(TariffVersion.fee_item_id.in_([i.id for i in items]))
-                       .order_by(TariffVersion.effective_from)):
+                       .order_by(TariffVersion.effective_from, TariffVersion.revision)):
         versions.setdefault(v.fee_item_id, []).append(v)
     out, problems = [], []
     for item in items:

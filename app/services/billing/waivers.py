@@ -1,0 +1,32 @@
+"""Waiving a late fee (减免滞纳金): a user allowed to ('waive') records why; the line's late
+fee is then zero as of any day. The principal is untouched."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db.models import BillAdjustment, BillLine
+from app.errors import InputError, NotFound
+from app.services import audit, users
+
+
+def waive_late_fee(s: Session, line_id: str, reason: str, *, user: str, terminal: str | None = None) -> dict:
+    users.require(s, user, "waive")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("--reason is required: say why the late fee is waived")
+    line = s.get(BillLine, line_id.strip())
+    if line is None:
+        raise NotFound(f"bill line {line_id} does not exist")
+    if s.scalar(select(BillAdjustment.id).where(BillAdjustment.bill_line_id == line.id,
+                                                BillAdjustment.kind == "waive_late_fee")):
+        raise InputError(f"the late fee of bill line {line_id} is already waived")
+    adj = BillAdjustment(bill_line_id=line.id, kind="waive_late_fee", amount_fen=None, reason=reason,
+                         approved_by=user, created_at=clock.now())
+    s.add(adj)
+    s.flush()
+    audit.record(s, "waive.late_fee", user=user, terminal=terminal, entity="bill_line", entity_id=line.id,
+                 detail={"reason": reason})
+    return {"line_id": line.id, "waived": "late_fee", "reason": reason, "approved_by": user}
