@@ -30,7 +30,10 @@ from app.domain.periods import Period, due_date
 from app.errors import InputError, NotFound
 from app.ids import new_id, stable_id
 from app.services import audit
+from app.clock import today
+from app.services.billing.deduction import deduct_prepaid, deduction_communities
 from app.services.billing.postings import post_bill_lines
+from app.services.cashier.payments import Counter
 from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items
 
@@ -281,7 +284,23 @@ def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_
     if dry_run:
         result["preview"] = [{"room_id": x[1], "fee_code": x[3], "amount_fen": x[4], "detail": json.loads(x[6])}
                              for x in lines[:20]]
+        if deduction_communities(s, comp.community_ids) and terminal:
+            # Deductions depend on the new lines: run the real thing inside a savepoint and
+            # roll it back, so the preview is exactly what a real run would do.
+            nested = s.begin_nested()
+            try:
+                result["prepaid_deduction"] = _write(s, comp, period, lines, total, community, user, terminal,
+                                                     clock)["prepaid_deduction"]
+            finally:
+                nested.rollback()
         return result
+    result.update(_write(s, comp, period, lines, total, community, user, terminal, clock))
+    result["timings"] = clock.laps
+    return result
+
+
+def _write(s: Session, comp: _Computation, period: Period, lines: list, total: int, community: str | None,
+           user: str | None, terminal: str | None, clock: "_Clock") -> dict:
     run_id = new_id()
     s.add(BillRun(id=run_id, period=str(period), community_id=comp.community_ids[0] if community else None,
                   lines=len(lines), total_fen=total, skipped_existing=comp.skipped,
@@ -292,10 +311,12 @@ def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_
         now = utcnow().replace(tzinfo=None)
         stamp = now.isoformat(sep=" ") if sqlite else now
         p = str(period)
-        dues = {x[7]: (x[7].isoformat() if sqlite else x[7]) for x in lines[:1]}
+        dues: dict[date, object] = {}
         rows = []
         for x in lines:
-            due = dues.get(x[7]) or dues.setdefault(x[7], x[7].isoformat() if sqlite else x[7])
+            due = dues.get(x[7])
+            if due is None:
+                due = dues[x[7]] = x[7].isoformat() if sqlite else x[7]
             rows.append((x[0], x[1], x[2], p, "charge", x[4], x[6], x[5], due, x[8], run_id, user, stamp))
         clock.lap("prepare")
         insert_lines(s, rows)
@@ -303,11 +324,14 @@ def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_
         post_bill_lines(s, [(x[1], x[2], x[4]) for x in lines], ref_type="bill_run", ref_id=run_id,
                         memo=f"出账 {period}", user=user, terminal=terminal)
         clock.lap("ledger")
+    deducted = {"payments": 0, "total_fen": 0, "receipts": []}
+    if terminal and user:
+        deducted = deduct_prepaid(s, Counter(terminal, user), comp.community_ids, today())
+        clock.lap("prepaid_deduction")
     audit.record(s, "bill_run", user=user, terminal=terminal, entity="bill_run", entity_id=run_id,
-                 detail={"period": str(period), "lines": len(lines), "total_fen": total})
-    result["bill_run_id"] = run_id
-    result["timings"] = clock.laps
-    return result
+                 detail={"period": str(period), "lines": len(lines), "total_fen": total,
+                         "prepaid_deducted_fen": deducted["total_fen"]})
+    return {"bill_run_id": run_id, "prepaid_deduction": deducted}
 
 
 class _Clock:

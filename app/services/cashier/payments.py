@@ -51,13 +51,17 @@ def _tender_entries(room_id: str, terminal: str, st: Settlement) -> list[tuple[s
 
 def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: Settlement, as_of: date,
             credits: list[tuple[str, int]], note: str | None = None,
-            allocations: list[tuple[LineView, int, int]] | None = None) -> dict:
-    shift, terminal, user = require_open(s, c.terminal, c.user)
+            allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True) -> dict:
+    if in_shift:
+        shift, terminal, user = require_open(s, c.terminal, c.user)
+    else:  # the bill run's prepaid deduction: no cash moves, so no drawer and no shift
+        shift, terminal, user = None, users.ensure_terminal(s, c.terminal), users.get_user(s, c.user)
     day = clock.today()
     receipt_no, seq = next_receipt_no(s, terminal.id, terminal.code, day)
     pid = new_id()
     payer = payer_name(s, room.id)
-    s.add(Payment(id=pid, kind=kind, room_id=room.id, payer_name=payer, shift_id=shift.id, terminal_id=terminal.id,
+    s.add(Payment(id=pid, kind=kind, room_id=room.id, payer_name=payer, shift_id=shift.id if shift else None,
+                  terminal_id=terminal.id,
                   user_id=user.id, total_fen=total_fen, change_fen=st.change_fen, as_of=as_of, business_day=day,
                   note=note, created_at=clock.now()))
     s.flush()

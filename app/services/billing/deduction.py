@@ -1,0 +1,59 @@
+"""Prepaid deduction (预存抵扣) after a bill run, for communities that enable it
+(Community.options["prepaid_deduction"]).
+
+Each room with a prepaid balance pays its unpaid lines from it, oldest due first, late fees
+included as of the run day, as long as the balance covers the next line whole; it stops at
+the first line it cannot cover (a line is never part-paid). Each room's deduction is an
+ordinary payment with a receipt number and tender 'prepaid' — never booked as cash.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import Community, LedgerAccount, Posting, Room
+from app.services.billing.bills import room_lines
+from app.services.cashier.payments import Counter, _record
+from app.services.cashier.tenders import TenderInput, settle
+
+
+def deduction_communities(s: Session, community_ids: list[str]) -> list[str]:
+    return [c.id for c in s.scalars(select(Community).where(Community.id.in_(community_ids)))
+            if (c.options or {}).get("prepaid_deduction")]
+
+
+def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date) -> dict:
+    ids = deduction_communities(s, community_ids)
+    if not ids:
+        return {"payments": 0, "total_fen": 0, "receipts": []}
+    rows = s.execute(select(LedgerAccount.room_id, func.sum(Posting.amount_fen))
+                     .join(Posting, Posting.account_id == LedgerAccount.id)
+                     .join(Room, Room.id == LedgerAccount.room_id)
+                     .where(LedgerAccount.code.like("PRE:%"), Room.community_id.in_(ids))
+                     .group_by(LedgerAccount.room_id).having(func.sum(Posting.amount_fen) < 0)).all()
+    receipts, total = [], 0
+    for room_id, pre in sorted(rows):
+        balance = -int(pre)
+        chosen = []
+        for v in sorted((v for v in room_lines(s, room_id, as_of=as_of) if v.outstanding_fen > 0),
+                        key=lambda v: (v.due_date, v.period, v.fee_code)):
+            need = v.outstanding_fen + v.late_fee_fen
+            if need > balance:
+                break
+            chosen.append(v)
+            balance -= need
+        if not chosen:
+            continue
+        room = s.get(Room, room_id)
+        principal = sum(v.outstanding_fen for v in chosen)
+        late = sum(v.late_fee_fen for v in chosen)
+        st = settle(principal + late, [TenderInput("prepaid", principal + late)], -int(pre))
+        credits = [(f"AR:{room_id}", -principal)] + ([(f"LATE:{room.community_id}", -late)] if late else [])
+        r = _record(s, c, "bills", room, principal + late, st, as_of, credits, note="预存抵扣",
+                    allocations=[(v, v.outstanding_fen, v.late_fee_fen) for v in chosen], in_shift=False)
+        receipts.append(r["receipt_no"])
+        total += principal + late
+    return {"payments": len(receipts), "total_fen": total, "receipts": receipts[:200]}
