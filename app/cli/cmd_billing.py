@@ -79,3 +79,70 @@ def run_bills(settings: Settings, args: argparse.Namespace) -> Result:
         text.append(f"  {v.period} {v.fee_name:<10} {fen_to_yuan_str(v.amount_fen):>10}  已付 {fen_to_yuan_str(v.paid_fen):>9}"
                     f"  滞纳金 {fen_to_yuan_str(v.late_fee_fen):>8}  {v.status}")
     return Result(doc, "\n".join(text))
+
+
+def _cr_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--meter", required=True, help="meter number")
+    p.add_argument("--period", required=True, help="YYYY-MM of the reading")
+    p.add_argument("--reading", required=True, help="the right register value")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--rollover", action="store_true", help="confirm the register wrapped around")
+
+
+@command("correct-reading", "correct a meter reading; affected bill lines get delta lines (更正)", _cr_args)
+def run_correct_reading(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.cli.cmd_cashier import in_uow
+    from app.services.billing.corrections import correct_reading
+
+    r = in_uow(settings, lambda s: correct_reading(s, args.meter, args.period, args.reading, args.reason,
+                                                   user=settings.user, terminal=settings.terminal,
+                                                   rollover=args.rollover))
+    text = [f"已更正 corrected {r['meter_no']} {r['period']}: {r['was']} → {r['reading']}"]
+    text += [f"  {d['period']} {d['kind']}/{d['mode']} {fen_to_yuan_str(d['amount_fen'])} 元" for d in r["deltas"]]
+    return Result(r, "\n".join(text))
+
+
+def _cp_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--community", required=True)
+    p.add_argument("--fee", required=True, help="fee item code")
+    p.add_argument("--period", required=True, help="first period the corrected price applies to")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--unit-price")
+    g.add_argument("--tiers", help='JSON, e.g. [{"up_to":"180","unit_price":"5"},{"up_to":null,"unit_price":"7"}]')
+    p.add_argument("--reason", required=True)
+
+
+@command("correct-price", "correct a fee item's price from a period on; billed lines get delta lines", _cp_args)
+def run_correct_price(settings: Settings, args: argparse.Namespace) -> Result:
+    import json
+
+    from app.cli.cmd_cashier import in_uow
+    from app.services.billing.corrections import correct_price
+
+    tiers = None
+    if args.tiers:
+        try:
+            tiers = json.loads(args.tiers)
+        except json.JSONDecodeError as e:
+            raise InputError(f"--tiers is not JSON: {e}") from None
+    r = in_uow(settings, lambda s: correct_price(s, args.community, args.fee, args.period, reason=args.reason,
+                                                 user=settings.user, unit_price=args.unit_price, tiers=tiers,
+                                                 terminal=settings.terminal))
+    total = sum(d["amount_fen"] for d in r["deltas"])
+    return Result(r, f"已更正 corrected {r['fee_code']} from {r['from']}: {len(r['deltas'])} delta lines, "
+                     f"{fen_to_yuan_str(total)} 元")
+
+
+def _waive_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--line", required=True, help="bill line id")
+    p.add_argument("--reason", required=True)
+
+
+@command("waive-late-fee", "waive a bill line's late fee (needs the 'waive' permission)", _waive_args)
+def run_waive(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.cli.cmd_cashier import in_uow
+    from app.services.billing.waivers import waive_late_fee
+
+    r = in_uow(settings, lambda s: waive_late_fee(s, args.line, args.reason, user=settings.user,
+                                                  terminal=settings.terminal))
+    return Result(r, f"已减免滞纳金 late fee waived for {r['line_id']}: {r['reason']}")

@@ -32,13 +32,15 @@ def run(settings: Settings, args: argparse.Namespace) -> Result:
             users.ensure_roles(s)
             users.ensure_user(s, "admin", "manager", "管理员", password="admin")
             users.ensure_terminal(s, settings.terminal)
+        demo: dict = {}
         if args.demo:
             from app.services.demo import build_demo
 
-            build_demo(ctx, rooms=args.rooms, seed=args.seed)
+            demo = build_demo(ctx, rooms=args.rooms, seed=args.seed)
         with ctx.uow() as s:
             rooms = s.scalar(select(func.count()).select_from(Room)) or 0
     finally:
         ctx.close()
     secs = round(time.monotonic() - t0, 2)
-    return Result({"rooms": rooms, "seconds": secs}, f"数据库就绪 database ready: {rooms} rooms ({secs} s)")
+    return Result({"rooms": rooms, "seconds": secs, **({"demo": demo} if demo else {})},
+                  f"数据库就绪 database ready: {rooms} rooms ({secs} s)")

@@ -1,0 +1,160 @@
+"""The data a receipt is printed from: plain, frozen, integer fen, checked on creation.
+
+The payment service builds a `ReceiptDoc` inside the payment's unit of work (it knows the
+receipt number, the tenders and the signing key); everything after that — ESC/POS, PDF,
+preview — only reads it. A receipt whose lines do not add up to its total is refused here,
+because a printed receipt that disagrees with itself is exactly the dispute it should end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset prints the same
+# local time as the Asia/Shanghai zone without needing tzdata (absent on Windows by default).
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+TENDER_NAMES: dict[str, str] = {
+    "cash": "现金",
+    "pos": "银行卡",
+    "transfer": "转账",
+    "prepaid": "预存抵扣",
+    "wechat": "微信",
+    "alipay": "支付宝",
+}
+
+KIND_TITLES: dict[str, str] = {
+    "bills": "收款收据",
+    "prepay": "收款收据（预存）",
+    "deposit": "收款收据（押金）",
+    "one_off": "收款收据（临时收费）",
+}
+
+STATUSES = ("issued", "void")
+
+
+def _check_fen(name: str, value: object, *, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be integer fen, got {type(value).__name__}")
+
+
+def _check_aware(name: str, value: datetime | None) -> None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
+
+
+def local_time(dt: datetime) -> datetime:
+    """The wall-clock time printed on a receipt (Beijing time)."""
+    return dt.astimezone(CHINA_TZ)
+
+
+def format_local(dt: datetime) -> str:
+    return local_time(dt).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def tender_name(method: str) -> str:
+    return TENDER_NAMES.get(method, method)
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    fee_name: str
+    period: str
+    amount_fen: int
+    late_fee_fen: int = 0
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_fen("amount_fen", self.amount_fen)
+        _check_fen("late_fee_fen", self.late_fee_fen)
+
+    @property
+    def line_total_fen(self) -> int:
+        return self.amount_fen + self.late_fee_fen
+
+
+@dataclass(frozen=True)
+class ReceiptTender:
+    method: str
+    amount_fen: int
+    reference: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_fen("amount_fen", self.amount_fen)
+        if self.method not in TENDER_NAMES:
+            raise ValueError(f"unknown tender method {self.method!r} (allowed: {', '.join(TENDER_NAMES)})")
+
+    @property
+    def display_name(self) -> str:
+        return TENDER_NAMES[self.method]
+
+
+@dataclass(frozen=True)
+class ReceiptDoc:
+    community: str
+    terminal: str
+    receipt_no: str
+    issued_at: datetime
+    cashier: str
+    room_key: str
+    payer: str | None
+    kind: str
+    lines: list[ReceiptLine]
+    total_fen: int
+    tenders: list[ReceiptTender]
+    cash_received_fen: int | None
+    change_fen: int
+    prepaid_balance_after_fen: int | None
+    status: str = "issued"
+    void_reason: str | None = None
+    reprint_at: datetime | None = None
+    footer: str = ""
+    qr_payload: str = ""
+
+    def __post_init__(self) -> None:
+        _check_fen("total_fen", self.total_fen)
+        _check_fen("change_fen", self.change_fen)
+        _check_fen("cash_received_fen", self.cash_received_fen, optional=True)
+        _check_fen("prepaid_balance_after_fen", self.prepaid_balance_after_fen, optional=True)
+        _check_aware("issued_at", self.issued_at)
+        _check_aware("reprint_at", self.reprint_at)
+        if self.kind not in KIND_TITLES:
+            raise ValueError(f"unknown receipt kind {self.kind!r} (allowed: {', '.join(KIND_TITLES)})")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown receipt status {self.status!r} (allowed: issued, void)")
+        if self.status == "void" and not (self.void_reason or "").strip():
+            raise ValueError("a void receipt needs its void_reason")
+        lines_sum = sum(line.line_total_fen for line in self.lines)
+        if lines_sum != self.total_fen:
+            raise ValueError(f"receipt {self.receipt_no}: lines add up to {lines_sum} fen, total says {self.total_fen}")
+        tender_sum = sum(t.amount_fen for t in self.tenders)
+        if tender_sum != self.total_fen:
+            raise ValueError(f"receipt {self.receipt_no}: tenders add up to {tender_sum} fen, total says {self.total_fen}")
+        if self.change_fen < 0:
+            raise ValueError(f"receipt {self.receipt_no}: change {self.change_fen} fen is negative")
+        if self.cash_received_fen is not None:
+            cash = sum(t.amount_fen for t in self.tenders if t.method == "cash")
+            if self.cash_received_fen - cash != self.change_fen:
+                raise ValueError(f"receipt {self.receipt_no}: cash received {self.cash_received_fen} - cash tendered "
+                                 f"{cash} != change {self.change_fen}")
+        elif self.change_fen != 0:
+            raise ValueError(f"receipt {self.receipt_no}: change without cash received")
+
+    @property
+    def title(self) -> str:
+        return KIND_TITLES[self.kind]
+
+    @property
+    def is_void(self) -> bool:
+        return self.status == "void"
+
+    @property
+    def is_reprint(self) -> bool:
+        return self.reprint_at is not None
+
+    @property
+    def has_cash(self) -> bool:
+        return any(t.method == "cash" for t in self.tenders)

@@ -1,0 +1,124 @@
+"""The verification QR printed on every receipt: small enough for a 58 mm roll, forgeable
+by nobody who lacks the terminal's key.
+
+    PD1|T1-20261124-0001|16500|1795500000|3f1c9a0b7d2e4c51
+
+Fields: format version, receipt number, total in fen, issue time in Unix seconds, and the first
+16 hex digits (64 bits) of HMAC-SHA256 over everything before the last '|' with the issuing
+terminal's key. The terminal is the receipt number's prefix before the first '-', so a
+verifier looks the key up by that code. 64 bits are plenty here: a forger gets no oracle, and
+the counter checks the receipt against its own records anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+VERSION = "PD1"
+MAC_HEX = 16
+_RECEIPT_NO_RE = re.compile(r"^[A-Za-z0-9_]+-[A-Za-z0-9_-]+$")
+_MAC_RE = re.compile(r"^[0-9a-f]{16}$")
+
+
+@dataclass(frozen=True)
+class QrFields:
+    receipt_no: str
+    total_fen: int
+    issued_at: datetime  # UTC
+    mac: str
+
+    @property
+    def terminal(self) -> str:
+        return terminal_of(self.receipt_no)
+
+    @property
+    def signed_part(self) -> str:
+        return _signed_part(self.receipt_no, self.total_fen, int(self.issued_at.timestamp()))
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    genuine: bool
+    reason: str  # "ok", or why not: malformed / unknown terminal / signature mismatch
+    receipt_no: str | None
+    total_fen: int | None
+    issued_at: datetime | None
+
+
+def terminal_of(receipt_no: str) -> str:
+    """'T1-20261124-0001' -> 'T1'."""
+    head, sep, _ = receipt_no.partition("-")
+    if not sep or not head:
+        raise ValueError(f"receipt number {receipt_no!r} has no terminal prefix (like T1-20261124-0001)")
+    return head
+
+
+def _key(key_hex: str) -> bytes:
+    try:
+        key = bytes.fromhex(key_hex)
+    except (ValueError, TypeError):
+        raise ValueError("terminal key must be a hex string") from None
+    if len(key) < 16:
+        raise ValueError("terminal key must be at least 16 bytes (32 hex digits)")
+    return key
+
+
+def _signed_part(receipt_no: str, total_fen: int, issued_ts: int) -> str:
+    return f"{VERSION}|{receipt_no}|{total_fen}|{issued_ts}"
+
+
+def _mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()[:MAC_HEX]
+
+
+def sign(receipt_no: str, total_fen: int, issued_at: datetime, key_hex: str) -> str:
+    """The QR payload for a receipt."""
+    if not _RECEIPT_NO_RE.match(receipt_no):
+        raise ValueError(f"receipt number {receipt_no!r} is not of the form T1-20261124-0001")
+    if isinstance(total_fen, bool) or not isinstance(total_fen, int):
+        raise TypeError(f"total_fen must be integer fen, got {type(total_fen).__name__}")
+    if issued_at.tzinfo is None or issued_at.utcoffset() is None:
+        raise ValueError("issued_at must be timezone-aware")
+    message = _signed_part(receipt_no, total_fen, int(issued_at.timestamp()))
+    return f"{message}|{_mac(_key(key_hex), message)}"
+
+
+def parse(payload: str) -> QrFields:
+    """Split a payload into its fields; ValueError naming the first thing that is wrong."""
+    if not isinstance(payload, str):
+        raise ValueError("QR payload must be text")
+    parts = payload.strip().split("|")
+    if len(parts) != 5:
+        raise ValueError(f"QR payload has {len(parts)} fields, expected 5 (PD1|receipt|total|time|mac)")
+    version, receipt_no, total, ts, mac = parts
+    if version != VERSION:
+        raise ValueError(f"QR payload version {version!r} is not {VERSION}")
+    if not _RECEIPT_NO_RE.match(receipt_no):
+        raise ValueError(f"QR receipt number {receipt_no!r} is not of the form T1-20261124-0001")
+    if not re.fullmatch(r"-?\d{1,15}", total):
+        raise ValueError(f"QR total {total!r} is not integer fen")
+    if not re.fullmatch(r"\d{1,12}", ts):
+        raise ValueError(f"QR time {ts!r} is not Unix seconds")
+    if not _MAC_RE.match(mac):
+        raise ValueError("QR signature is not 16 lowercase hex digits")
+    return QrFields(receipt_no, int(total), datetime.fromtimestamp(int(ts), timezone.utc), mac)
+
+
+def verify(payload: str, key_lookup: Callable[[str], str | None]) -> VerifyResult:
+    """Is this a receipt one of our terminals issued, unaltered?"""
+    try:
+        f = parse(payload)
+    except ValueError as e:
+        return VerifyResult(False, f"malformed: {e}", None, None, None)
+    key_hex = key_lookup(f.terminal)
+    if not key_hex:
+        return VerifyResult(False, f"unknown terminal {f.terminal}", f.receipt_no, f.total_fen, f.issued_at)
+    expected = _mac(_key(key_hex), f.signed_part)
+    if not hmac.compare_digest(expected, f.mac):
+        return VerifyResult(False, "signature mismatch", f.receipt_no, f.total_fen, f.issued_at)
+    return VerifyResult(True, "ok", f.receipt_no, f.total_fen, f.issued_at)
