@@ -84,10 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"失败 failed: {type(e).__name__}: {e}", file=sys.stderr)
         return 1
     if result is not None:
-        if args.json:
-            print(json.dumps(result.json, ensure_ascii=False, indent=None, default=str))
-        else:
-            print(result.text)
+        try:
+            if args.json:
+                print(json.dumps(result.json, ensure_ascii=False, indent=None, default=str))
+            else:
+                print(result.text)
+        except BrokenPipeError:  # `propdesk … | head`: the reader left; the work is done
+            pass
     return 0
 
 
