@@ -63,3 +63,17 @@ def ctx(sqlite_url):  # type: ignore[no-untyped-def]
         users.ensure_terminal(s, "T1")
     yield c
     c.close()
+
+
+@pytest.fixture
+def any_ctx(any_db_url):  # type: ignore[no-untyped-def]
+    """Like `ctx`, once on SQLite and once on PostgreSQL."""
+    from app.context import AppContext
+    from app.services import users
+
+    c = AppContext.open(any_db_url)
+    with c.uow() as s:
+        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_terminal(s, "T1")
+    yield c
+    c.close()

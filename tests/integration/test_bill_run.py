@@ -39,11 +39,11 @@ def build(s):  # type: ignore[no-untyped-def]
     return w
 
 
-def test_bill_run_every_basis_then_idempotent(ctx):
-    with ctx.uow() as s:
+def test_bill_run_every_basis_then_idempotent(any_ctx):
+    with any_ctx.uow() as s:
         w = build(s)
         dry = bill_run(s, "2026-11", dry_run=True, user="admin")
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         real = bill_run(s, "2026-11", user="admin")
     for k in ("lines", "total_fen", "skipped_existing", "by_fee_item", "missing_readings"):
         assert dry[k] == real[k], k
@@ -57,14 +57,14 @@ def test_bill_run_every_basis_then_idempotent(ctx):
     assert real["missing_readings"] == 1 and real["missing"][0]["meter_no"] == "W2"
     # public share: 500 fen among 3 households -> 167/167/166 by key order
     assert by["PUBE"] == {"lines": 3, "total_fen": 500}
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         shares = dict(s.execute(select(BillLine.room_id, BillLine.amount_fen).where(
             BillLine.fee_item_id == w.items["PUBE"].id)).all())
         assert sorted(shares.values()) == [166, 167, 167]
         assert shares[w.rooms["1-1-101"].id] == 167 and shares[w.rooms["2-201"].id] == 166
         again = bill_run(s, "2026-11", user="admin")
     assert again["lines"] == 0 and again["skipped_existing"] == real["lines"]
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(BillLine)) == real["lines"]
         assert ledger.check(s)["ok"]
         bills = room_bills(s, w.rooms["1-1-101"].id, as_of=date(2026, 12, 1))
@@ -78,8 +78,8 @@ def test_bill_run_every_basis_then_idempotent(ctx):
         assert {v.detail["months"] for v in prorated if v.fee_code in ("PM", "GARB")} == {"15/30"}
 
 
-def test_annual_tiers_continue_from_earlier_months(ctx):
-    with ctx.uow() as s:
+def test_annual_tiers_continue_from_earlier_months(any_ctx):
+    with any_ctx.uow() as s:
         w = build(s)
         w.reading("W1", "2026-12", "370")  # 70 more: 260 is crossed at 280 total -> 60×7 + 10×9
         bill_run(s, "2026-11", user="admin")
@@ -89,8 +89,8 @@ def test_annual_tiers_continue_from_earlier_months(ctx):
     assert line.detail["before"] == "200" and line.detail["after"] == "270"
 
 
-def test_price_change_applies_from_its_month(ctx):
-    with ctx.uow() as s:
+def test_price_change_applies_from_its_month(any_ctx):
+    with any_ctx.uow() as s:
         w = build(s)
         w.price("GARB", date(2026, 12, 1), "12")
         nov = bill_run(s, "2026-11", user="admin")
@@ -99,8 +99,8 @@ def test_price_change_applies_from_its_month(ctx):
     assert dec["by_fee_item"]["GARB"]["total_fen"] == 3 * 1200
 
 
-def test_flagged_reading_is_reported_not_billed(ctx):
-    with ctx.uow() as s:
+def test_flagged_reading_is_reported_not_billed(any_ctx):
+    with any_ctx.uow() as s:
         w = build(s)
         w.reading("W2", "2026-11", "900", status="flagged")
         r = bill_run(s, "2026-11", user="admin")

@@ -30,9 +30,9 @@ def T(*specs: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def world(ctx, monkeypatch):  # type: ignore[no-untyped-def]
+def world(any_ctx, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 20))
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         w = World(s)
         w.room("1-1-101", "100.00", owner="张三", phone="13800001234")
         w.room("1-1-102", "80.00")
@@ -45,8 +45,8 @@ def world(ctx, monkeypatch):  # type: ignore[no-untyped-def]
     return w
 
 
-def test_pay_all_with_split_tender_and_change(ctx, world):
-    with ctx.uow() as s:
+def test_pay_all_with_split_tender_and_change(any_ctx, world):
+    with any_ctx.uow() as s:
         before = room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))
         # Oct PM due 2026-11-15: 35 days × 0.0003 × 200.00 = 2.10; Nov PM due 12-15: 5 days = 0.30
         assert before["owed_fen"] == 2 * (20000 + 1000) and before["late_fee_fen"] == 210 + 30
@@ -55,14 +55,14 @@ def test_pay_all_with_split_tender_and_change(ctx, world):
     assert r["receipt_no"] == "T1-20261220-0001"
     assert [a["period"] for a in r["allocations"]] == ["2026-10", "2026-10", "2026-11", "2026-11"]
     assert {t["method"]: t["amount_fen"] for t in r["tenders"]} == {"pos": 30000, "cash": 12240}
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         after = room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))
         assert after["owed_fen"] == 0 and after["lines"] == []
         assert full_check(s)["ok"], full_check(s)["problems"]
 
 
-def test_selected_lines_and_receipt_sequence_has_no_gaps(ctx, world):
-    with ctx.uow() as s:
+def test_selected_lines_and_receipt_sequence_has_no_gaps(any_ctx, world):
+    with any_ctx.uow() as s:
         lines = room_bills(s, world.rooms["1-1-102"].id, as_of=date(2026, 12, 20))["lines"]
         garb = [v.id for v in lines if v.fee_code == "GARB"]
         r1 = pay_bills(s, C, "1-1-102", T("cash=20"), line_ids=garb)
@@ -71,7 +71,7 @@ def test_selected_lines_and_receipt_sequence_has_no_gaps(ctx, world):
     assert [r["receipt_no"][-4:] for r in (r1, r2, r3)] == ["0001", "0002", "0003"]
     assert r1["change_fen"] == 0 and r2["prepaid_fen"] == 50000
     assert r3["prepaid_fen"] == 50000 - r3["total_fen"]
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         assert full_check(s)["ok"]
 
 
@@ -83,14 +83,14 @@ def test_selected_lines_and_receipt_sequence_has_no_gaps(ctx, world):
     ((("wechat", "10", "abc"),), "28-digit"),
     ((("pos", "422.40", "123456789012"), ("cash", "1", None)), "no cash is needed"),
 ])
-def test_bad_tenders_change_nothing(ctx, world, specs, needle):
+def test_bad_tenders_change_nothing(any_ctx, world, specs, needle):
     # Built directly (not parsed) so the checks of settle() itself are what is tested.
     tenders = [TenderInput(m, parse_yuan(a), ref) for m, a, ref in specs]
     with pytest.raises(InputError) as e:
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             pay_bills(s, C, "1-1-101", tenders)
     assert needle in str(e.value)
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         assert s.scalar(select(Receipt.id)) is None
 
 
@@ -101,50 +101,50 @@ def test_tender_syntax_errors():
             parse_tender(bad)
 
 
-def test_unknown_room_and_paid_line_and_no_shift(ctx, world):
+def test_unknown_room_and_paid_line_and_no_shift(any_ctx, world):
     with pytest.raises(InputError, match="does not exist"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             pay_bills(s, C, "9-9-999", T("cash=1"))
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         r = pay_bills(s, C, "1-1-101", T("cash=500"))
         paid_line = r["allocations"][0]["line_id"]
     with pytest.raises(InputError, match="already paid"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             pay_bills(s, C, "1-1-101", T("cash=500"), line_ids=[paid_line])
     with pytest.raises(InputError, match="is not a line of room"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             pay_bills(s, C, "1-1-102", T("cash=500"), line_ids=[paid_line])
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         shifts.close_shift(s, "T1", "admin", {})
     with pytest.raises(InputError, match="no open shift"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             prepay(s, C, "1-1-101", T("cash=100"))
 
 
-def test_void_reopens_lines_and_reverses_books(ctx, world):
-    with ctx.uow() as s:
+def test_void_reopens_lines_and_reverses_books(any_ctx, world):
+    with any_ctx.uow() as s:
         r = pay_bills(s, C, "1-1-101", T("cash=500"))
         v = void_receipt(s, C, r["receipt_no"], "收错房号")
         assert v["status"] == "void"
         assert room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))["owed_fen"] == 42000
         assert full_check(s)["ok"]
     with pytest.raises(InputError, match="already void"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             void_receipt(s, C, r["receipt_no"], "again")
     with pytest.raises(InputError, match="reason"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             void_receipt(s, C, r["receipt_no"], " ")
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         r2 = pay_bills(s, C, "1-1-101", T("cash=500"))
         assert r2["receipt_no"].endswith("0002")  # the voided number is kept, never reused
         shifts.close_shift(s, "T1", "admin", {10000: 7})
     with pytest.raises(InputError, match="closed shift"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             void_receipt(s, C, r2["receipt_no"], "too late")
 
 
-def test_deposit_one_off_and_shift_close_variance(ctx, world):
-    with ctx.uow() as s:
+def test_deposit_one_off_and_shift_close_variance(any_ctx, world):
+    with any_ctx.uow() as s:
         d = collect_deposit(s, C, "1-1-102", "装修押金", T("cash=2000"))
         assert d["deposits_fen"] == 200000
         o = charge_one_off(s, C, "1-1-102", "ZX", 15000, "装修垃圾清运 3车", T("wechat=150:4200001234202612201234567890"))

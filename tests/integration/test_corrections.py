@@ -25,9 +25,9 @@ C = Counter("T1", "admin")
 
 
 @pytest.fixture
-def w(ctx, monkeypatch):  # type: ignore[no-untyped-def]
+def w(any_ctx, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 20))
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         w = World(s)
         w.room("1-101", "100")
         w.room("1-102", "50")
@@ -50,8 +50,8 @@ def _water(s, room_id, period):  # type: ignore[no-untyped-def]
                 if v.fee_code == "WATER" and v.period == period)
 
 
-def test_reading_correction_on_unpaid_lines_merges(ctx, w):
-    with ctx.uow() as s:
+def test_reading_correction_on_unpaid_lines_merges(any_ctx, w):
+    with any_ctx.uow() as s:
         r = correct_reading(s, "W1", "2026-10", "12", "抄错", user="admin")
         # October: 12 instead of 10 (+2 m³ = +10.00); November starts from 12: 8 instead of 10 (−10.00)
         assert sorted(d["amount_fen"] for d in r["deltas"]) == [-1000, 1000]
@@ -64,8 +64,8 @@ def test_reading_correction_on_unpaid_lines_merges(ctx, w):
         assert full_check(s)["ok"], full_check(s)["problems"]
 
 
-def test_correction_of_paid_lines_supplement_and_credit(ctx, w):
-    with ctx.uow() as s:
+def test_correction_of_paid_lines_supplement_and_credit(any_ctx, w):
+    with any_ctx.uow() as s:
         pay_bills(s, C, "1-101", [parse_tender("cash=500")])
         r = correct_reading(s, "W1", "2026-10", "12", "抄错", user="admin")
         kinds = {d["period"]: (d["kind"], d["mode"], d["amount_fen"]) for d in r["deltas"]}
@@ -78,8 +78,8 @@ def test_correction_of_paid_lines_supplement_and_credit(ctx, w):
         assert full_check(s)["ok"], full_check(s)["problems"]
 
 
-def test_price_correction_recomputes_from_period_on(ctx, w):
-    with ctx.uow() as s:
+def test_price_correction_recomputes_from_period_on(any_ctx, w):
+    with any_ctx.uow() as s:
         r = correct_price(s, "阳光花园", "GARB", "2026-11", unit_price="12", reason="物价局批复", user="admin")
         assert r["periods"] == ["2026-11"] and [d["amount_fen"] for d in r["deltas"]] == [200, 200]
         dec = bill_run(s, "2026-12", user="admin")
@@ -87,7 +87,7 @@ def test_price_correction_recomputes_from_period_on(ctx, w):
         assert full_check(s)["ok"]
 
 
-def test_bad_corrections_change_nothing(ctx, w):
+def test_bad_corrections_change_nothing(any_ctx, w):
     for kwargs, needle in ((dict(meter_no="NOPE", period_text="2026-10", value="1"), "does not exist"),
                            (dict(meter_no="W1", period_text="2026-10", value="-1"), "reading"),
                            (dict(meter_no="W1", period_text="2026-11", value="5"), "lower than the previous"),
@@ -95,24 +95,24 @@ def test_bad_corrections_change_nothing(ctx, w):
                            (dict(meter_no="W1", period_text="2025-01", value="5"), "no reading"),
                            (dict(meter_no="W1", period_text="2026-13", value="5"), "period")):
         with pytest.raises(InputError, match=needle):
-            with ctx.uow() as s:
+            with any_ctx.uow() as s:
                 correct_reading(s, reason="x", user="admin", **kwargs)
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         assert s.scalar(select(BillLine.id).where(BillLine.kind != "charge")) is None
 
 
-def test_waive_late_fee_needs_permission_and_reason(ctx, w):
-    with ctx.uow() as s:
+def test_waive_late_fee_needs_permission_and_reason(any_ctx, w):
+    with any_ctx.uow() as s:
         users.ensure_user(s, "cashier1", "cashier", "收银员")
         line = _water(s, w.rooms["1-101"].id, "2026-10")
         assert line.late_fee_fen > 0
     with pytest.raises(PermissionDenied):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             waive_late_fee(s, line.id, "老人", user="cashier1")
     with pytest.raises(InputError, match="reason"):
-        with ctx.uow() as s:
+        with any_ctx.uow() as s:
             waive_late_fee(s, line.id, "", user="admin")
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         waive_late_fee(s, line.id, "困难户减免", user="admin")
         again = _water(s, w.rooms["1-101"].id, "2026-10")
         assert again.late_fee_fen == 0 and again.late_fee_waived

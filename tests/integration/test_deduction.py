@@ -13,9 +13,9 @@ from app.services.ledger_check import full_check
 from tests.support.builders import World
 
 
-def test_bill_run_deducts_prepaid_oldest_first_as_prepaid_tender(ctx, monkeypatch):
+def test_bill_run_deducts_prepaid_oldest_first_as_prepaid_tender(any_ctx, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 1))
-    with ctx.uow() as s:
+    with any_ctx.uow() as s:
         w = World(s, options={"prepaid_deduction": True})
         w.room("1-101", "100")
         w.room("1-102", "100")
