@@ -63,3 +63,20 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+def fetch_raw(conn, stmt) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Run a SELECT straight on the driver's cursor and return plain tuples: for the few
+    bulk reads (hundreds of thousands of rows) where per-row result processing dominates."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        args: object = tuple(params[name] for name in compiled.positiontup)
+    else:
+        args = params
+    cur = conn.connection.driver_connection.cursor()
+    try:
+        cur.execute(str(compiled), args)
+        return cur.fetchall()
+    finally:
+        cur.close()

@@ -139,13 +139,27 @@ def usage_charge(
     return LineCalc(round_yuan_to_fen(amount_yuan, mode), usage, detail)
 
 
-def apportioned_shares(
+@dataclass(frozen=True)
+class PublicSplit:
+    """A public meter's cost split: the total, each key's fen and weight, and the detail
+    every share has in common (the per-share detail adds only its weight)."""
+
+    total_fen: int
+    fen: dict[str, int]
+    weights: dict[str, Decimal]
+    common: dict
+
+    def detail(self, key: str) -> dict:
+        return {**self.common, "weight": dec_str(self.weights[key])}
+
+
+def split_public_meter(
     public_usage: Decimal,
     unit_price: Decimal,
     rooms: list[tuple[str, Decimal]],
     method: str,
     rounding: Rounding | str = DEFAULT_ROUNDING,
-) -> tuple[int, dict[str, LineCalc]]:
+) -> PublicSplit:
     """A public meter's cost split among the in-scope, handed-over rooms.
 
     total = public_usage × unit_price, rounded once by `rounding`; the integer total is then
@@ -168,20 +182,29 @@ def apportioned_shares(
         total_yuan = usage * price
         total_weight = sum((w for _, w in weights), Decimal(0))
     total_fen = round_yuan_to_fen(total_yuan, mode)
-    split = largest_remainder(total_fen, weights)
-    shares: dict[str, LineCalc] = {}
-    for key, w in weights:
-        detail = {
-            "basis": "apportioned",
-            "total_fen": total_fen,
-            "public_usage": dec_str(usage),
-            "unit_price": dec_str(price),
-            "total_exact": dec_str(total_yuan),
-            "method": method,
-            "weight": dec_str(w),
-            "total_weight": dec_str(total_weight),
-            "households": len(weights),
-            "rounding": mode.value,
-        }
-        shares[key] = LineCalc(split[key], w if method == "area" else None, detail)
-    return total_fen, shares
+    common = {
+        "basis": "apportioned",
+        "total_fen": total_fen,
+        "public_usage": dec_str(usage),
+        "unit_price": dec_str(price),
+        "total_exact": dec_str(total_yuan),
+        "method": method,
+        "total_weight": dec_str(total_weight),
+        "households": len(weights),
+        "rounding": mode.value,
+    }
+    return PublicSplit(total_fen, largest_remainder(total_fen, weights), dict(weights), common)
+
+
+def apportioned_shares(
+    public_usage: Decimal,
+    unit_price: Decimal,
+    rooms: list[tuple[str, Decimal]],
+    method: str,
+    rounding: Rounding | str = DEFAULT_ROUNDING,
+) -> tuple[int, dict[str, LineCalc]]:
+    """split_public_meter as one LineCalc per room (quantity: the area for method 'area')."""
+    split = split_public_meter(public_usage, unit_price, rooms, method, rounding)
+    by_area = split.common["method"] == "area"
+    return split.total_fen, {key: LineCalc(fen, split.weights[key] if by_area else None, split.detail(key))
+                             for key, fen in split.fen.items()}

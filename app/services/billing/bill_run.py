@@ -19,13 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models import BillLine, BillRun, Building, Room
-from app.domain.charges import LineCalc, apportioned_shares, area_charge, fixed_charge, parking_charge, usage_charge
+from app.domain.charges import LineCalc, area_charge, split_public_meter, fixed_charge, parking_charge, usage_charge
 from app.domain.periods import Period, due_date
 from app.errors import InputError, NotFound
 from app.ids import new_id, stable_id
@@ -38,8 +39,7 @@ from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, 
 from app.services.billing.tariffs import PricedItem, communities, priced_items
 
 
-@dataclass(frozen=True)
-class RoomRow:
+class RoomRow(NamedTuple):
     id: str
     community_id: str
     building: str
@@ -239,14 +239,17 @@ class _Computation:
             return
         # The split always covers every sharing room, so a partial re-run gives the missing
         # rooms exactly the shares they would have had.
-        _total, shares = apportioned_shares(u.usage, it.unit_price, [(r.room_key, r.area) for r in sharing],
-                                            cfg.get("by", "area"), it.rounding)
-        extra = f',"scope":{json.dumps(scope, ensure_ascii=False)},"meter":{u.detail_json()}}}'
+        split = split_public_meter(u.usage, it.unit_price, [(r.room_key, r.area) for r in sharing],
+                                   cfg.get("by", "area"), it.rounding)
+        # Every share's detail is the common part plus its own weight: serialise the common
+        # part once (100,000 shares in a community-wide split).
+        head = _dumps({**split.common, "scope": scope, "meter": u.detail()})[:-1]
+        by_area = split.common["method"] == "area"
         for r, lid in new:
-            calc = shares[r.room_key]
-            q = None if calc.quantity is None else format(calc.quantity, "f")
-            self.lines.append((lid, r.id, it.id, it.code, calc.amount_fen, q, _dumps(calc.detail)[:-1] + extra,
-                               it.due, it.version_id))
+            w = split.weights[r.room_key]
+            ws = format(w, "f")
+            self.lines.append((lid, r.id, it.id, it.code, split.fen[r.room_key], ws if by_area else None,
+                               f'{head},"weight":"{ws}"}}', it.due, it.version_id))
 
 
 _LINE_COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
