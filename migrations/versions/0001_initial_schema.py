@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 11:27:27.628369
+Create Date: 2026-11-24 11:39:48.705424
 """
 from __future__ import annotations
 
@@ -413,6 +413,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.String(length=36), nullable=True),
     sa.Column('total_fen', sa.BigInteger(), nullable=False),
     sa.Column('change_fen', sa.BigInteger(), nullable=False),
+    sa.Column('prepaid_after_fen', sa.BigInteger(), nullable=True),
     sa.Column('as_of', sa.Date(), nullable=False),
     sa.Column('business_day', sa.Date(), nullable=False),
     sa.Column('device_seq', sa.BigInteger(), nullable=True),

@@ -62,6 +62,7 @@ class Payment(Base):
     user_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
     total_fen: Mapped[int] = mapped_column(BigInteger)  # what was due and settled
     change_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    prepaid_after_fen: Mapped[int | None] = mapped_column(BigInteger)  # printed on the receipt
     as_of: Mapped[date] = mapped_column(Date)  # the day late fees were computed for
     business_day: Mapped[date] = mapped_column(Date, index=True)
     device_seq: Mapped[int | None] = mapped_column(BigInteger)  # the terminal's event number

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -82,10 +82,12 @@ def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: S
                            "principal_fen": principal, "late_fee_fen": late})
     ledger.post(s, "payment", _tender_entries(room.id, terminal.code, st) + credits, ref_type="payment", ref_id=pid,
                 memo=f"{receipt_no}", user=c.user, terminal=terminal.code)
+    prepaid_after = prepaid_balance(s, room.id)
+    s.execute(update(Payment).where(Payment.id == pid).values(prepaid_after_fen=prepaid_after))
     result = {"receipt_no": receipt_no, "payment_id": pid, "kind": kind, "room": room.room_key, "payer": payer,
               "total_fen": total_fen, "change_fen": st.change_fen, "cash_received_fen": st.cash_received_fen,
               "allocations": alloc_json, "tenders": tenders_json, "as_of": as_of.isoformat(),
-              "prepaid_fen": prepaid_balance(s, room.id)}
+              "prepaid_fen": prepaid_after}
     emit(s, "payment", pid, {k: v for k, v in result.items() if k != "prepaid_fen"} | {"terminal": terminal.code,
                                                                                      "user": c.user})
     audit.record(s, f"pay.{kind}", user=c.user, terminal=terminal.code, entity="payment", entity_id=pid,

@@ -1,0 +1,83 @@
+"""A receipt as a printable document, rebuilt from the records of its payment (so a reprint
+shows exactly what the first print did), and the verification of a scanned receipt QR."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import (Allocation, BillLine, Community, Deposit, FeeItem, Payment, Receipt, ReceiptVoid, Room,
+                           Tender, Terminal, User)
+from app.domain.periods import Period
+from app.errors import InputError, NotFound
+from app.printing import receipt_qr
+from app.printing.receipt_doc import ReceiptDoc, ReceiptLine, ReceiptTender
+
+FOOTER = "请妥善保管本收据 · 扫描二维码可验真\n物业服务中心 感谢您的支持"
+
+
+def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = None) -> ReceiptDoc:
+    receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no.strip()))
+    if receipt is None:
+        raise NotFound(f"receipt {receipt_no} does not exist")
+    p = s.get(Payment, receipt.payment_id)
+    room = s.get(Room, p.room_id)
+    community = s.get(Community, room.community_id)
+    terminal = s.get(Terminal, receipt.terminal_id)
+    cashier = s.get(User, p.user_id) if p.user_id else None
+    void = s.scalar(select(ReceiptVoid).where(ReceiptVoid.receipt_id == receipt.id))
+    lines: list[ReceiptLine] = []
+    for alloc, fee_name, period, note in s.execute(
+            select(Allocation, FeeItem.name, BillLine.period, BillLine.note)
+            .join(BillLine, BillLine.id == Allocation.bill_line_id).join(FeeItem, FeeItem.id == BillLine.fee_item_id)
+            .where(Allocation.payment_id == p.id).order_by(BillLine.due_date, BillLine.period, FeeItem.code)):
+        lines.append(ReceiptLine(fee_name, period, alloc.principal_fen, alloc.late_fee_fen, note))
+    if p.kind in ("prepay", "deposit"):
+        what = "预存款" if p.kind == "prepay" else (s.scalar(select(Deposit.purpose).where(Deposit.payment_id == p.id))
+                                                 or "押金")
+        lines.append(ReceiptLine(what, str(Period.of(p.business_day)), p.total_fen))
+    tenders = [ReceiptTender(t.method, t.amount_fen, t.reference)
+               for t in s.scalars(select(Tender).where(Tender.payment_id == p.id).order_by(Tender.method))]
+    cash = next((t.received_fen for t in s.scalars(select(Tender).where(Tender.payment_id == p.id,
+                                                                         Tender.method == "cash"))), None)
+    return ReceiptDoc(
+        community=community.name, terminal=terminal.code, receipt_no=receipt.receipt_no, issued_at=receipt.issued_at,
+        cashier=cashier.display_name if cashier else "系统", room_key=room.room_key, payer=p.payer_name, kind=p.kind,
+        lines=lines, total_fen=p.total_fen, tenders=tenders, cash_received_fen=cash, change_fen=p.change_fen,
+        prepaid_balance_after_fen=p.prepaid_after_fen, status="void" if void else "issued",
+        void_reason=void.reason if void else None, reprint_at=reprint_at, footer=FOOTER,
+        qr_payload=receipt_qr.sign(receipt.receipt_no, p.total_fen, receipt.issued_at, terminal.hmac_key))
+
+
+def verify(s: Session, payload: str) -> dict:
+    """Is a scanned receipt genuine? The signature is checked with the issuing terminal's
+    key, then the receipt is looked up: a genuine signature on a receipt this database does not
+    have (another counter's, not yet synced) says so."""
+    payload = (payload or "").strip()
+    if not payload:
+        raise InputError("give the QR payload, e.g. PD1|T1-20261124-0001|16500|1795500000|3f1c9a0b7d2e4c51")
+
+    def key_of(code: str) -> str | None:
+        return s.scalar(select(Terminal.hmac_key).where(Terminal.code == code))
+
+    try:
+        result = receipt_qr.verify(payload, key_of)
+    except ValueError as e:
+        raise InputError(f"not a PropDesk receipt QR: {e}") from None
+    out = {"genuine": result.genuine, "reason": result.reason, "receipt_no": result.receipt_no,
+           "total_fen": result.total_fen, "issued_at": result.issued_at.isoformat() if result.issued_at else None}
+    if result.genuine and result.receipt_no:
+        receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == result.receipt_no))
+        if receipt is None:
+            out["record"] = None
+        else:
+            doc = receipt_doc(s, result.receipt_no)
+            out["record"] = {"room": doc.room_key, "payer": doc.payer, "status": doc.status,
+                             "void_reason": doc.void_reason, "total_fen": doc.total_fen, "cashier": doc.cashier,
+                             "lines": [{"fee": x.fee_name, "period": x.period, "amount_fen": x.amount_fen,
+                                        "late_fee_fen": x.late_fee_fen} for x in doc.lines]}
+            if doc.total_fen != result.total_fen:
+                out["genuine"], out["reason"] = False, "the amount on the QR differs from the receipt on record"
+    return out
