@@ -16,7 +16,7 @@ from app.domain.periods import Period
 from app.errors import InputError, NotFound, Problem
 from app.ids import new_id
 from app.money import fen_to_yuan_str
-from app.services import audit, ledger, users
+from app.services import audit, ledger, print_queue, users
 from app.services.billing.bills import LineView, room_lines
 from app.services.billing.postings import post_bill_lines
 from app.services.cashier.receipt_numbers import next_receipt_no
@@ -65,8 +65,12 @@ def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: S
                   user_id=user.id, total_fen=total_fen, change_fen=st.change_fen, as_of=as_of, business_day=day,
                   note=note, created_at=clock.now()))
     s.flush()
-    s.add(Receipt(receipt_no=receipt_no, payment_id=pid, terminal_id=terminal.id, day=day, seq=seq,
-                  issued_at=clock.now()))
+    receipt = Receipt(receipt_no=receipt_no, payment_id=pid, terminal_id=terminal.id, day=day, seq=seq,
+                      issued_at=clock.now())
+    s.add(receipt)
+    s.flush()
+    if terminal.printer:  # printed after the commit by the terminal's print worker
+        print_queue.enqueue(s, terminal.id, receipt.id)
     tenders_json = []
     for t, applied in st.applied:
         s.add(Tender(payment_id=pid, method=t.method, amount_fen=applied,

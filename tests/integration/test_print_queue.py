@@ -1,0 +1,74 @@
+"""Printing after the commit, through the real network driver to a fake TCP 9100 printer:
+a jam or a dropped connection fails the job, never the payment; retry prints it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from app.db.models import Payment, Terminal
+from app.printing.escpos_decode import decode, text_of
+from app.services import print_queue
+from app.services.billing.bill_run import bill_run
+from app.services.cashier import shifts
+from app.services.cashier.payments import Counter, pay_bills
+from app.services.cashier.tenders import parse_tender
+from drivers.printer.fake_server import FakePrinterServer
+from drivers.printer.worker import PrintWorker
+from tests.support.builders import World
+
+
+def _setup(ctx, settings):  # type: ignore[no-untyped-def]
+    with ctx.uow() as s:
+        w = World(s)
+        for k in ("1-101", "1-102", "1-103"):
+            w.room(k, "100", owner="王芳", phone="13800001111")
+        w.fee("PM", "area", "2", name="物业服务费")
+        bill_run(s, "2026-10", user="admin")
+        s.execute(update(Terminal).where(Terminal.code == "T1").values(printer=settings))
+        shifts.open_shift(s, "T1", "admin", 0)
+
+
+def _pay(ctx, key):  # type: ignore[no-untyped-def]
+    with ctx.uow() as s:
+        return pay_bills(s, Counter("T1", "admin"), key, [parse_tender("cash=200")])
+
+
+def test_jobs_print_after_commit_and_failures_keep_the_payment(ctx):
+    with FakePrinterServer() as fake:
+        _setup(ctx, {"transport": "network", "target": f"{fake.address[0]}:{fake.address[1]}", "width_mm": 58,
+                     "cash_drawer": True})
+        r = _pay(ctx, "1-101")
+        worker = PrintWorker(ctx, "T1", timeout=3)
+        results = worker.run_pending()
+        assert [x["ok"] for x in results] == [True]
+        job = fake.wait_for_jobs(1)[0]
+        assert r["receipt_no"] in text_of(decode(job)) and "物业服务费" in text_of(decode(job))
+
+        fake.drop_after = 40  # the printer resets the connection part-way through the next job
+        r2 = _pay(ctx, "1-102")
+        failed = worker.run_pending()
+        assert failed[0]["ok"] is False and failed[0]["error"]
+        with ctx.uow() as s:
+            assert s.scalar(select(func.count()).select_from(Payment)) == 2  # the payment stands
+            job_id = print_queue.jobs(s, "T1", "failed")[0]["id"]
+            print_queue.retry(s, job_id)
+        fake.drop_after = None
+        assert [x["ok"] for x in worker.run_pending()] == [True]
+        assert r2["receipt_no"] in text_of(decode(fake.wait_for_jobs(2)[1]))
+
+        with ctx.uow() as s:
+            print_queue.enqueue_reprint(s, "T1", r["receipt_no"])
+        assert worker.run_pending()[0]["ok"]
+        assert "重打" in text_of(decode(fake.wait_for_jobs(3)[2]))
+
+
+def test_unreachable_printer_fails_the_job_only(ctx):
+    with FakePrinterServer() as fake:
+        port = fake.address[1]
+    _setup(ctx, {"transport": "network", "target": f"127.0.0.1:{port}"})  # nobody listens there now
+    _pay(ctx, "1-101")
+    res = PrintWorker(ctx, "T1", timeout=2).run_pending()
+    assert res[0]["ok"] is False
+    with ctx.uow() as s:
+        assert print_queue.jobs(s, "T1")[0]["status"] == "failed"
+        assert s.scalar(select(func.count()).select_from(Payment)) == 1
