@@ -10,7 +10,7 @@ what="${1:-app}"
 # Runtime: zbar for QR decoding, CJK fonts for receipts/PDF/UI, the libraries Qt's xcb and
 # offscreen platforms load. Tests also need PostgreSQL server binaries, poppler (pdftoppm,
 # pdftotext), socat (fake serial ports).
-apt_pkgs=(libzbar0 fonts-noto-cjk libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
+apt_pkgs=(libzbar0 fonts-noto-cjk fonts-wqy-microhei libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
           libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$what" = test ]; then

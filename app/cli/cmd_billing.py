@@ -75,9 +75,11 @@ def run_bills(settings: Settings, args: argparse.Namespace) -> Result:
     text = [f"{room.room_key}  截至 {as_of}  欠费 {fen_to_yuan_str(r['owed_fen'])} 元  "
             f"滞纳金 {fen_to_yuan_str(r['late_fee_fen'])} 元  预存 {fen_to_yuan_str(r['prepaid_fen'])} 元  "
             f"押金 {fen_to_yuan_str(r['deposits_fen'])} 元"]
+    from app.printing.width import pad_right
+
     for v in r["lines"]:
-        text.append(f"  {v.period} {v.fee_name:<10} {fen_to_yuan_str(v.amount_fen):>10}  已付 {fen_to_yuan_str(v.paid_fen):>9}"
-                    f"  滞纳金 {fen_to_yuan_str(v.late_fee_fen):>8}  {v.status}")
+        text.append(f"  {v.period} {pad_right(v.fee_name, 16)} {fen_to_yuan_str(v.amount_fen):>10}  "
+                    f"已付 {fen_to_yuan_str(v.paid_fen):>9}  滞纳金 {fen_to_yuan_str(v.late_fee_fen):>8}  {v.status}")
     return Result(doc, "\n".join(text))
 
 

@@ -12,18 +12,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+import qrcode
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from app.money import fen_to_yuan_str
 from app.printing.fonts import pdf_font
-from app.printing.width import break_tokens, clean
+from app.printing.width import NO_LINE_START, break_tokens, clean
 
 yuan = fen_to_yuan_str
+
+# Flate-only streams: ASCII85 on top makes a PDF 7-bit clean, which nothing here needs, and
+# reportlab's pure-Python encoder for it costs ~3 ms a page in a bulk run of notices.
+rl_config.useA85 = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ def wrap_pt(text: str, max_width: float, size: float, font: str) -> list[str]:
             elif tok == " ":
                 lines.append(cur.rstrip())
                 cur, used = "", 0.0
+            elif tok in NO_LINE_START and len(cur) > 1:
+                # 避头尾: a closing mark never starts a line; the character before it moves down too
+                lines.append(cur[:-1].rstrip())
+                cur = cur[-1] + tok
+                used = stringWidth(cur, font, size)
             else:
                 lines.append(cur.rstrip())
                 cur, used = tok, w
@@ -65,7 +73,8 @@ class PdfDoc:
 
     def __init__(self, path: str | Path, pagesize: tuple[float, float], title: str, *, margin: float = 15 * mm) -> None:
         self.font = pdf_font()[0]
-        self.c = Canvas(str(path), pagesize=pagesize, pageCompression=1)
+        # initialFontName: otherwise every page's preamble names Helvetica, unembedded.
+        self.c = Canvas(str(path), pagesize=pagesize, pageCompression=1, initialFontName=self.font)
         self.c.setTitle(title)
         self.c.setAuthor("PropDesk 物业前台收银台")
         self.c.setCreator("PropDesk")
@@ -87,16 +96,20 @@ class PdfDoc:
         elif align == "center":
             x -= w / 2
         c = self.c
-        c.setFillGray(gray)
+        styled = bold or gray
+        if styled:
+            c.saveState()  # render mode and colours are graphics state: keep them to this text
+            c.setFillGray(gray)
         t = c.beginText(x, y)
         t.setFont(self.font, size)
         if bold:
             c.setStrokeGray(gray)
             c.setLineWidth(size * 0.035)
-            t.setTextRenderMode(2)
+            t.setTextRenderMode(2)  # fill and stroke: a bold face the font does not have
         t.textOut(s)
         c.drawText(t)
-        c.setFillGray(0)
+        if styled:
+            c.restoreState()
         return w
 
     def para(self, s: str, size: float = 10, *, x: float | None = None, width: float | None = None,
@@ -181,12 +194,34 @@ class PdfDoc:
             draw_row(row, i in bold_rows, False)
 
     def qr(self, payload: str, x: float, y: float, size: float) -> None:
-        """A vector QR code with its lower-left corner at (x, y)."""
-        widget = QrCodeWidget(payload, barLevel="M", barBorder=1)
-        x1, y1, x2, y2 = widget.getBounds()
-        d = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-        d.add(widget)
-        renderPDF.draw(d, self.c, x, y)
+        """A vector QR code (lower-left corner at x, y): one filled path of its dark modules.
+
+        Drawn by hand rather than with reportlab's QR widget, whose renderer sets a default
+        Times-Roman font that would leave an unembedded font in the PDF.
+        """
+        # A fixed mask: choosing the "best" of 8 costs ~10 ms a code, too much for a bulk run
+        # of notices, and any mask scans fine at this size.
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=1, mask_pattern=2)
+        code.add_data(payload)
+        code.make(fit=True)
+        matrix = code.get_matrix()
+        n = len(matrix)
+        c = self.c
+        c.saveState()
+        c.translate(x, y)
+        c.scale(size / n, size / n)  # module units: integer coordinates format quickly
+        path = c.beginPath()
+        for r, row in enumerate(matrix):
+            c0 = None
+            for col, dark in enumerate([*row, False]):  # runs of dark modules become one rectangle
+                if dark and c0 is None:
+                    c0 = col
+                elif not dark and c0 is not None:
+                    path.rect(c0, n - 1 - r, col - c0, 1)
+                    c0 = None
+        c.setFillGray(0)
+        c.drawPath(path, stroke=0, fill=1)
+        c.restoreState()
 
     def footer(self, s: str, size: float = 7.5) -> None:
         self.text(self.width / 2, self.margin / 2, s, size, align="center", gray=0.45)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from app.money import fen_to_yuan_str
 from app.printing.amount_words import yuan_capital
 from app.printing.receipt_doc import ReceiptDoc, format_local
-from app.printing.width import clean, display_width, two_columns, wrap
+from app.printing.width import clean, two_columns, wrap
 
 COLUMNS: dict[int, int] = {58: 32, 80: 48}
 QR_CAPTION = "扫码验真 Scan to verify"
@@ -27,11 +27,6 @@ class Row:
     bold: bool = False
     size: str = "normal"  # normal | 2h (double height) | 2x (double width and height)
     qr: str | None = None  # a QR code row: the payload (text unused)
-
-    @property
-    def columns_used(self) -> int:
-        """How many font-A columns the row takes: double width counts twice."""
-        return display_width(self.text) * (2 if self.size == "2x" else 1)
 
 
 def columns_for(width_mm: int) -> int:

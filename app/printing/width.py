@@ -77,7 +77,7 @@ def center(text: str, width: int, ambiguous_wide: bool = True) -> str:
     return " " * left + text + " " * (free - left)
 
 
-_NO_LINE_START = frozenset("，。、；：！？）」』》〉】,.;:!?)")
+NO_LINE_START = frozenset("，。、；：！？）」』》〉】,.;:!?)")
 
 
 def break_tokens(text: str, ambiguous_wide: bool) -> list[str]:
@@ -124,7 +124,8 @@ def wrap(text: str, width: int, ambiguous_wide: bool = True, *, first_width: int
                 add(tok, w)
             elif tok == " ":
                 push()  # a space at a break is dropped
-            elif tok in _NO_LINE_START and len(state["cur"]) > 1 and char_width(state["cur"][-1], ambiguous_wide) == 2:
+            elif (tok in NO_LINE_START and len(state["cur"]) > 1 and char_width(state["cur"][-1], ambiguous_wide) == 2
+                  and 2 + w <= width):
                 # 避头尾: a closing mark never starts a line; the hanzi before it moves down with it
                 last = state["cur"][-1]
                 state["cur"] = state["cur"][:-1]
