@@ -80,3 +80,12 @@ def fetch_raw(conn, stmt) -> list[tuple]:  # type: ignore[no-untyped-def]
         return cur.fetchall()
     finally:
         cur.close()
+
+
+def bulk_insert(conn, table: str, columns: tuple[str, ...], rows: list[tuple], chunk: int = 50_000) -> None:  # type: ignore[no-untyped-def]
+    """executemany straight on the driver for rows already in storage form (the bulk paths:
+    bill lines, their postings, new ledger accounts), skipping per-parameter processing."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    for i in range(0, len(rows), chunk):
+        conn.exec_driver_sql(sql, rows[i:i + chunk])

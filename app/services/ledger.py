@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
+from app.db.engine import bulk_insert, fetch_raw
 from app.db.models import LedgerAccount, LedgerTxn, Posting
 from app.ids import new_id, new_ids
 
@@ -39,9 +40,16 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
     """code -> account id, creating missing accounts in bulk."""
     wanted = sorted(set(codes))
     found: dict[str, str] = {}
-    for i in range(0, len(wanted), 900):
-        chunk = wanted[i:i + 900]
-        found.update(s.execute(select(LedgerAccount.code, LedgerAccount.id).where(LedgerAccount.code.in_(chunk))).all())
+    conn = s.connection()
+    acc = LedgerAccount.__table__.c
+    if len(wanted) > 5000:  # a bill run: one scan of the accounts beats 100 IN-lists
+        prefixes = sorted({c.split(":", 1)[0] for c in wanted})
+        for prefix in prefixes:
+            found.update(fetch_raw(conn, select(acc.code, acc.id).where(acc.code.like(f"{prefix}:%"))))
+        found = {c: found[c] for c in wanted if c in found}
+    else:
+        for i in range(0, len(wanted), 900):
+            found.update(fetch_raw(conn, select(acc.code, acc.id).where(acc.code.in_(wanted[i:i + 900]))))
     missing = [c for c in wanted if c not in found]
     if missing:
         ids = new_ids(len(missing))
@@ -49,10 +57,10 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
         for code, id_ in zip(missing, ids):
             prefix, _, rest = code.partition(":")
             room_id = (room_of or {}).get(code) or (rest if prefix in ("AR", "PRE", "DEP") else None)
-            rows.append({"id": id_, "code": code, "kind": KIND_BY_PREFIX.get(prefix, "asset"),
-                         "name": f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}", "room_id": room_id})
+            rows.append((id_, code, KIND_BY_PREFIX.get(prefix, "asset"), f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}",
+                         room_id))
             found[code] = id_
-        s.execute(LedgerAccount.__table__.insert(), rows)
+        bulk_insert(conn, "ledger_account", ("id", "code", "kind", "name", "room_id"), rows)
     return found
 
 
@@ -77,9 +85,8 @@ def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type:
         "terminal_code": terminal, "reverses_id": reverses_id, "created_at": utcnow()}])
     if merged:
         ids = new_ids(len(merged))
-        s.execute(Posting.__table__.insert(), [
-            {"id": pid, "txn_id": txn_id, "account_id": accounts[c], "amount_fen": a}
-            for pid, (c, a) in zip(ids, sorted(merged.items()))])
+        bulk_insert(s.connection(), "posting", ("id", "txn_id", "account_id", "amount_fen"),
+                    [(pid, txn_id, accounts[c], a) for pid, (c, a) in zip(ids, sorted(merged.items()))])
     return txn_id
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
+from app.db.engine import bulk_insert
 from app.db.models import BillLine, BillRun, Building, Room
 from app.domain.charges import LineCalc, area_charge, split_public_meter, fixed_charge, parking_charge, usage_charge
 from app.domain.periods import Period, due_date
@@ -257,13 +258,7 @@ _LINE_COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen",
 
 
 def insert_lines(s: Session, rows: list[tuple]) -> None:
-    """executemany straight on the driver: the rows are already in storage form, so
-    SQLAlchemy's per-parameter processing would only cost time."""
-    conn = s.connection()
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO bill_line ({', '.join(_LINE_COLUMNS)}) VALUES ({', '.join([mark] * len(_LINE_COLUMNS))})"
-    for i in range(0, len(rows), 50_000):
-        conn.exec_driver_sql(sql, rows[i:i + 50_000])
+    bulk_insert(s.connection(), "bill_line", _LINE_COLUMNS, rows)
 
 
 def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_run: bool = False,
