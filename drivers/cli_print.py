@@ -60,3 +60,31 @@ def run_reprint(settings: Settings, args: argparse.Namespace) -> Result:
     if failed:
         raise RuntimeError(f"打印失败 print failed (the job is kept for retry): {failed[0]['error']}")
     return Result({"printed": results}, f"已重打 reprinted {args.receipt_no}")
+
+
+def _test_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-print", action="store_true", help="only ask the printer for its status")
+
+
+@command("printer-test", "print a test page on this terminal's printer and show its status", _test_args)
+def run_printer_test(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.printing.escpos_layout import PrinterProfile
+    from app.printing.test_page import test_page
+    from drivers.printer.factory import open_printer
+
+    stored = in_uow(settings, lambda s: print_queue.printer_settings(s, settings.terminal))
+    conf = print_queue.driver_settings(stored)
+    if not conf:
+        raise InputError(f"terminal {settings.terminal} has no printer configured (GUI: 打印机设置)")
+    printer = open_printer(conf)
+    try:
+        status = printer.status()
+        if not args.no_print:
+            printer.send(test_page(PrinterProfile.from_settings(conf), settings.terminal))
+    finally:
+        printer.close()
+    doc = {"online": status.online, "paper_out": status.paper_out, "detail": status.detail,
+           "printed": not args.no_print}
+    return Result(doc, f"打印机 printer: {'在线 online' if status.online else '离线 offline'}"
+                       f"{' · 缺纸 paper out' if status.paper_out else ''} · {status.detail}"
+                       + (" · 已打印测试页 test page printed" if not args.no_print else ""))

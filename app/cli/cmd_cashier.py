@@ -133,6 +133,7 @@ def _shift_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=["open", "close"])
     p.add_argument("--float", dest="float_", default="0", help="open: cash float in yuan")
     p.add_argument("--count", default="", help="close: drawer count, e.g. 100=3,50=1,0.5=2")
+    p.add_argument("--report", metavar="FILE.pdf", help="close: also write the shift report (交接班报表) as PDF")
 
 
 @command("shift", "open or close the acting user's shift on this terminal", _shift_args)
@@ -147,6 +148,12 @@ def run_shift(settings: Settings, args: argparse.Namespace) -> Result:
         return Result(r, f"已开班 shift open, 备用金 float {fen_to_yuan_str(r['float_fen'])} 元")
     counts = shifts.parse_count(args.count)
     r = in_uow(settings, lambda s: shifts.close_shift(s, settings.terminal, settings.user, counts))
+    if args.report:
+        from app.printing.pdf_shift import shift_report_pdf
+        from app.services.cashier.shift_report import shift_report
+
+        shift_report_pdf(in_uow(settings, lambda s: shift_report(s, r["shift_id"])), args.report)
+        r["report"] = args.report
     text = ["已交班 shift closed"] + [f"  应有 expected {METHOD_NAMES.get(m, m)}: {fen_to_yuan_str(v)} 元"
                                       for m, v in r["expected"].items()]
     text += [f"  清点现金 counted {fen_to_yuan_str(r['counted_fen'])} 元, 差额 variance {fen_to_yuan_str(r['variance_fen'])} 元"]

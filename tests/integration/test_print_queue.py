@@ -72,3 +72,27 @@ def test_unreachable_printer_fails_the_job_only(ctx):
     with ctx.uow() as s:
         assert print_queue.jobs(s, "T1")[0]["status"] == "failed"
         assert s.scalar(select(func.count()).select_from(Payment)) == 1
+
+
+def test_printer_test_command_over_the_network(sqlite_url, capsys):
+    import json
+
+    from app.cli import main
+    from app.context import AppContext
+    from app.services import users
+
+    assert main(["--db", sqlite_url, "init"]) == 0
+    with FakePrinterServer() as fake:
+        ctx = AppContext.open(sqlite_url)
+        with ctx.uow() as s:
+            users.ensure_terminal(s, "T1")
+            s.execute(update(Terminal).where(Terminal.code == "T1").values(printer={**fake.settings, "width_mm": 80}))
+        ctx.close()
+        capsys.readouterr()
+        assert main(["--db", sqlite_url, "printer-test", "--json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert out["online"] is True and out["printed"] is True
+        assert "打印测试页" in text_of(decode(fake.wait_for_jobs(1)[0]))
+        fake.paper_out = True
+        assert main(["--db", sqlite_url, "printer-test", "--no-print", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["paper_out"] is True
