@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> dict:
                "tariff_version_id", "bill_run_id", "created_by", "created_at"]
     ctx.close()
     conn = sqlite3.connect(db_file)
-    rows = conn.execute(f"SELECT {', '.join(columns)} FROM bill_line").fetchall()
+    rows = conn.execute(f"SELECT {', '.join(columns)} FROM bill_line ORDER BY rowid").fetchall()  # insertion order
     conn.close()
     raw_s = raw_insert_seconds(db_file, rows, columns)
     out = {
