@@ -8,12 +8,13 @@ credit that went to the prepaid balance (status 'credited').
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.db.models import Allocation, BillAdjustment, BillLine, FeeItem, Payment, Receipt, ReceiptVoid
@@ -35,9 +36,16 @@ class LineView:
     late_fee_detail: dict | None
     due_date: date
     status: str  # unpaid | paid | credited
-    detail: dict
+    detail_json: str = "{}"  # parsed on first use: a room with years of bills shows few details
     corrections: list[dict] = field(default_factory=list)
     late_fee_waived: bool = False
+    _detail: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def detail(self) -> dict:
+        if self._detail is None:
+            self._detail = json.loads(self.detail_json or "{}")
+        return self._detail
 
     @property
     def outstanding_fen(self) -> int:
@@ -65,38 +73,48 @@ def paid_by_line(s: Session, line_ids: list[str]) -> dict[str, int]:
     return out
 
 
+_BL = BillLine.__table__.c
+_FI = FeeItem.__table__.c
+# The JSON text itself, parsed only when a detail is looked at.
+_DETAIL = type_coerce(BillLine.__table__.c.detail, Text()).label("detail")
+
+
 def room_lines(s: Session, room_id: str, *, as_of: date, include_paid: bool = False) -> list[LineView]:
-    rows = s.execute(select(BillLine, FeeItem).join(FeeItem, FeeItem.id == BillLine.fee_item_id)
-                     .where(BillLine.room_id == room_id).order_by(BillLine.due_date, BillLine.period, FeeItem.code,
-                                                                  BillLine.created_at)).all()
-    paid = paid_by_line(s, [bl.id for bl, _ in rows])
+    rows = s.execute(select(_BL.id, _BL.kind, _BL.amount_fen, _BL.period, _BL.due_date,
+                            _DETAIL, _BL.corrects_id, _BL.note, _BL.created_by,
+                            _BL.created_at, _FI.code, _FI.name, _FI.late_fee, _FI.rounding)
+                     .select_from(BillLine.__table__.join(FeeItem.__table__, _FI.id == _BL.fee_item_id))
+                     .where(_BL.room_id == room_id)
+                     .order_by(_BL.due_date, _BL.period, _FI.code, _BL.created_at)).all()
+    ids = [r.id for r in rows]
+    paid = paid_by_line(s, ids)
     waivers: dict[str, list[BillAdjustment]] = defaultdict(list)
-    for adj in s.scalars(select(BillAdjustment).where(BillAdjustment.bill_line_id.in_([bl.id for bl, _ in rows]))):
+    for adj in s.scalars(select(BillAdjustment).where(BillAdjustment.bill_line_id.in_(ids))):
         waivers[adj.bill_line_id].append(adj)
     views: dict[str, LineView] = {}
-    merged: list[tuple[BillLine, FeeItem]] = []
-    for bl, fi in rows:
-        if bl.kind == "delta" and (bl.detail or {}).get("mode") == "merged":
-            merged.append((bl, fi))
+    fee_of: dict[str, tuple] = {}
+    merged = []
+    for r in rows:
+        if r.kind == "delta" and json.loads(r.detail or "{}").get("mode") == "merged":
+            merged.append(r)
             continue
-        status = "credited" if bl.kind == "credit" else "unpaid"
-        views[bl.id] = LineView(bl.id, fi.code, fi.name, bl.period, bl.kind, bl.amount_fen, paid.get(bl.id, 0), 0,
-                                None, bl.due_date, status, bl.detail or {})
-    for bl, _fi in merged:
-        target = views.get(bl.corrects_id or "")
+        status = "credited" if r.kind == "credit" else "unpaid"
+        views[r.id] = LineView(r.id, r.code, r.name, r.period, r.kind, r.amount_fen, paid.get(r.id, 0), 0, None,
+                               r.due_date, status, r.detail or "{}")
+        fee_of[r.id] = (r.late_fee, r.rounding)
+    for r in merged:
+        target = views.get(r.corrects_id or "")
         if target is not None:
-            target.amount_fen += bl.amount_fen
-            target.corrections.append({"id": bl.id, "amount_fen": bl.amount_fen, "note": bl.note,
-                                       "by": bl.created_by, "at": bl.created_at.isoformat()})
-    item_of = {bl.id: fi for bl, fi in rows}
+            target.amount_fen += r.amount_fen
+            target.corrections.append({"id": r.id, "amount_fen": r.amount_fen, "note": r.note,
+                                       "by": r.created_by, "at": r.created_at.isoformat()})
     out = []
     for v in views.values():
-        bl_item = item_of[v.id]
         waived_principal = sum(a.amount_fen or 0 for a in waivers[v.id] if a.kind == "waive_principal")
         if v.status == "unpaid" and v.paid_fen + waived_principal >= v.amount_fen:
             v.status = "paid"
         if v.status == "unpaid":
-            _late(v, bl_item.late_fee, bl_item.rounding, as_of, waivers[v.id])
+            _late(v, *fee_of[v.id], as_of, waivers[v.id])
         if include_paid or v.status == "unpaid":
             out.append(v)
     return out

@@ -192,6 +192,6 @@ def charge_one_off(s: Session, c: Counter, room_key: str, fee_code: str, amount_
     post_bill_lines(s, [(room.id, item.id, amount_fen)], ref_type="bill_line", ref_id=lid, memo=f"临时收费 {item.name}",
                     user=c.user, terminal=c.terminal)
     view = LineView(lid, item.code, item.name, str(Period.of(today)), "one_off", amount_fen, 0, 0, None, today,
-                    "unpaid", {})
+                    "unpaid")
     return _record(s, c, "one_off", room, amount_fen, st, today, [(f"AR:{room.id}", -amount_fen)],
                    note=note.strip(), allocations=[(view, amount_fen, 0)])
