@@ -73,6 +73,16 @@ def paid_by_line(s: Session, line_ids: list[str]) -> dict[str, int]:
     return out
 
 
+def _paid_in_room(s: Session, room_id: str) -> dict[str, int]:
+    """Principal paid per line of one room (payments not voided) — by the room's lines, not
+    an IN-list of their ids."""
+    voided = select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
+    return dict(s.execute(select(Allocation.bill_line_id, func.sum(Allocation.principal_fen))
+                          .join(BillLine, BillLine.id == Allocation.bill_line_id)
+                          .where(BillLine.room_id == room_id, Allocation.payment_id.not_in(voided))
+                          .group_by(Allocation.bill_line_id)).all())
+
+
 _BL = BillLine.__table__.c
 _FI = FeeItem.__table__.c
 # The JSON text itself, parsed only when a detail is looked at.
@@ -86,10 +96,10 @@ def room_lines(s: Session, room_id: str, *, as_of: date, include_paid: bool = Fa
                      .select_from(BillLine.__table__.join(FeeItem.__table__, _FI.id == _BL.fee_item_id))
                      .where(_BL.room_id == room_id)
                      .order_by(_BL.due_date, _BL.period, _FI.code, _BL.created_at)).all()
-    ids = [r.id for r in rows]
-    paid = paid_by_line(s, ids)
+    paid = _paid_in_room(s, room_id)
     waivers: dict[str, list[BillAdjustment]] = defaultdict(list)
-    for adj in s.scalars(select(BillAdjustment).where(BillAdjustment.bill_line_id.in_(ids))):
+    for adj in s.scalars(select(BillAdjustment).join(BillLine, BillLine.id == BillAdjustment.bill_line_id)
+                         .where(BillLine.room_id == room_id)):
         waivers[adj.bill_line_id].append(adj)
     views: dict[str, LineView] = {}
     fee_of: dict[str, tuple] = {}
