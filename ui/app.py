@@ -1,41 +1,88 @@
-"""Starts the Qt application on a database: migrate, optional demo, main window."""
+"""Starts the Qt application on a database: translations and fonts, migrate, optional demo,
+login, main window."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from collections.abc import Callable
 
 from app.config import Settings
 from app.context import AppContext
 
 
-def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN") -> int:
-    from PySide6.QtWidgets import QApplication
+def _demo(ctx: AppContext) -> None:
+    """An empty database becomes a demo company (the builder bills and pays twelve months,
+    leaving some arrears)."""
+    from app.services import overview
 
-    from ui.main_window import MainWindow
-    from ui.style import apply_style
+    if overview.counts(ctx)["rooms"]:
+        return
+    from app.services import users
+    from app.services.demo import build_demo
 
+    with ctx.uow() as s:  # what `propdesk init` creates, so the demo can log in as admin/admin
+        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_terminal(s, ctx.terminal)
+    build_demo(ctx, rooms=2000, seed=1)
+
+
+def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
+            screen: str = "checkout", room: str | None = None, login: bool = True,
+            on_ready: Callable[[object], None] | None = None) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui import i18n
+    from ui.style import apply_style
+
+    # Each call from Qt into Python (a model's data(), a slot) takes the GIL; with the
+    # default 5 ms switch interval a worker thread running a query can make each such call
+    # wait, and a table repaint makes hundreds. 1 ms keeps the GUI thread's blocks short.
+    sys.setswitchinterval(0.001)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("PropDesk")
+    app.setDesktopFileName("propdesk")  # matches installer/propdesk.desktop
+    from pathlib import Path
+
+    from PySide6.QtGui import QIcon
+
+    icon = Path(__file__).resolve().parent.parent / "resources" / "icons" / "propdesk.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    i18n.install(app, lang)
     apply_style(app)
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
-    if demo:
-        from app.services import overview
+    try:
+        if demo:
+            _demo(ctx)
+        from ui.main_window import MainWindow
 
-        if overview.counts(ctx)["rooms"] == 0:
-            from app.services.demo import build_demo
+        if login and not screenshot:
+            from ui.dialogs.login import LoginDialog
+            from ui.ops import Ops
 
-            build_demo(ctx, rooms=2000, seed=1)
-    window = MainWindow(ctx)
-    window.resize(1280, 800)
-    window.show()
-    if screenshot:
-        app.processEvents()
-        ok = window.grab().save(screenshot)
-        window.close()
+            ops = Ops(ctx)
+            user = LoginDialog.ask(None, ops, settings.user, settings.terminal)
+            ops.wait(2000)
+            if user is None:
+                return 0
+            ctx.settings = dataclasses.replace(ctx.settings, user=user["username"])
+        window = MainWindow(ctx)
+        window.resize(1280, 800)
+        window.show()
+        window.checkout.focus_search()
+        if screenshot:
+            from ui.screenshot import take
+
+            ok = take(window, screenshot, screen, room)
+            window.close()
+            return 0 if ok else 1
+        if on_ready is not None:
+            QTimer.singleShot(0, lambda: on_ready(window))
+        return app.exec()
+    finally:
         ctx.close()
-        return 0 if ok else 1
-    code = app.exec()
-    ctx.close()
-    return code

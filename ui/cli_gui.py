@@ -1,4 +1,6 @@
-"""`propdesk gui [--demo] [--screenshot FILE]` — registered via the propdesk.commands entry point."""
+"""`propdesk gui [--demo] [--screenshot FILE] [--lang zh_CN|en]` — registered via the
+propdesk.commands entry point. With --screenshot there is no login: the window opens as
+the global --user (default admin)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,17 @@ from app.config import Settings
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="create a demo database first when it is empty")
     p.add_argument("--screenshot", metavar="FILE", help="render the main window to PNG after loading, then exit")
-    p.add_argument("--lang", default="zh_CN", help="UI language: zh_CN (default) or en")
+    p.add_argument("--screen", default="checkout", choices=("checkout", "receipts", "shift-close"),
+                   help="with --screenshot: which screen to render (default checkout)")
+    p.add_argument("--room", help="with --screenshot: find this household first (e.g. 3-2-1502)")
+    p.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"), help="UI language: zh_CN (default) or en")
 
 
 @command("gui", "the desktop app", _args)
 def run(settings: Settings, args: argparse.Namespace) -> None:
     from ui.app import run_gui
 
-    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=args.lang)
+    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=args.lang, screen=args.screen,
+                   room=args.room)
     if code:
         raise SystemExit(code)

@@ -1,0 +1,78 @@
+"""Per-counter facts the desktop app shows and edits: the printer settings kept in
+`Terminal.printer` (JSON), the state of the counter (who, which shift) and the terminal's
+receipt-signing key for verifying a scanned receipt QR. Plain dicts out."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Role, Terminal
+from app.errors import InputError, Problem
+from app.services import audit, users
+from app.services.cashier.shifts import current
+
+TRANSPORTS = ("none", "usb", "serial", "network", "file")
+WIDTHS = (58, 80)
+DEFAULT_PRINTER: dict = {"transport": "none", "target": "", "width_mm": 80, "profile": "default",
+                         "encoding": "gb18030", "cash_drawer": True, "customer_display": False}
+
+
+def get_printer(s: Session, terminal_code: str) -> dict | None:
+    """The stored printer settings, or None when the counter has none yet."""
+    t = s.scalar(select(Terminal).where(Terminal.code == terminal_code))
+    return dict(t.printer) if t is not None and t.printer else None
+
+
+def validate_printer(settings: dict) -> dict:
+    """The settings with defaults filled in; InputError naming each bad field."""
+    out = {**DEFAULT_PRINTER, **{k: v for k, v in settings.items() if k in DEFAULT_PRINTER}}
+    problems = []
+    if out["transport"] not in TRANSPORTS:
+        problems.append(Problem(f"transport {out['transport']!r} must be one of {', '.join(TRANSPORTS)}",
+                                column="transport"))
+    if out["width_mm"] not in WIDTHS:
+        problems.append(Problem(f"paper width {out['width_mm']!r} must be 58 or 80 mm", column="width_mm"))
+    out["target"] = str(out["target"] or "").strip()
+    if out["transport"] not in ("none", "usb") and not out["target"]:
+        problems.append(Problem(f"transport {out['transport']} needs a target (port, host:port or file)",
+                                column="target"))
+    for flag in ("cash_drawer", "customer_display"):
+        if not isinstance(out[flag], bool):
+            problems.append(Problem(f"{flag} must be true or false", column=flag))
+    if problems:
+        raise InputError("printer settings are not valid 打印机设置有误", problems)
+    return out
+
+
+def save_printer(s: Session, terminal_code: str, settings: dict, user: str) -> dict:
+    """Store the counter's printer settings; a manager's job (PermissionDenied otherwise)."""
+    users.require(s, user, "settings")
+    terminal = users.ensure_terminal(s, terminal_code)
+    clean = validate_printer(settings)
+    terminal.printer = clean  # a new dict, so the JSON column is written
+    audit.record(s, "terminal.printer", user=user, terminal=terminal_code, entity="terminal", entity_id=terminal.id,
+                 detail=clean)
+    return clean
+
+
+def terminal_key(s: Session, terminal_code: str) -> str | None:
+    """The hex key that signs the receipts of a terminal (for receipt QR verification)."""
+    return s.scalar(select(Terminal.hmac_key).where(Terminal.code == terminal_code))
+
+
+def counter_status(s: Session, terminal_code: str, username: str) -> dict:
+    """Who is at this counter, their role, the open shift and the printer, as the main
+    window's status bar shows them."""
+    user = users.get_user(s, username)
+    terminal = users.ensure_terminal(s, terminal_code)
+    role = s.get(Role, user.role_id)
+    shift = current(s, terminal.id, user.id)
+    return {
+        "terminal": terminal.code, "terminal_name": terminal.name, "user": user.username,
+        "display_name": user.display_name, "role": role.code if role else None,
+        "role_name": role.name if role else None,
+        "shift": None if shift is None else {"id": shift.id, "opened_at": shift.opened_at.isoformat(),
+                                             "float_fen": shift.float_fen},
+        "printer": dict(terminal.printer) if terminal.printer else None,
+    }

@@ -1,0 +1,256 @@
+"""The tender panel (收款): F1 cash, F2 bank card, F3 scanned code (WeChat/Alipay), F4
+prepaid; the amount received and a large change display (找零).
+
+The panel turns what the cashier typed into TenderInput values (amounts parsed by
+app.money.parse_yuan, references checked by the service's validate_tender) and asks to pay.
+Split tender: Ctrl+Enter (or +) keeps the current tender in the list and starts the next;
+Enter pays with the list plus the current one. The change shown while typing is a preview;
+after payment it is the figure the payment service settled."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QPushButton, QVBoxLayout, QWidget)
+
+from app.money import MoneyError, fen_to_yuan_str, parse_yuan
+from app.services.cashier.tenders import TenderInput, validate_tender
+from ui.models.base import set_flag
+from ui.texts import method_name, tenders_text, yuan
+
+KEYS = (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4"))
+
+
+class TenderPanel(QWidget):
+    pay_requested = Signal(list)  # list[TenderInput]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tenderPanel")
+        self.due_fen = 0
+        self.prepaid_fen = 0
+        self.method = "cash"
+        self.scan_provider = "wechat"
+        self.tenders: list[TenderInput] = []
+        self._settled = False  # showing a finished payment's change
+
+        outer = QVBoxLayout(self)
+        figures = QGridLayout()
+        self.due_label, self.received_label, self.change_label = QLabel(), QLabel(), QLabel()
+        self.due_label.setObjectName("dueFigure")
+        self.received_label.setObjectName("receivedFigure")
+        self.change_label.setObjectName("changeFigure")
+        self.change_caption = QLabel(self.tr("Change"))
+        self.change_caption.setObjectName("changeCaption")
+        figures.addWidget(QLabel(self.tr("Due")), 0, 0)
+        figures.addWidget(self.due_label, 0, 1, Qt.AlignmentFlag.AlignRight)
+        figures.addWidget(QLabel(self.tr("Received")), 1, 0)
+        figures.addWidget(self.received_label, 1, 1, Qt.AlignmentFlag.AlignRight)
+        figures.addWidget(self.change_caption, 2, 0)
+        figures.addWidget(self.change_label, 2, 1, Qt.AlignmentFlag.AlignRight)
+        outer.addLayout(figures)
+
+        buttons = QHBoxLayout()
+        self.group = QButtonGroup(self)
+        self.method_buttons: dict[str, QPushButton] = {}
+        for method, key in KEYS:
+            b = QPushButton(f"{key} {self._button_text(method)}")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F-keys choose; Tab stays on the fields
+            b.clicked.connect(lambda _c=False, m=method: self.choose(m))
+            self.group.addButton(b)
+            buttons.addWidget(b)
+            self.method_buttons[method] = b
+        outer.addLayout(buttons)
+
+        form = QFormLayout()
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amountInput")
+        self.reference = QLineEdit()
+        self.batch = QLineEdit()
+        self.voucher = QLineEdit()
+        self.batch.setMaxLength(6)
+        self.voucher.setMaxLength(6)
+        self.batch.setPlaceholderText(self.tr("optional, 6 digits"))
+        self.voucher.setPlaceholderText(self.tr("optional, 6 digits"))
+        self.amount_label, self.reference_label = QLabel(), QLabel()
+        form.addRow(self.amount_label, self.amount)
+        form.addRow(self.reference_label, self.reference)
+        self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
+        form.addRow(self.batch_label, self.batch)
+        form.addRow(self.voucher_label, self.voucher)
+        outer.addLayout(form)
+
+        self.list = QListWidget()
+        self.list.setObjectName("tenderList")
+        self.list.setMaximumHeight(64)
+        self.list.setToolTip(self.tr("Split tender: Del removes the selected tender"))
+        outer.addWidget(self.list)
+        self.error = QLabel()
+        self.error.setObjectName("errorLine")
+        self.error.setWordWrap(True)
+        outer.addWidget(self.error)
+        row = QHBoxLayout()
+        self.add_button = QPushButton(self.tr("+ Split (Ctrl+Enter)"))
+        self.pay_button = QPushButton(self.tr("Pay (Enter)"))
+        self.pay_button.setObjectName("payButton")
+        self.pay_button.setDefault(False)
+        row.addWidget(self.add_button)
+        row.addWidget(self.pay_button, 1)
+        outer.addLayout(row)
+
+        self.add_button.clicked.connect(self.add_current)
+        self.pay_button.clicked.connect(self.request_pay)
+        for field in (self.amount, self.reference, self.batch, self.voucher):
+            field.returnPressed.connect(self.request_pay)
+            field.textEdited.connect(self._edited)
+        self.amount.textChanged.connect(lambda _t: self._refresh())
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.add_current,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list, self._remove_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.choose("cash")
+
+    def _button_text(self, method: str) -> str:
+        if method == "scan":
+            return self.tr("Scan") + " · " + method_name(self.scan_provider)
+        return method_name(method)
+
+    # -- state -------------------------------------------------------------------------
+    def set_due(self, due_fen: int, prepaid_fen: int | None = None) -> None:
+        self.due_fen = due_fen
+        if prepaid_fen is not None:
+            self.prepaid_fen = prepaid_fen
+        if not self._settled:
+            self._default_amount()
+        self._refresh()
+
+    def reset(self) -> None:
+        self.tenders.clear()
+        self.list.clear()
+        self._settled = False
+        self.error.clear()
+        for f in (self.reference, self.batch, self.voucher):
+            f.clear()
+        self.choose("cash")
+
+    def choose(self, method: str) -> None:
+        """F1–F4. Pressing F3 again switches the scanned code between WeChat and Alipay."""
+        if method == "scan" and self.method in ("wechat", "alipay"):
+            self.scan_provider = "alipay" if self.scan_provider == "wechat" else "wechat"
+        self.method = self.scan_provider if method == "scan" else method
+        self.method_buttons["scan"].setText(f"F3 {self._button_text('scan')}")
+        self.method_buttons[method].setChecked(True)
+        card, scan = self.method == "pos", self.method in ("wechat", "alipay")
+        self.reference_label.setText(self.tr("Reference no. (12 digits)") if card
+                                     else self.tr("Transaction no. (28 digits)") if scan else "")
+        self.amount_label.setText(self.tr("Cash received") if self.method == "cash" else self.tr("Amount"))
+        for w in (self.reference, self.reference_label):
+            w.setVisible(card or scan)
+        for w in (self.batch, self.batch_label, self.voucher, self.voucher_label):
+            w.setVisible(card)
+        self._default_amount()
+        self.amount.setFocus()
+        self.amount.selectAll()
+        self._refresh()
+
+    def _remaining(self) -> int:
+        return max(0, self.due_fen - sum(t.amount_fen for t in self.tenders))
+
+    def _default_amount(self) -> None:
+        amount = self._remaining()
+        if self.method == "prepaid":
+            amount = min(amount, self.prepaid_fen)
+        self.amount.setText(fen_to_yuan_str(amount) if amount > 0 else "")
+        self.amount.selectAll()
+
+    def _edited(self) -> None:
+        self.error.clear()
+        if self._settled:  # typing starts the next payment's tender
+            self._settled = False
+        self._refresh()
+
+    def _typed_amount(self) -> int | None:
+        try:
+            return parse_yuan(self.amount.text()) if self.amount.text().strip() else None
+        except MoneyError:
+            return None
+
+    def _refresh(self) -> None:
+        if self._settled:
+            return
+        received = sum(t.amount_fen for t in self.tenders) + (self._typed_amount() or 0)
+        self.due_label.setText(yuan(self.due_fen))
+        self.received_label.setText(yuan(received))
+        short = self.due_fen - received
+        self.change_caption.setText(self.tr("Change") if short <= 0 else self.tr("Still due"))
+        self.change_label.setText(yuan(-short if short <= 0 else short))
+        set_flag(self.change_label, "short", short > 0)
+
+    def show_paid(self, result: dict) -> None:
+        """After the service settled: the real change, large, until the next payment."""
+        self.reset()
+        self._settled = True
+        self.due_label.setText(yuan(result["total_fen"]))
+        self.received_label.setText(tenders_text(result["tenders"]))
+        self.change_caption.setText(self.tr("Change"))
+        self.change_label.setText(yuan(result["change_fen"]))
+        set_flag(self.change_label, "short", False)
+        self.amount.clear()
+
+    # -- building tenders --------------------------------------------------------------
+    def current_tender(self) -> TenderInput | None:
+        """The tender in the fields, or None when the amount is empty; sets the error line
+        and raises ValueError when it is not valid."""
+        text = self.amount.text().strip()
+        if not text:
+            return None
+        try:
+            amount = parse_yuan(text)
+        except MoneyError as e:
+            raise ValueError(str(e)) from None
+        ref = (self.reference.text().strip() or None) if self.method in ("pos", "wechat", "alipay") else None
+        t = TenderInput(self.method, amount, ref,
+                        (self.batch.text().strip() or None) if self.method == "pos" else None,
+                        (self.voucher.text().strip() or None) if self.method == "pos" else None)
+        problems = validate_tender(t)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return t
+
+    def add_current(self) -> None:
+        try:
+            t = self.current_tender()
+        except ValueError as e:
+            self.error.setText(str(e))
+            return
+        if t is None:
+            return
+        self.tenders.append(t)
+        self.list.addItem(f"{method_name(t.method)}  {fen_to_yuan_str(t.amount_fen)}"
+                          + (f"  {t.reference}" if t.reference else ""))
+        for f in (self.reference, self.batch, self.voucher):
+            f.clear()
+        self.choose("cash")
+
+    def _remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if 0 <= row < len(self.tenders):
+            del self.tenders[row]
+            self.list.takeItem(row)
+            self._default_amount()
+            self._refresh()
+
+    def request_pay(self) -> None:
+        try:
+            t = self.current_tender()
+        except ValueError as e:
+            self.error.setText(str(e))
+            return
+        tenders = self.tenders + ([t] if t else [])
+        if not tenders:
+            self.error.setText(self.tr("Type the amount received first"))
+            return
+        self.error.clear()
+        self.pay_requested.emit(tenders)

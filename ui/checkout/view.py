@@ -1,0 +1,274 @@
+"""The checkout screen: search box → households → bill lines → tenders → Enter pays.
+
+Every database call goes through `Ops` (worker thread, one unit of work); results come
+back tagged with a sequence number and stale ones are dropped, so a slow lookup for "3-"
+never overwrites the results for "3-2-1502" typed after it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QSplitter, QTableView,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from app import clock
+from app.services import lookup
+from app.services.billing.bills import room_bills
+from app.services.cashier.payments import Counter, pay_bills
+from app.services.lookup import Hit
+from ui import detail_text
+from ui.checkout.household_card import HouseholdCard
+from ui.checkout.search_box import SearchBox
+from ui.checkout.tender_panel import TenderPanel
+from ui.models.bill_lines import BillLinesModel, line_dict
+from ui.models.base import fit_columns
+from ui.models.hits import HitsModel
+from ui.ops import Ops, error_text
+
+SEARCH_LIMIT = 20
+
+
+def _table(model) -> QTableView:  # type: ignore[no-untyped-def]
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.verticalHeader().hide()
+    t.verticalHeader().setDefaultSectionSize(26)
+    t.setAlternatingRowColors(False)
+    t.horizontalHeader().setHighlightSections(False)
+    return t
+
+
+class LinesTable(QTableView):
+    """Space toggles the current line wherever the cursor is in the row."""
+
+    def keyPressEvent(self, e) -> None:  # type: ignore[no-untyped-def]
+        if e.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
+            self.model().toggle(self.currentIndex().row())
+            return
+        super().keyPressEvent(e)
+
+
+class CheckoutView(QWidget):
+    paid = Signal(dict)  # the payment service's result
+    room_changed = Signal(object)  # Hit | None
+
+    def __init__(self, ops: Ops, counter: Callable[[], Counter], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.counter = ops, counter
+        self.hit: Hit | None = None
+        self.bills: dict | None = None
+        self._search_seq = self._room_seq = 0
+        self._take_first = False
+        self.paying = False
+
+        self.search = SearchBox()
+        self.hits_model = HitsModel(self)
+        self.hits = _table(self.hits_model)
+        self.hits.setObjectName("hitsTable")
+        fit_columns(self.hits, ["3-2-1502", "阳光花园", "欧阳明", "138****1234", "120.55", "住宅", "尾号"])
+        # Area and use are on the household card; the list keeps what tells households apart.
+        self.hits.setColumnHidden(4, True)
+        self.hits.setColumnHidden(5, True)
+        self.hits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card = HouseholdCard()
+        self.lines_model = BillLinesModel(self)
+        self.lines = LinesTable()
+        self.lines.setModel(self.lines_model)
+        self.lines.setObjectName("linesTable")
+        self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.lines.verticalHeader().hide()
+        fit_columns(self.lines, ["☐ 2026-10", "公共区域电费分摊", "1,000.00", "100.00", "100.00", "1,000.00",
+                                 "2026-10-15", "计算方式"])
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("detailPanel")
+        self.detail.setPlaceholderText(self.tr("Pick a line to see its calculation"))
+        self.tender = TenderPanel()
+        self.status = QLabel()
+        self.status.setObjectName("checkoutStatus")
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.hits, 2)
+        lv.addWidget(self.card, 3)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.detail)
+        bottom.addWidget(self.tender)
+        bottom.setStretchFactor(0, 1)
+        bottom.setStretchFactor(1, 1)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.lines)
+        right.addWidget(bottom)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 5)
+        body.setSizes([450, 950])
+        outer = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        outer.addLayout(top)
+        outer.addWidget(body, 1)
+        outer.addWidget(self.status)
+
+        self.search.query_changed.connect(lambda q: self.find(q, take_first=False))
+        self.search.submitted.connect(lambda q, scanned: self.find(q, take_first=True, scanned=scanned))
+        self.search.down_pressed.connect(self._focus_hits)
+        self.hits.activated.connect(lambda i: self.choose(i.row()))
+        self.hits.doubleClicked.connect(lambda i: self.choose(i.row()))
+        self.lines.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.lines_model.checked_changed.connect(self._update_due)
+        self.tender.pay_requested.connect(self.pay)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+A"), self.lines, self._toggle_all, context=Qt.ShortcutContext.WidgetShortcut)
+        for method, key in (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4")):
+            QShortcut(QKeySequence(key), self, lambda m=method: self.tender.choose(m),
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("F6"), self, self.focus_search, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lines.setFocus,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.setTabOrder(self.search, self.hits)
+        self.setTabOrder(self.hits, self.lines)
+        self.setTabOrder(self.lines, self.tender.amount)
+        self.setTabOrder(self.tender.amount, self.tender.reference)
+        self.setTabOrder(self.tender.reference, self.tender.batch)
+        self.setTabOrder(self.tender.batch, self.tender.voucher)
+        self.setTabOrder(self.tender.voucher, self.tender.add_button)
+        self.setTabOrder(self.tender.add_button, self.tender.pay_button)
+
+    # -- finding a household ------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def find(self, query: str, *, take_first: bool = False, scanned: bool = False) -> None:
+        self._search_seq += 1
+        seq = self._search_seq
+        self._take_first = take_first
+        if not query:
+            self.hits_model.set_rows([])
+            return
+        self.ops.query(lambda s: lookup.search(s, query, SEARCH_LIMIT), lambda hits: self._found(seq, hits, scanned),
+                       on_error=lambda e: self.status.setText(error_text(e)))
+
+    def _found(self, seq: int, hits: list[Hit], scanned: bool = False) -> None:
+        if seq != self._search_seq:
+            return  # a newer query is on its way
+        self.hits_model.set_rows(hits)
+        if hits:
+            self.hits.selectRow(0)
+        elif self._take_first:
+            self.status.setText(self.tr("Nothing found for “{0}”").format(self.search.text().strip()))
+        if self._take_first and hits:
+            self.choose(0)
+        if scanned:  # say so: a scan that found the wrong room is then easy to spot
+            self.status.setText(self.tr("Scanned: {0}").format(self.search.text().strip()))
+
+    def _focus_hits(self) -> None:
+        if self.hits_model.rowCount():
+            self.hits.setFocus()
+            self.hits.selectionModel().setCurrentIndex(
+                self.hits_model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+
+    def choose(self, row: int) -> None:
+        hit = self.hits_model.row_at(row)
+        if hit is None:
+            return
+        self.hit = hit
+        self.card.clear()
+        self.card.show_hit(hit)
+        self.tender.reset()
+        self.status.setText("")
+        self.room_changed.emit(hit)
+        self.reload()
+
+    def reload(self) -> None:
+        """(Re)load the current room's bills, e.g. after a payment or a void."""
+        if self.hit is None:
+            return
+        self._room_seq += 1
+        seq, room_id = self._room_seq, self.hit.room_id
+        today = clock.today()
+        self.ops.query(lambda s: room_bills(s, room_id, as_of=today), lambda b: self._loaded(seq, b),
+                       on_error=lambda e: self.status.setText(error_text(e)))
+
+    def _loaded(self, seq: int, bills: dict) -> None:
+        if seq != self._room_seq:
+            return
+        self.bills = bills
+        self.card.show_bills(bills)
+        self.lines_model.set_lines(bills["lines"])
+        if bills["lines"]:
+            self.lines.selectRow(0)
+        else:
+            self.detail.clear()
+        self._update_due()
+        if not self.tender._settled:
+            self.tender.amount.setFocus()
+            self.tender.amount.selectAll()
+
+    def _show_detail(self, current: QModelIndex, _prev: QModelIndex) -> None:
+        v = self.lines_model.row_at(current.row())
+        self.detail.setHtml(detail_text.html(line_dict(v)) if v is not None else "")
+
+    def _toggle_all(self) -> None:
+        self.lines_model.check_all(len(self.lines_model.checked) < self.lines_model.rowCount())
+
+    def _update_due(self) -> None:
+        self.tender.set_due(self.lines_model.checked_total(), self.bills["prepaid_fen"] if self.bills else 0)
+
+    # -- paying -------------------------------------------------------------------------
+    def pay(self, tenders: list) -> None:
+        if self.paying:
+            return  # Enter pressed twice: the first payment is still committing
+        if self.hit is None:
+            self.tender.error.setText(self.tr("Find a household first"))
+            return
+        ids = self.lines_model.checked_ids()
+        if not ids:
+            self.tender.error.setText(self.tr("Tick the bill lines to pay (Space)"))
+            return
+        room_key, counter = f"{self.hit.community}/{self.hit.room_key}", self.counter()
+        self.paying = True
+        self.tender.pay_button.setEnabled(False)
+
+        def failed(e: BaseException) -> None:
+            self.paying = False
+            self.tender.pay_button.setEnabled(True)
+            self.tender.error.setText(error_text(e))
+
+        self.ops.run(lambda s: pay_bills(s, counter, room_key, tenders, line_ids=ids), self._paid,
+                     changed="payment", on_error=failed, quiet=True)
+
+    def _paid(self, result: dict) -> None:
+        self.paying = False
+        self.tender.pay_button.setEnabled(True)
+        self.tender.show_paid(result)
+        self.status.setText(self.tr("Paid: receipt {0}").format(result["receipt_no"]))
+        self.paid.emit(result)
+        self.reload()
+
+    def clear(self) -> None:
+        """Esc: forget the household and start again at the search box."""
+        self._search_seq += 1
+        self._room_seq += 1
+        self.hit, self.bills = None, None
+        self.search.clear()
+        self.hits_model.set_rows([])
+        self.lines_model.set_lines([])
+        self.card.clear()
+        self.detail.clear()
+        self.tender.reset()
+        self.tender.set_due(0, 0)
+        self.status.setText("")
+        self.room_changed.emit(None)
+        self.focus_search()

@@ -1,0 +1,71 @@
+"""Printer settings (打印机设置) of this counter, kept in Terminal.printer through
+app.services.terminal_settings; a test page goes through the hook the window passes in
+(the print queue is connected there, not here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
+
+from app.errors import InputError
+from app.services.terminal_settings import DEFAULT_PRINTER, TRANSPORTS, WIDTHS, validate_printer
+from ui.dialogs.base import FormDialog
+
+
+class PrinterDialog(FormDialog):
+    """Value: the settings dict (validated) for terminal_settings.save_printer."""
+
+    def __init__(self, parent: QWidget | None, settings: dict | None,
+                 test_page: Callable[[dict], None] | None = None) -> None:
+        super().__init__(parent, self.tr("Printer settings"))
+        cur = {**DEFAULT_PRINTER, **(settings or {})}
+        self.test_hook = test_page
+        self.transport = QComboBox()
+        names = {"none": self.tr("No printer"), "usb": "USB", "serial": self.tr("Serial port"),
+                 "network": self.tr("Network (IP:port)"), "file": self.tr("File (demo)")}
+        for t in TRANSPORTS:
+            self.transport.addItem(names[t], t)
+        self.transport.setCurrentIndex(self.transport.findData(cur["transport"]))
+        self.target = QLineEdit(str(cur["target"]))
+        self.target.setPlaceholderText(self.tr("COM3 · /dev/ttyUSB0 · 192.168.1.50:9100 · /tmp/receipts.bin"))
+        self.width = QComboBox()
+        for w in WIDTHS:
+            self.width.addItem(f"{w} mm", w)
+        self.width.setCurrentIndex(self.width.findData(cur["width_mm"]))
+        self.profile = QLineEdit(str(cur["profile"]))
+        self.drawer = QCheckBox(self.tr("Open the cash drawer after a cash payment"))
+        self.drawer.setChecked(bool(cur["cash_drawer"]))
+        self.display = QCheckBox(self.tr("Customer pole display"))
+        self.display.setChecked(bool(cur["customer_display"]))
+        self.form.addRow(self.tr("Connection"), self.transport)
+        self.form.addRow(self.tr("Port / address"), self.target)
+        self.form.addRow(self.tr("Paper width"), self.width)
+        self.form.addRow(self.tr("Printer profile"), self.profile)
+        self.form.addRow("", self.drawer)
+        self.form.addRow("", self.display)
+        self.test_button = QPushButton(self.tr("Print a test page"))
+        self.test_button.clicked.connect(self.test_page)
+        self.form.addRow("", self.test_button)
+        self.encoding = cur["encoding"]
+        self.finish_layout()
+
+    def build(self) -> dict:
+        raw = {"transport": self.transport.currentData(), "target": self.target.text().strip(),
+               "width_mm": self.width.currentData(), "profile": self.profile.text().strip() or "default",
+               "encoding": self.encoding, "cash_drawer": self.drawer.isChecked(),
+               "customer_display": self.display.isChecked()}
+        try:
+            return validate_printer(raw)
+        except InputError as e:
+            raise ValueError(str(e)) from None
+
+    def test_page(self) -> None:
+        try:
+            settings = self.build()
+        except ValueError as e:
+            self.error.setText(str(e))
+            return
+        self.error.clear()
+        if self.test_hook is not None:
+            self.test_hook(settings)

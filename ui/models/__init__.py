@@ -1,0 +1,1 @@
+"""QAbstractTableModel models of the counter screens (each checked by qtmodeltester)."""

@@ -1,0 +1,1 @@
+"""The receipts history screen (票据)."""

@@ -1,0 +1,206 @@
+"""Receipt history (票据): search by number, room and date; reprint (marked 重打); void
+within the shift with a required reason; verify a scanned receipt QR."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import timedelta
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.money import fen_to_yuan_str
+from app.services import receipts_query, terminal_settings
+from app.services.cashier.payments import Counter
+from app.services.cashier.voids import void_receipt
+from ui.dialogs.small import ScanDialog, VoidDialog
+from ui.models.base import fit_columns
+from ui.models.receipts import ReceiptsModel
+from ui.ops import Ops
+from ui.texts import kind_name, tenders_text
+
+
+def receipt_qr_module():  # type: ignore[no-untyped-def]
+    """app.printing.receipt_qr if it is installed and has `verify` (another part of the
+    product provides it); None otherwise, and the button says so."""
+    try:
+        mod = importlib.import_module("app.printing.receipt_qr")
+    except ImportError:
+        return None
+    return mod if hasattr(mod, "verify") else None
+
+
+def verify_payload(s: Session, payload: str) -> dict:
+    """Check the QR's signature with the issuing terminal's key, then against our records."""
+    mod = receipt_qr_module()
+    if mod is None:
+        return {"available": False}
+    result = mod.verify(payload, lambda code: terminal_settings.terminal_key(s, code))
+    out = {"available": True, "genuine": bool(result.genuine), "reason": result.reason,
+           "receipt_no": result.receipt_no, "total_fen": result.total_fen, "record": None}
+    if result.receipt_no:
+        out["record"] = receipts_query.receipt_detail(s, result.receipt_no)
+    return out
+
+
+class ReceiptsView(QWidget):
+    reprint_requested = Signal(str)
+
+    def __init__(self, ops: Ops, counter: Callable[[], Counter], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.counter = ops, counter
+        self._seq = 0
+        self.number = QLineEdit()
+        self.number.setObjectName("receiptNumber")
+        self.number.setPlaceholderText(self.tr("Receipt no. (or its start)"))
+        self.room = QLineEdit()
+        self.room.setObjectName("receiptRoom")
+        self.room.setPlaceholderText(self.tr("Room key, e.g. 3-2-1502 or 3-2"))
+        today = QDate.fromString(clock.today().isoformat(), Qt.DateFormat.ISODate)
+        self.date_from, self.date_to = QDateEdit(today.addDays(-6)), QDateEdit(today)
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.search_button = QPushButton(self.tr("Search (Enter)"))
+        bar = QHBoxLayout()
+        for w in (self.number, self.room):
+            bar.addWidget(w, 2)
+        bar.addWidget(QLabel(self.tr("From")))
+        bar.addWidget(self.date_from)
+        bar.addWidget(QLabel(self.tr("to")))
+        bar.addWidget(self.date_to)
+        bar.addWidget(self.search_button)
+
+        self.model = ReceiptsModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("receiptsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        fit_columns(self.table, ["T1-20261124-0001", "2026-11-24 10:30", "3-2-1502", "欧阳明明", "预存充值 · 装修押金",
+                                 "10,000.00", "银行卡 300.00 + 现金 122.40", "张敏敏", "作废"])
+        self.info = QLabel()
+        self.info.setObjectName("receiptInfo")
+        self.info.setWordWrap(True)
+        self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+P)"))
+        self.void_button = QPushButton(self.tr("Void… (Ctrl+Del)"))
+        self.verify_button = QPushButton(self.tr("Verify receipt QR… (Ctrl+Q)"))
+        if receipt_qr_module() is None:
+            self.verify_button.setToolTip(self.tr("Receipt QR verification is not available in this build"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.reprint_button)
+        actions.addWidget(self.void_button)
+        actions.addStretch(1)
+        actions.addWidget(self.verify_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.info)
+        layout.addLayout(actions)
+
+        self.search_button.clicked.connect(self.refresh)
+        for field in (self.number, self.room):
+            field.returnPressed.connect(self.refresh)
+        self.reprint_button.clicked.connect(self.reprint)
+        self.void_button.clicked.connect(self.void)
+        self.verify_button.clicked.connect(self.verify)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_info(cur.row()))
+        for key, slot in (("Ctrl+P", self.reprint), ("Ctrl+Del", self.void), ("Ctrl+Q", self.verify),
+                          ("F5", self.refresh)):
+            QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.ops.bus.changed.connect(lambda topic: self.refresh() if topic in ("payment", "receipts") else None)
+
+    def refresh(self) -> None:
+        self._seq += 1
+        seq = self._seq
+        number, room = self.number.text().strip(), self.room.text().strip()
+        d0, d1 = self.date_from.date().toPython(), self.date_to.date().toPython()
+        if number:  # a receipt number finds the receipt whatever the dates
+            d0 = d1 = None
+        self.ops.query(lambda s: receipts_query.search_receipts(s, number=number, room=room, date_from=d0,
+                                                                date_to=d1),
+                       lambda rows: self._loaded(seq, rows))
+
+    def _loaded(self, seq: int, rows: list[dict]) -> None:
+        if seq != self._seq:
+            return
+        self.model.set_rows(rows)
+        self.info.setText(self.tr("{0} receipts").format(len(rows)) if rows else self.tr("No receipts found"))
+        if rows:
+            self.table.selectRow(0)
+
+    def current(self) -> dict | None:
+        return self.model.row_at(self.table.currentIndex().row())
+
+    def _show_info(self, row: int) -> None:
+        r = self.model.row_at(row)
+        if r is None:
+            return
+        text = f"{r['receipt_no']} · {kind_name(r['kind'])} · {r['room_key']} · ¥{fen_to_yuan_str(r['total_fen'])}" \
+               f" · {tenders_text(r['tenders'])}"
+        if r["change_fen"]:
+            text += " · " + self.tr("change {0}").format(fen_to_yuan_str(r["change_fen"]))
+        if r["status"] == "void":
+            text += " · " + self.tr("VOID: {0}").format(r["void_reason"])
+        self.info.setText(text)
+
+    def reprint(self) -> None:
+        r = self.current()
+        if r is not None:
+            self.reprint_requested.emit(r["receipt_no"])
+
+    def void(self) -> None:
+        r = self.current()
+        if r is None:
+            return
+        if r["status"] == "void":
+            self.info.setText(self.tr("{0} is already void").format(r["receipt_no"]))
+            return
+        summary = f"{r['room_key']} · {kind_name(r['kind'])} · ¥{fen_to_yuan_str(r['total_fen'])}"
+        reason = VoidDialog.ask(self, r["receipt_no"], summary)
+        if not reason:
+            return
+        counter, no = self.counter(), r["receipt_no"]
+        self.ops.run(lambda s: void_receipt(s, counter, no, reason),
+                     lambda res: self.info.setText(self.tr("Voided {0}").format(res["receipt_no"])),
+                     changed="receipts")
+
+    def verify(self) -> None:
+        if receipt_qr_module() is None:
+            self.info.setText(self.tr("Receipt QR verification is not available in this build"))
+            return
+        payload = ScanDialog.ask(self, self.tr("Verify a receipt"), self.tr("Scan the receipt's QR code"))
+        if payload:
+            self.ops.run(lambda s: verify_payload(s, payload), self._verified)
+
+    def _verified(self, v: dict) -> None:
+        if not v.get("available"):
+            self.info.setText(self.tr("Receipt QR verification is not available in this build"))
+            return
+        rec = v.get("record")
+        if not v["genuine"]:
+            text = self.tr("NOT GENUINE: {0}").format(v["reason"])
+        elif rec is None:
+            text = self.tr("Signature valid, but receipt {0} is not in this database").format(v["receipt_no"])
+        elif rec["total_fen"] != v["total_fen"]:
+            text = self.tr("Signature valid, but the amount differs from our record {0}").format(
+                fen_to_yuan_str(rec["total_fen"]))
+        else:
+            text = self.tr("Genuine: {0}, ¥{1}, {2}").format(rec["receipt_no"], fen_to_yuan_str(rec["total_fen"]),
+                                                             self.tr("VOID") if rec["status"] == "void"
+                                                             else self.tr("issued"))
+        self.info.setText(text)
+        self.last_verification = v
+        if v.get("receipt_no"):
+            self.number.setText(v["receipt_no"])
+            self.refresh()
+
+    def show_since(self, days: int) -> None:
+        today = clock.today()
+        self.date_from.setDate(QDate.fromString((today - timedelta(days=days)).isoformat(), Qt.DateFormat.ISODate))

@@ -1,0 +1,51 @@
+"""The status bar: user, counter, shift, printer and sync state — always visible, because
+a cashier who takes money without an open shift or with a dead printer finds out too late."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from ui.models.base import set_flag
+from ui.texts import yuan
+
+
+class CounterStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.busy = QLabel()
+        self.busy.setObjectName("busyLabel")
+        self.user, self.terminal, self.shift, self.printer = QLabel(), QLabel(), QLabel(), QLabel()
+        self.sync = QLabel(self.tr("Sync: local only"))
+        for name, w in (("statusUser", self.user), ("statusTerminal", self.terminal), ("statusShift", self.shift),
+                        ("statusPrinter", self.printer), ("statusSync", self.sync)):
+            w.setObjectName(name)
+        self.addPermanentWidget(self.busy)
+        for w in (self.user, self.terminal, self.shift, self.printer, self.sync):
+            self.addPermanentWidget(w)
+        self.shift.setText(self.tr("Shift: …"))
+
+    def set_busy(self, on: bool) -> None:
+        self.busy.setText(self.tr("Working…") if on else "")
+
+    def show_status(self, info: dict) -> None:
+        role = f" ({info['role_name']})" if info.get("role_name") else ""
+        self.user.setText(self.tr("User: {0}").format(f"{info['display_name']}{role}"))
+        self.terminal.setText(self.tr("Counter: {0}").format(info["terminal"]))
+        shift = info.get("shift")
+        if shift:
+            opened = datetime.fromisoformat(shift["opened_at"])
+            if opened.tzinfo is None:
+                opened = opened.replace(tzinfo=timezone.utc)
+            self.shift.setText(self.tr("Shift open since {0} (float {1})").format(
+                opened.astimezone().strftime("%H:%M"), yuan(shift["float_fen"])))
+            set_flag(self.shift, "alert", False)
+        else:
+            self.shift.setText(self.tr("No open shift (F11)"))
+            set_flag(self.shift, "alert", True)
+        p = info.get("printer")
+        if not p or p.get("transport") == "none":
+            self.printer.setText(self.tr("Printer: not set up"))
+        else:
+            self.printer.setText(self.tr("Printer: {0} mm {1}").format(p["width_mm"], p["transport"]))

@@ -1,0 +1,54 @@
+"""Display names of codes the services return (tender methods, payment kinds, statuses…),
+in one translation context so the .ts file holds each once. Money formatting lives here
+too: integer fen in, text out, never a float."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from app.money import fen_to_yuan_str
+
+
+translate = QCoreApplication.translate
+
+
+def method_name(method: str) -> str:
+    names = {"cash": translate("Texts", "Cash"), "pos": translate("Texts", "Bank card"), "transfer": translate("Texts", "Transfer"), "prepaid": translate("Texts", "Prepaid"),
+             "wechat": translate("Texts", "WeChat Pay"), "alipay": translate("Texts", "Alipay")}
+    return names.get(method, method)
+
+
+def kind_name(kind: str) -> str:
+    names = {"bills": translate("Texts", "Bills"), "prepay": translate("Texts", "Prepaid top-up"), "deposit": translate("Texts", "Deposit"),
+             "one_off": translate("Texts", "One-off charge"), "refund": translate("Texts", "Refund")}
+    return names.get(kind, kind)
+
+
+def status_name(status: str) -> str:
+    names = {"issued": translate("Texts", "Issued"), "void": translate("Texts", "Void"), "unpaid": translate("Texts", "Unpaid"), "paid": translate("Texts", "Paid"),
+             "credited": translate("Texts", "Credited")}
+    return names.get(status, status)
+
+
+def usage_name(usage: str) -> str:
+    names = {"residential": translate("Texts", "Residential"), "shop": translate("Texts", "Shop"), "office": translate("Texts", "Office"),
+             "parking": translate("Texts", "Parking")}
+    return names.get(usage, usage)
+
+
+def matched_name(how: str) -> str:
+    names = {"qr": translate("Texts", "scanned QR"), "room": translate("Texts", "room"), "phone": translate("Texts", "phone"), "last4": translate("Texts", "phone last 4"),
+             "number": translate("Texts", "room number"), "name": translate("Texts", "name"), "initials": translate("Texts", "initials")}
+    return names.get(how, how)
+
+
+def yuan(fen: int) -> str:
+    """'¥1,234.50' — grouped for reading across the counter."""
+    text = fen_to_yuan_str(fen)
+    sign = "-" if text.startswith("-") else ""
+    whole, frac = text.lstrip("-").split(".")
+    return f"{sign}¥{int(whole):,}.{frac}"
+
+
+def tenders_text(tenders: list[dict]) -> str:
+    return " + ".join(f"{method_name(t['method'])} {fen_to_yuan_str(t['amount_fen'])}" for t in tenders)
