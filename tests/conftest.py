@@ -51,16 +51,22 @@ def any_db_url(request, tmp_path) -> str:  # type: ignore[no-untyped-def]
     return server.create_database(f"t{os.getpid()}_{next(_counter)}")
 
 
-@pytest.fixture
-def ctx(sqlite_url):  # type: ignore[no-untyped-def]
-    """An initialised SQLite AppContext with admin and terminal T1."""
+def _ready_context(url: str):  # type: ignore[no-untyped-def]
+    """A migrated AppContext with the admin user and terminal T1 (what `propdesk init` makes)."""
     from app.context import AppContext
     from app.services import users
 
-    c = AppContext.open(sqlite_url)
+    c = AppContext.open(url)
     with c.uow() as s:
         users.ensure_user(s, "admin", "manager", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
+    return c
+
+
+@pytest.fixture
+def ctx(sqlite_url):  # type: ignore[no-untyped-def]
+    """An initialised SQLite AppContext with admin and terminal T1."""
+    c = _ready_context(sqlite_url)
     yield c
     c.close()
 
@@ -68,12 +74,6 @@ def ctx(sqlite_url):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def any_ctx(any_db_url):  # type: ignore[no-untyped-def]
     """Like `ctx`, once on SQLite and once on PostgreSQL."""
-    from app.context import AppContext
-    from app.services import users
-
-    c = AppContext.open(any_db_url)
-    with c.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
-        users.ensure_terminal(s, "T1")
+    c = _ready_context(any_db_url)
     yield c
     c.close()

@@ -94,6 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def yuan_option(text: str, option: str) -> int:
+    """A money option typed in yuan (`--amount 150.5`) as fen; InputError naming the option."""
+    from app.money import MoneyError, parse_yuan
+
+    try:
+        return parse_yuan(text)
+    except MoneyError as e:
+        raise InputError(f"{option}: {e}") from None
+
+
 class Result:
     """What a command returns: a JSON document and the human text for it."""
 

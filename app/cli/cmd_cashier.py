@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.cli import Result, command
+from app.cli import Result, command, yuan_option
 from app.cli.cmd_billing import parse_day
 from app.config import Settings
 from app.context import AppContext
 from app.errors import InputError
-from app.money import MoneyError, fen_to_yuan_str, parse_yuan
+from app.money import fen_to_yuan_str
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
 from app.services.cashier.tenders import METHOD_NAMES, parse_tender
@@ -107,10 +107,7 @@ def _charge_args(p: argparse.ArgumentParser) -> None:
 
 @command("charge", "charge and take a one-off fee (临时收费)", _charge_args)
 def run_charge(settings: Settings, args: argparse.Namespace) -> Result:
-    try:
-        amount = parse_yuan(args.amount)
-    except MoneyError as e:
-        raise InputError(f"--amount: {e}") from None
+    amount = yuan_option(args.amount, "--amount")
     tenders = [parse_tender(t) for t in args.tender]
     c = Counter(settings.terminal, settings.user)
     r = in_uow(settings, lambda s: charge_one_off(s, c, args.room, args.fee, amount, args.note, tenders))
@@ -139,10 +136,7 @@ def _shift_args(p: argparse.ArgumentParser) -> None:
 @command("shift", "open or close the acting user's shift on this terminal", _shift_args)
 def run_shift(settings: Settings, args: argparse.Namespace) -> Result:
     if args.action == "open":
-        try:
-            float_fen = parse_yuan(args.float_)
-        except MoneyError as e:
-            raise InputError(f"--float: {e}") from None
+        float_fen = yuan_option(args.float_, "--float")
         r = in_uow(settings, lambda s: (lambda sh: {"shift_id": sh.id, "float_fen": sh.float_fen})(
             shifts.open_shift(s, settings.terminal, settings.user, float_fen)))
         return Result(r, f"已开班 shift open, 备用金 float {fen_to_yuan_str(r['float_fen'])} 元")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from app import clock
-from app.cli import Result, command
+from app.cli import Result, command, yuan_option
 from app.cli.cmd_billing import parse_day
 from app.cli.cmd_cashier import in_uow
 from app.config import Settings
@@ -90,14 +90,10 @@ def _arrears_args(p: argparse.ArgumentParser) -> None:
 
 @command("print-arrears", "arrears notices (催缴通知单) in bulk as one PDF", _arrears_args)
 def run_arrears(settings: Settings, args: argparse.Namespace) -> Result:
-    from app.money import MoneyError, parse_yuan
     from app.printing.pdf_notices import arrears_notice_pdf
     from app.services.notices import arrears_notices
 
-    try:
-        min_fen = parse_yuan(args.min)
-    except MoneyError as e:
-        raise InputError(f"--min: {e}") from None
+    min_fen = yuan_option(args.min, "--min")
     as_of = parse_day(args.as_of, "--as-of")
     keys = [k.strip() for k in args.rooms.split(",")] if args.rooms else None
     rows = in_uow(settings, lambda s: arrears_notices(s, as_of=as_of, building=args.building, community=args.community,
