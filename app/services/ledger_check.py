@@ -15,9 +15,10 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import (Allocation, BillAdjustment, BillLine, LedgerAccount, Payment, Posting, Receipt, ReceiptVoid,
-                           Tender, Terminal)
+from app.db.models import (Allocation, BillAdjustment, BillLine, LedgerAccount, Payment, Posting, Tender,
+                           Terminal)
 from app.services import ledger
+from app.services.voided import voided_payment_ids
 
 
 def _ledger_by_code_prefix(s: Session, prefix: str) -> dict[str, int]:
@@ -25,10 +26,6 @@ def _ledger_by_code_prefix(s: Session, prefix: str) -> dict[str, int]:
                      .join(Posting, Posting.account_id == LedgerAccount.id)
                      .where(LedgerAccount.code.like(f"{prefix}:%")).group_by(LedgerAccount.code)).all()
     return {code.split(":", 1)[1]: int(total) for code, total in rows}
-
-
-def _voided():  # type: ignore[no-untyped-def]
-    return select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
 
 
 def _compare(kind: str, books: dict[str, int], facts: dict[str, int], problems: list[str]) -> None:
@@ -41,7 +38,7 @@ def _compare(kind: str, books: dict[str, int], facts: dict[str, int], problems: 
 def full_check(s: Session) -> dict:
     result = ledger.check(s)
     problems: list[str] = list(result["problems"])
-    voided = _voided()
+    voided = voided_payment_ids()
 
     # AR: debit balance per room
     facts: dict[str, int] = defaultdict(int)

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.context import AppContext
-from app.db.models import BillLine, Occupancy, Party, Room
+from app.db.models import BillLine, Community, Occupancy, Party, Room
 from app.services.billing.bills import room_lines
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, pay_bills
@@ -88,7 +88,8 @@ def bench_checkout(ctx: AppContext, n: int = 200, lines_per_payment: int = 12) -
             break
         with ctx.uow() as s:
             open_lines = [v for v in room_lines(s, room_id, as_of=as_of) if v.outstanding_fen > 0]
-            key = s.get(Room, room_id).room_key
+            room = s.get(Room, room_id)
+            key = f"{s.get(Community, room.community_id).name}/{room.room_key}"  # keys repeat across communities
         chosen = open_lines[:lines_per_payment]
         due = sum(v.outstanding_fen + v.late_fee_fen for v in chosen)
         card = due // 2

@@ -17,10 +17,11 @@ from decimal import Decimal
 from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.db.models import Allocation, BillAdjustment, BillLine, FeeItem, Payment, Receipt, ReceiptVoid
+from app.db.models import Allocation, BillAdjustment, BillLine, FeeItem
 from app.domain.late_fee import late_fee
 from app.money import parse_rate
 from app.services import ledger
+from app.services.voided import not_voided
 
 
 @dataclass
@@ -61,10 +62,8 @@ class LineView:
 
 def paid_by_line(s: Session, line_ids: list[str]) -> dict[str, int]:
     """Principal paid per line by payments that were not voided."""
-    voided = select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
     q = (select(Allocation.bill_line_id, func.sum(Allocation.principal_fen))
-         .join(Payment, Payment.id == Allocation.payment_id)
-         .where(Allocation.bill_line_id.in_(line_ids), Payment.id.not_in(voided))
+         .where(Allocation.bill_line_id.in_(line_ids), not_voided(Allocation.payment_id))
          .group_by(Allocation.bill_line_id))
     out: dict[str, int] = {}
     for i in range(0, len(line_ids), 900):
@@ -76,11 +75,15 @@ def paid_by_line(s: Session, line_ids: list[str]) -> dict[str, int]:
 def _paid_in_room(s: Session, room_id: str) -> dict[str, int]:
     """Principal paid per line of one room (payments not voided) — by the room's lines, not
     an IN-list of their ids."""
-    voided = select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
-    return dict(s.execute(select(Allocation.bill_line_id, func.sum(Allocation.principal_fen))
-                          .join(BillLine, BillLine.id == Allocation.bill_line_id)
-                          .where(BillLine.room_id == room_id, Allocation.payment_id.not_in(voided))
-                          .group_by(Allocation.bill_line_id)).all())
+    # Summed here, not by GROUP BY: grouping tempts SQLite into walking the whole allocation
+    # index in bill-line order (80 ms on a 100,000-room database) instead of starting from
+    # the room's few lines.
+    out: dict[str, int] = defaultdict(int)
+    for line_id, principal in s.execute(select(Allocation.bill_line_id, Allocation.principal_fen)
+                                        .join(BillLine, BillLine.id == Allocation.bill_line_id)
+                                        .where(BillLine.room_id == room_id, not_voided(Allocation.payment_id))):
+        out[line_id] += principal
+    return out
 
 
 _BL = BillLine.__table__.c

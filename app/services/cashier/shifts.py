@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import now
-from app.db.models import CashCount, Payment, Receipt, ReceiptVoid, Shift, Tender, Terminal, User
+from app.db.models import CashCount, Payment, Shift, Tender, Terminal, User
 from app.errors import InputError
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
 from app.services import audit, users
 from app.services.outbox import emit
+from app.services.voided import not_voided
 
 # 100/50/20/10/5/1 元 and 5/1 角 notes and coins, in fen.
 DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
@@ -75,9 +76,8 @@ def parse_count(text: str) -> dict[int, int]:
 def expected_by_tender(s: Session, shift: Shift) -> dict[str, int]:
     """What the shift should hold per tender: the float plus cash kept, and every other
     tender's applied amounts, from payments that were not voided."""
-    voided = select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
     rows = s.execute(select(Tender.method, func.sum(Tender.amount_fen)).join(Payment, Payment.id == Tender.payment_id)
-                     .where(Payment.shift_id == shift.id, Payment.id.not_in(voided)).group_by(Tender.method)).all()
+                     .where(Payment.shift_id == shift.id, not_voided(Payment.id)).group_by(Tender.method)).all()
     out: dict[str, int] = defaultdict(int)
     out["cash"] = shift.float_fen
     for method, total in rows:
