@@ -1,4 +1,4 @@
-"""`propdesk init [--demo] [--rooms N] [--seed S]`"""
+"""`propdesk init [--demo] [--rooms N] [--seed S] [--no-bills]`"""
 
 from __future__ import annotations
 
@@ -16,9 +16,14 @@ from app.services import users
 
 
 def _args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--demo", action="store_true", help="fill a demo company (communities, rooms, meters, readings…)")
+    p.add_argument("--demo", action="store_true",
+                   help="fill a demo company (communities, rooms, owners, meters, readings, fee items), bill its "
+                        "twelve months and give it a year of payments with a realistic share of arrears")
     p.add_argument("--rooms", type=int, default=1000, help="number of demo rooms (default 1000)")
     p.add_argument("--seed", type=int, default=1, help="random seed of the demo (same seed, same data)")
+    p.add_argument("--no-bills", action="store_true",
+                   help="with --demo: master data and readings only, no bill runs and no payments (a quick start; "
+                        "run `bill-run` yourself)")
 
 
 @command("init", "create or upgrade the database; --demo fills a demo company", _args)
@@ -36,11 +41,15 @@ def run(settings: Settings, args: argparse.Namespace) -> Result:
         if args.demo:
             from app.services.demo import build_demo
 
-            demo = build_demo(ctx, rooms=args.rooms, seed=args.seed)
+            demo = build_demo(ctx, rooms=args.rooms, seed=args.seed, bills=not args.no_bills)
         with ctx.uow() as s:
             rooms = s.scalar(select(func.count()).select_from(Room)) or 0
     finally:
         ctx.close()
     secs = round(time.monotonic() - t0, 2)
-    return Result({"rooms": rooms, "seconds": secs, **({"demo": demo} if demo else {})},
-                  f"数据库就绪 database ready: {rooms} rooms ({secs} s)")
+    text = f"数据库就绪 database ready: {rooms} rooms ({secs} s)"
+    if demo.get("billing") and demo.get("payments"):
+        b, p = demo["billing"], demo["payments"]
+        text += (f"; demo bills: {b['runs']} bill runs, {b['lines']} lines ({b['seconds']} s); payments: "
+                 f"{p['payments']}, {p['lines_unpaid']} lines left unpaid ({p['seconds']} s)")
+    return Result({"rooms": rooms, "seconds": secs, **({"demo": demo} if demo else {})}, text)

@@ -1,0 +1,602 @@
+"""The demo company's year at the counter: its twelve bill runs and the payments its residents
+made, leaving a realistic share of arrears (`propdesk init --demo`, app.services.demo).
+
+Bills: the real bill run (`bill_run`) for each demo period, oldest first, one unit of work each
+and without a terminal (so no prepaid deduction runs).
+
+Payments are generated in bulk, but every row is the one the real payment path
+(app.services.cashier.payments._record) would have written for the same payment:
+Payment + Receipt + one Tender + Allocations (principal and the late fee as of the payment
+day, with its detail) + one balanced ledger transaction (kind 'payment', ref the payment:
+Dr TND:<method>:<terminal> the amount applied, Cr AR:<room> the principal, Cr
+LATE:<community> the late fees; a top-up credits PRE:<room>, a deposit DEP:<room> and has its
+Deposit row). Receipt numbers are `<terminal>-<yyyymmdd>-<seq>`, gapless per day in the order
+of the payments' times, and `receipt_sequence` holds each day's last number.
+
+The story, drawn from `random.Random` seeded by the demo seed (deterministic but for ids):
+
+- residents pay per quarter-ish: one payment covers every line of up to three consecutive
+  periods, a few days (1-12) before the due date of the group's last period (but not after
+  yesterday, nor before that period's bills are out); a line already past its grace period
+  that day carries its late fee (app.domain.late_fee with the fee item's `late_fee` and
+  `rounding`), in the allocation and credited to LATE:<community>;
+- rooms (handed over ones; a room not handed over has no lines) fall in one of:
+  ~75 % `regular` (everything paid but the newest period), ~10 % `behind` (the period
+  before too), ~8 % `full` (everything), ~5 % `chronic` (nothing in the last 6-12 periods),
+  ~2 % `never`;
+- tenders: WeChat 40 % (28-digit transaction number, 4200…), Alipay 25 % (28-digit trade
+  number starting with the date), cash 15 % (handed over rounded up to a 10, 50 or 100 yuan
+  note, change given), bank card 12 % (12-digit reference, 6-digit batch and voucher),
+  transfer 8 %;
+- ~3 % of the paying rooms also top up their prepaid balance (预存), ~2 % of the rooms paid a
+  deposit (押金), and about one receipt in 500 was voided (wrong tender chosen, …) and
+  re-issued at once: the void as voids.void_receipt writes it (ReceiptVoid and a transaction
+  reversing the payment's), the new receipt numbered after it.
+
+History predates this counter: payments have no shift (`shift_id` NULL) and are taken by
+the demo cashier `cashier1` at this terminal on their business days (China time). They
+write no outbox events and no audit records: those record what happens at this counter and
+feed synchronisation as *new* events; a year of history loaded with the demo is neither.
+The books agree with the facts (`ledger check` / ledger_check.full_check passes).
+
+Speed (100,000 rooms: ~460,000 payments, ~4.5 million allocations, ~85-140 s on SQLite on a
+2-core machine; the summary's "timings" has each phase): every random draw is made first, per
+room in a deterministic order (the "plan"); then the lines are read period by period and each
+visit is paid as soon as its last period is read; rows are written by the demo's bulk writer
+(executemany / COPY) in one transaction; ids are UUIDv7s made in bulk here (app.ids.new_ids
+costs ~2 µs an id). Secondary indexes that these rows would hit in random order (RANDOM_INDEXES)
+are dropped for the load and created again from their own definitions afterwards. On SQLite
+the connection runs the load with foreign key checks off (each allocation's check is a random
+probe into the bill lines' 5-million-entry key index, which doubled the write time); the rows
+are made from rows read in the same transaction, and the tests prove `PRAGMA
+foreign_key_check` finds nothing. The garbage collector is paused: millions of tuples, no cycles.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import random
+import time
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, inspect
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, ReceiptVoid,
+                           Tender)
+from app.domain.late_fee import late_fee
+from app.domain.periods import Period, due_date
+from app.money import parse_rate
+from app.services import ledger
+from app.services.demo_readings import _Writer
+
+HISTORY_USER = "cashier1"
+CHINA = timedelta(hours=8)  # business days and hours are China time; timestamps are stored in UTC
+CATEGORIES = ("regular", "behind", "full", "chronic", "never")
+CATEGORY_CUM = (0.75, 0.85, 0.93, 0.98)
+METHODS = ("wechat", "alipay", "cash", "pos", "transfer")
+METHOD_CUM = (0.40, 0.65, 0.80, 0.92)
+VOID_REASONS = ("收款方式选错", "金额录入错误", "业主要求重开", "房号选错")
+FLUSH = 300_000  # allocations written at a time
+
+# Secondary indexes that rows of the history would hit in random order: dropped for the load
+# and created again from their own definitions (a sort), which is several times faster.
+RANDOM_INDEXES = {"payment": ("ix_payment_room_created", "ix_payment_business_day"), "tender": ("ix_tender_reference",),
+                  "allocation": ("ix_allocation_bill_line_id",), "ledger_txn": ("ix_ledger_txn_ref",),
+                  "posting": ("ix_posting_account_id",)}
+
+HISTORY_TABLES = ("payment", "tender", "allocation", "deposit", "receipt", "receipt_void", "receipt_sequence",
+                  "ledger_txn", "posting")
+PAY_COLS = ("id", "kind", "room_id", "payer_name", "shift_id", "terminal_id", "user_id", "total_fen", "change_fen",
+            "as_of", "business_day", "note", "created_at")
+TENDER_COLS = ("id", "payment_id", "method", "amount_fen", "received_fen", "reference", "pos_batch", "pos_voucher")
+ALLOC_COLS = ("id", "payment_id", "bill_line_id", "principal_fen", "late_fee_fen", "late_fee_detail")
+RECEIPT_COLS = ("id", "receipt_no", "payment_id", "terminal_id", "day", "seq", "issued_at")
+TXN_COLS = ("id", "kind", "ref_type", "ref_id", "reverses_id", "memo", "created_by", "terminal_code", "created_at")
+POSTING_COLS = ("id", "txn_id", "account_id", "amount_fen")
+VOID_COLS = ("id", "receipt_id", "reason", "user_id", "ledger_txn_id", "created_at")
+DEPOSIT_COLS = ("id", "room_id", "purpose", "amount_fen", "payment_id", "created_at")
+
+
+_SEQ = [f"{i:03x}" for i in range(4096)]
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # sets the RFC 9562 variant bits 10
+
+
+def bulk_ids(n: int) -> list[str]:
+    """n UUIDv7s laid out exactly as app.ids.new_ids makes them (48-bit ms, version 7, 12-bit
+    counter, variant 10, 62 random bits), increasing, about four times faster."""
+    ms = time.time_ns() // 1_000_000
+    raw = bytearray(os.urandom(8 * n))
+    raw[0::8] = raw[0::8].translate(_VARIANT)
+    rnd = raw.hex()
+    out: list[str] = []
+    for block in range(0, n, 4096):
+        h = f"{(ms + block // 4096) & ((1 << 48) - 1):012x}"
+        head = f"{h[:8]}-{h[8:]}-7"
+        out += [f"{head}{q}-{rnd[p:p + 4]}-{rnd[p + 4:p + 16]}"
+                for q, p in zip(_SEQ[:min(4096, n - block)], range(16 * block, 16 * min(n, block + 4096), 16))]
+    return out
+
+
+def _id_stream() -> Iterator[str]:
+    while True:
+        yield from bulk_ids(50_000)
+
+
+def bill_periods(ctx: AppContext, periods: list[str]) -> dict[str, Any]:
+    """The real bill run of each period, oldest first, each in its own unit of work."""
+    from app.services.billing.bill_run import bill_run
+
+    t0 = time.monotonic()
+    runs = []
+    for p in periods:
+        t = time.monotonic()
+        with ctx.uow() as s:
+            r = bill_run(s, p, user="admin")
+        runs.append({"period": p, "lines": r["lines"], "total_fen": r["total_fen"],
+                     "missing_readings": r["missing_readings"], "seconds": round(time.monotonic() - t, 2)})
+    return {"runs": len(runs), "lines": sum(r["lines"] for r in runs), "total_fen": sum(r["total_fen"] for r in runs),
+            "missing_readings": sum(r["missing_readings"] for r in runs), "per_period": runs,
+            "seconds": round(time.monotonic() - t0, 2)}
+
+
+class _Forms:
+    """Storage forms of dates and timestamps for the writer's dialect (as demo_readings._Writer)."""
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+        self.other = dialect not in ("sqlite", "postgresql")
+
+    def day(self, d: date) -> Any:
+        return d.isoformat() if self.sqlite else d
+
+    def ts(self, utc_naive: datetime) -> Any:
+        if self.sqlite:
+            return utc_naive.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return utc_naive.replace(tzinfo=timezone.utc) if self.other else utc_naive
+
+
+class _History:
+    def __init__(self, conn: Connection, writer: _Writer, seed: int, today: date, periods: list[str],
+                 terminal_code: str) -> None:
+        self.conn, self.w, self.today = conn, writer, today
+        self.rng = random.Random(f"propdesk-demo-history-{seed}")
+        self.texts = periods
+        self.periods = [Period.parse(p) for p in periods]
+        self.k_of = {p: k for k, p in enumerate(periods)}
+        self.f = _Forms(writer.dialect)
+        self.mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        self.terminal_code = terminal_code
+        self.terminal_id = self.one("SELECT id FROM terminal WHERE code = {m}", terminal_code)
+        self.user_id = self.one("SELECT id FROM app_user WHERE username = {m}", HISTORY_USER)
+        self.records: list[tuple] = []  # one per payment, for receipts and the ledger at the end
+        self.counts: Counter[str] = Counter()
+        self.late_cache: dict[tuple, tuple[int, str | None]] = {}
+        self.ymd: dict[date, str] = {}
+        self.nid = _id_stream().__next__
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+        self.pays: list[tuple] = []  # rows waiting for the next _flush
+        self.tenders: list[tuple] = []
+        self.allocs: list[tuple] = []
+        self.deposits: list[tuple] = []
+
+    def query(self, sql: str, *params: Any) -> list[tuple]:
+        cur = self.w.raw.cursor()
+        try:
+            cur.execute(sql.replace("{m}", self.mark), params)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def one(self, sql: str, *params: Any) -> Any:
+        rows = self.query(sql, *params)
+        if not rows:
+            raise LookupError(f"demo history: nothing for {sql} {params}")
+        return rows[0][0]
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._t
+        self._t = now
+
+    @staticmethod
+    def _date(v: Any) -> date | None:
+        return date.fromisoformat(v) if isinstance(v, str) else v
+
+    # ---------------------------------------------------------------- plan
+
+    def load(self) -> None:
+        self.fee: dict[str, tuple] = {}  # fee item id -> (code, (rate, grace, cap) or None, rounding, id)
+        due_days = []
+        for fid, code, cfg, rounding, due_day in self.query("SELECT id, code, late_fee, rounding, due_day FROM fee_item"):
+            cfg = json.loads(cfg) if isinstance(cfg, str) else cfg
+            if cfg:  # read as bills._late reads it
+                cfg = (parse_rate(str(cfg.get("daily_rate", "0"))), int(cfg.get("grace_days", 0)),
+                       Decimal(str(cfg.get("cap_ratio", "1"))))
+            self.fee[fid] = (code, cfg or None, rounding, fid, due_day)
+            due_days.append(due_day)
+        due_day = min(due_days, default=15)
+        self.due = [due_date(p, due_day) for p in self.periods]  # when a group's last period falls due
+        comm = dict(self.query("SELECT id, name FROM community"))
+        payer: dict[str, str] = {}
+        # payments.payer_name: the current occupant first by role (owner before tenant)
+        for room_id, name in self.query("SELECT o.room_id, p.name FROM occupancy o JOIN party p ON p.id = o.party_id "
+                                        "WHERE o.end_date IS NULL ORDER BY o.role DESC"):
+            payer[room_id] = name
+        rooms = self.query("SELECT id, community_id, room_key, usage, charge_start FROM room")
+        rooms.sort(key=lambda r: (comm[r[1]], r[2]))
+        self.rooms = [(r[0], r[1], r[3], self._date(r[4]), payer.get(r[0])) for r in rooms]
+
+    def plan(self) -> None:
+        """Every random draw, room by room in a deterministic order: which periods each room
+        paid in which visits, when, and with what tender. Sets `cover` (room id -> per period,
+        the line list of the visit paying it) and `ends` (period index -> visits ending there)."""
+        rng, periods, n = self.rng, self.periods, len(self.periods)
+        rnd = rng.random
+        yesterday = self.today - timedelta(days=1)
+        after = [p.last_day + timedelta(days=1) for p in periods]  # bills are out the day after
+        ws, we = periods[0].first_day, periods[-1].last_day
+        self.cover: dict[str, list] = {}
+        self.ends: list[list[tuple[int, dict]]] = [[] for _ in periods]
+        self.extra: list[tuple[int, dict]] = []  # top-ups and deposits: no lines
+        for idx, (room_id, _cid, usage, cs, payer) in enumerate(self.rooms):
+            first = 0
+            if cs is not None and cs > ws:
+                if cs > we:
+                    self.counts["room_not_handed_over"] += 1
+                    continue  # not handed over: no lines
+                first = self.k_of[f"{cs.year:04d}-{cs.month:02d}"]
+            cat = CATEGORIES[bisect_right(CATEGORY_CUM, rng.random())]
+            self.counts[f"room_{cat}"] += 1
+            last = {"regular": n - 2, "behind": n - 3, "full": n - 1, "chronic": n - 7 - int(rnd() * 7),
+                    "never": -1}[cat]
+            cover: list = [None] * n
+            prev = None
+            k = first
+            while k <= last:
+                end = min(last, k + (3, 3, 3, 2, 1)[int(rnd() * 5)] - 1)
+                day = min(self.due[end] - timedelta(days=1 + int(rnd() * 12)), yesterday)
+                if day >= after[end]:  # else the bills of its last period are not out yet
+                    v = prev = self._visit("bills", day, (k, end), payer)
+                    v["lines"] = []
+                    for j in range(k, end + 1):
+                        cover[j] = v["lines"]
+                    self.ends[end].append((idx, v))
+                k = end + 1
+            self.cover[room_id] = cover
+            if prev and payer and cat in ("regular", "behind", "full") and rnd() < 0.035:
+                amount = (50_000, 100_000, 100_000, 200_000, 300_000)[int(rnd() * 5)]
+                self.extra.append((idx, self._visit("prepay", prev["day"], amount, payer, note="预存", after=prev)))
+            if rnd() < 0.02 and payer:
+                purpose, amount = self._deposit(usage)
+                lo = max(ws, cs or ws)
+                span = (yesterday - lo).days
+                if span >= 0:
+                    day = lo + timedelta(days=int(rnd() * (1 + (min(span, 30) if cs and cs >= ws else span))))
+                    self.extra.append((idx, self._visit("deposit", day, amount, payer, note=purpose)))
+
+    def _deposit(self, usage: str) -> tuple[str, int]:
+        rng = self.rng
+        if usage == "parking":
+            return "车位遥控器押金", 20_000
+        if usage == "shop":
+            return "装修押金", (500_000, 1_000_000)[int(rng.random() * 2)]
+        if rng.random() < 0.8:
+            return "装修押金", (200_000, 300_000, 300_000, 500_000)[int(rng.random() * 4)]
+        return "门禁卡押金", 5_000
+
+    def _visit(self, kind: str, day: date, what: Any, payer: str | None, note: str | None = None,
+               after: dict | None = None) -> dict:
+        rnd = self.rng.random
+        secs = after["secs"] + 60 + int(rnd() * 240) if after else 8 * 3600 + 1800 + int(rnd() * 9 * 3600)
+        v = {"kind": kind, "day": day, "what": what, "secs": secs, "note": note, "tender": self._tender(day, secs)}
+        if kind == "bills" and rnd() < 0.002:
+            v["void"] = (VOID_REASONS[int(rnd() * len(VOID_REASONS))], self._tender(day, secs - 240))
+        return v
+
+    def _tender(self, day: date, secs: int) -> tuple:
+        """(method, reference, pos batch, pos voucher, cash note in fen)."""
+        rng = self.rng
+        method = METHODS[bisect_right(METHOD_CUM, rng.random())]
+        digits = f"{rng.getrandbits(64) % 10 ** 16:016d}"
+        ymd = self.ymd.get(day)
+        if ymd is None:
+            ymd = self.ymd[day] = f"{day:%Y%m%d}"
+        if method == "wechat":  # 交易单号: 4200 + 6 + yyyymmdd + 10
+            return method, f"4200{digits[:6]}{ymd}{digits[6:]}", None, None, 0
+        if method == "alipay":  # trade_no: yyyymmdd + 4 + 16
+            return method, f"{ymd}2200{digits}", None, None, 0
+        if method == "cash":
+            return method, None, None, None, (1000, 5000, 10_000, 10_000)[int(rng.random() * 4)]
+        if method == "pos":  # 参考号 hhmmss + 6, batch of the day, voucher
+            return (method, f"{secs // 3600:02d}{secs // 60 % 60:02d}{secs % 60:02d}{digits[:6]}",
+                    f"{day.toordinal() % 1000:06d}", digits[6:12], 0)
+        return method, f"{ymd}{digits[:10]}", None, None, 0
+
+    # ---------------------------------------------------------------- execution
+
+    def run(self) -> None:
+        self.load()
+        self.plan()
+        self.lap("plan")
+        dropped = self._drop_indexes()
+        for k in range(len(self.periods)):
+            self._read_period(k)
+            for idx, v in self.ends[k]:
+                self._visit_rows(idx, v)
+                del v["lines"]
+            self.lap("pay")
+            if len(self.allocs) >= FLUSH:
+                self._flush()
+        for idx, v in self.extra:
+            self._visit_rows(idx, v)
+        self.lap("pay")
+        self._flush()
+        self._receipts_and_ledger()
+        self._create_indexes(dropped)
+
+    def _drop_indexes(self) -> list[str]:
+        """Drop what the load would maintain row by row at random, and return the statements
+        that create it again: RANDOM_INDEXES, and on PostgreSQL the foreign keys of the tables
+        written (each row's check is a trigger with an index probe; adding the constraint back
+        validates all rows in one join)."""
+        insp, run = inspect(self.conn), self.conn.exec_driver_sql
+        again = []
+        for table, names in RANDOM_INDEXES.items():
+            for ix in insp.get_indexes(table):
+                if ix["name"] in names and not ix.get("unique"):
+                    run(f"DROP INDEX {ix['name']}")
+                    again.append(f"CREATE INDEX {ix['name']} ON {table} ({', '.join(c for c in ix['column_names'])})")
+        if self.w.dialect == "postgresql":
+            for table in HISTORY_TABLES:
+                for fk in insp.get_foreign_keys(table):
+                    run(f"ALTER TABLE {table} DROP CONSTRAINT {fk['name']}")
+                    again.append(f"ALTER TABLE {table} ADD CONSTRAINT {fk['name']} FOREIGN KEY "
+                                 f"({', '.join(fk['constrained_columns'])}) REFERENCES {fk['referred_table']} "
+                                 f"({', '.join(fk['referred_columns'])})")
+        return again
+
+    def _create_indexes(self, again: list[str]) -> None:
+        for sql in again:
+            self.conn.exec_driver_sql(sql)
+        self.lap("indexes")
+
+    def _read_period(self, k: int) -> None:
+        """Lines of period k go to the line list of the visit that pays them, as (order, amount,
+        line id, fee item, due date); `order` sorts a visit's lines as pay_bills does: by due
+        date, period, fee code."""
+        fee, cover, counts, text = self.fee, self.cover, self.counts, self.texts[k]
+        # the due date as the bill run set it, from the fee item's due_day (reading the
+        # column back costs a third of the read)
+        dues = {fid: due_date(self.periods[k], it[4]) for fid, it in fee.items()}
+        by_order = sorted(fee, key=lambda fid: (dues[fid], fee[fid][0]))
+        prep = {fid: (k * 10_000 + i, fee[fid], dues[fid]) for i, fid in enumerate(by_order)}
+        rows = self.query("SELECT room_id, fee_item_id, amount_fen, id FROM bill_line "
+                          "WHERE period = {m} AND kind = 'charge'", text)
+        self.lap("read_lines")
+        n = due = billed = 0
+        for room_id, fid, amount, lid in rows:
+            n += 1
+            if amount <= 0:  # nothing to pay: the counter shows such a line as paid
+                continue
+            due += 1
+            billed += amount
+            c = cover.get(room_id)
+            if c is not None:
+                c = c[k]
+                if c is not None:
+                    pk = prep[fid]
+                    c.append((pk[0], amount, lid, pk[1], pk[2]))
+        counts["lines"] += n
+        counts["lines_due"] += due
+        counts["billed_fen"] += billed
+        self.lap("sort_lines")
+
+    def _late(self, it: tuple, amount: int, due: date, day: date) -> tuple[int, str | None]:
+        """The late fee as of `day` and its detail as JSONText stores it (None without a fee),
+        by app.domain.late_fee; memoised on (fee item, principal, days late)."""
+        rate, grace, cap = it[1]
+        days = (day - due).days - grace
+        if days <= 0:
+            return 0, None
+        key = (it[3], amount, days)
+        hit = self.late_cache.get(key)
+        if hit is None:
+            fee, detail = late_fee(amount, due, day, rate, grace, cap, it[2])
+            text = json.dumps(dict(detail, as_of="@A@", due_date="@D@"), ensure_ascii=False, sort_keys=True,
+                              separators=(",", ":")) if fee else None
+            hit = self.late_cache[key] = (fee, text)
+        fee, text = hit
+        if not fee or text is None:
+            return 0, None
+        return fee, text.replace("@A@", day.isoformat(), 1).replace("@D@", due.isoformat(), 1)
+
+    def _visit_rows(self, idx: int, v: dict) -> None:
+        room_id, cid, _usage, _cs, payer = self.rooms[idx]
+        kind, day = v["kind"], v["day"]
+        principal = late = 0
+        allocs: list[tuple] = []
+        if kind == "bills":
+            chosen = v["lines"]
+            if not chosen:
+                return
+            chosen.sort()  # as pay_bills: by due date, period, fee code (the orders are unique)
+            append = allocs.append
+            for _order, amount, lid, it, due in chosen:
+                principal += amount
+                if it[1] is None:
+                    append((lid, amount, 0, None))
+                else:
+                    fee, detail = self._late(it, amount, due, day)
+                    append((lid, amount, fee, detail))
+                    late += fee
+            total = principal + late
+        else:
+            total = principal = v["what"]
+        if "void" in v:
+            self._payment(idx, v, True, room_id, cid, payer, total, principal, late, allocs)
+        self._payment(idx, v, False, room_id, cid, payer, total, principal, late, allocs)
+
+    def _payment(self, idx: int, v: dict, voided: bool, room_id: str, cid: str, payer: str | None, total: int,
+                 principal: int, late: int, allocs: list[tuple]) -> None:
+        f, nid, kind, day = self.f, self.nid, v["kind"], v["day"]
+        method, ref, batch, voucher, note_fen = v["void"][1] if voided else v["tender"]
+        received = change = 0
+        if method == "cash":  # handed over in notes (a top-up or deposit gives no change)
+            received = -(-total // note_fen) * note_fen if kind == "bills" else total
+            change = received - total
+        secs = v["secs"] - (240 if voided else 0)
+        at = datetime(day.year, day.month, day.day) + timedelta(seconds=secs) - CHINA
+        stamp, d = f.ts(at), f.day(day)
+        pid = nid()
+        self.pays.append((pid, kind, room_id, payer, None, self.terminal_id, self.user_id, total, change, d, d,
+                          v["note"], stamp))
+        self.tenders.append((nid(), pid, method, total, received if method == "cash" else None, ref, batch, voucher))
+        rows = self.allocs
+        if f.other:
+            rows += [(nid(), pid, lid, a, fee, None if det is None else json.loads(det)) for lid, a, fee, det in allocs]
+        else:
+            rows += [(nid(), pid, lid, a, fee, det) for lid, a, fee, det in allocs]
+        if kind == "deposit":
+            self.deposits.append((nid(), room_id, v["note"], total, pid, stamp))
+        c = self.counts
+        c[f"{kind}_payments"] += 1
+        if voided:
+            c["voided"] += 1
+        else:
+            c[f"tender_{method}"] += 1
+            c[f"{kind}_fen"] += total
+            if kind == "bills":
+                c["allocations"] += len(allocs)
+                c["principal_fen"] += principal
+                c["late_fee_fen"] += late
+                c["late_fee_lines"] += sum(1 for a in allocs if a[2])
+        credit = {"bills": f"AR:{room_id}", "prepay": f"PRE:{room_id}", "deposit": f"DEP:{room_id}"}[kind]
+        void = (v["void"][0], f.ts(at + timedelta(seconds=60))) if voided else None
+        self.records.append((day, secs, idx, len(self.records), pid, cid, method, total, principal, late, credit,
+                             stamp, void))
+
+    def _flush(self) -> None:
+        w = self.w
+        w.insert(Payment.__table__, PAY_COLS, self.pays)
+        w.insert(Tender.__table__, TENDER_COLS, self.tenders)
+        w.insert(Deposit.__table__, DEPOSIT_COLS, self.deposits)
+        self.lap("write_payments")
+        w.insert(Allocation.__table__, ALLOC_COLS, self.allocs)
+        self.pays, self.tenders, self.allocs, self.deposits = [], [], [], []
+        self.lap("write_allocations")
+
+    def _receipts_and_ledger(self) -> None:
+        """Receipt numbers in the order of the payments' times, gapless per day; one ledger
+        transaction per payment (as ledger.post: merged, sorted by account code), and a
+        reversing one per void (as ledger.reverse)."""
+        f, term, user, nid = self.f, self.terminal_code, HISTORY_USER, self.nid
+        self.records.sort(key=lambda r: r[:4])
+        codes = {r[10] for r in self.records} | {f"TND:{r[6]}:{term}" for r in self.records}
+        codes |= {f"LATE:{r[5]}" for r in self.records if r[9]}
+        accounts = dict(self.query("SELECT code, id FROM ledger_account"))
+        missing = sorted(codes - set(accounts))
+        if missing:
+            s = Session(bind=self.conn)
+            try:
+                accounts.update(ledger.ensure_accounts(s, missing))
+            finally:
+                s.close()
+        receipts, txns, postings, voids, seqs = [], [], [], [], []
+        day, seq = None, 0
+        for d, _secs, _idx, _n, pid, cid, method, total, credit, late, credit_code, stamp, void in self.records:
+            if d != day:
+                if day is not None:
+                    seqs.append((self.terminal_id, f.day(day), seq))
+                day, seq, prefix, dd = d, 0, f"{term}-{d:%Y%m%d}-", f.day(d)
+            seq += 1
+            receipt_no = f"{prefix}{seq:04d}"
+            rid, tid = nid(), nid()
+            receipts.append((rid, receipt_no, pid, self.terminal_id, dd, seq, stamp))
+            # ledger.post's order, by account code: AR/DEP/PRE < LATE < TND
+            entries = ([(credit_code, -credit), (f"LATE:{cid}", -late), (f"TND:{method}:{term}", total)] if late
+                       else [(credit_code, -credit), (f"TND:{method}:{term}", total)])
+            txns.append((tid, "payment", "payment", pid, None, receipt_no, user, term, stamp))
+            postings += [(nid(), tid, accounts[code], amount) for code, amount in entries]
+            if void:
+                reason, when = void
+                vid = nid()
+                txns.append((vid, "void", "receipt_void", rid, tid, f"作废 {receipt_no}: {reason}", user, term, when))
+                postings += [(nid(), vid, accounts[code], -amount) for code, amount in entries]
+                voids.append((nid(), rid, reason, self.user_id, vid, when))
+        if day is not None:
+            seqs.append((self.terminal_id, f.day(day), seq))
+        self.lap("build_ledger")
+        w = self.w
+        w.insert(LedgerTxn.__table__, TXN_COLS, txns)
+        w.insert(Posting.__table__, POSTING_COLS, postings)
+        w.insert(Receipt.__table__, RECEIPT_COLS, receipts)
+        w.insert(ReceiptVoid.__table__, VOID_COLS, voids)
+        w.insert(ReceiptSequence.__table__, ("terminal_id", "day", "last_seq"), seqs)
+        self.lap("write_ledger")
+        c = self.counts
+        c["receipts"], c["ledger_txns"], c["postings"], c["days"] = len(receipts), len(txns), len(postings), len(seqs)
+        c["max_seq"] = max((x[2] for x in seqs), default=0)
+        c["accounts_created"] = len(missing)
+
+    def summary(self) -> dict[str, Any]:
+        c = self.counts
+        return {
+            "payments": c["bills_payments"] - c["voided"], "allocations": c["allocations"],
+            "lines": c["lines"], "lines_due": c["lines_due"], "lines_paid": c["allocations"],
+            "lines_unpaid": c["lines_due"] - c["allocations"], "billed_fen": c["billed_fen"],
+            "paid_principal_fen": c["principal_fen"], "late_fee_fen": c["late_fee_fen"],
+            "late_fee_lines": c["late_fee_lines"], "unpaid_fen": c["billed_fen"] - c["principal_fen"],
+            "prepay": {"payments": c["prepay_payments"], "total_fen": c["prepay_fen"]},
+            "deposits": {"payments": c["deposit_payments"], "total_fen": c["deposit_fen"]},
+            "voided_receipts": c["voided"], "receipts": c["receipts"], "days": c["days"], "max_seq": c["max_seq"],
+            "ledger_txns": c["ledger_txns"], "postings": c["postings"], "accounts_created": c["accounts_created"],
+            "tenders": {m: c[f"tender_{m}"] for m in METHODS},
+            "rooms": {x: c[f"room_{x}"] for x in (*CATEGORIES, "not_handed_over")},
+        }
+
+
+def build_history(ctx: AppContext, *, seed: int, today: date, periods: list[str], rooms: int) -> dict[str, Any]:
+    """Write the payment history of the (billed) demo company in one transaction; returns
+    its summary (counts, amounts, phase timings, seconds)."""
+    t0 = time.monotonic()
+    collecting = gc.isenabled()
+    gc.disable()  # millions of tuples, none of them cyclic: the collector would only rescan them
+    try:
+        return _build_history(ctx, seed, today, periods, rooms, t0)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_history(ctx: AppContext, seed: int, today: date, periods: list[str], rooms: int,
+                   t0: float) -> dict[str, Any]:
+    with ctx.engine.connect() as conn:
+        writer = _Writer(conn)
+        writer.bulk_mode(rooms)
+        sqlite = writer.dialect == "sqlite"
+        if sqlite:  # see the module doc, "Speed"; only outside a transaction does this take effect
+            writer.raw.execute("PRAGMA foreign_keys=OFF")
+            writer.raw.execute("PRAGMA threads=2")  # helper threads for the sorts of CREATE INDEX
+        try:
+            with conn.begin():
+                h = _History(conn, writer, seed, today, periods, ctx.terminal)
+                h.run()
+                h.lap("run")
+            h.lap("commit")
+        finally:
+            if sqlite:
+                writer.raw.execute("PRAGMA foreign_keys=ON")
+                writer.raw.execute("PRAGMA threads=0")
+            writer.restore()
+    return {**h.summary(), "timings": {k: round(v, 2) for k, v in h.timings.items()},
+            "seconds": round(time.monotonic() - t0, 2)}
