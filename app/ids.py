@@ -61,21 +61,27 @@ def stable_id(*parts: object) -> str:
     return f"{x[:8]}-{x[8:12]}-{x[12:16]}-{x[16:20]}-{x[20:]}"
 
 
+_SEQ = [f"{i:03x}" for i in range(4096)]
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # sets the RFC 9562 variant bits 10
+
+
 def new_ids(n: int) -> list[str]:
-    """n fresh UUIDv7s in increasing order, much faster than n calls (bulk imports, demo data)."""
+    """n fresh UUIDv7s in increasing order, after every id made before and before every id
+    made after: bulk imports, bill runs and demo data make millions of these, so the text is
+    laid out from one block of random bytes instead of n UUID objects."""
     global _last_ms, _seq
     with _lock:
         ms = max(time.time_ns() // 1_000_000, _last_ms + 1)
         # Spread the batch over as many milliseconds as the 12-bit counter needs.
-        _last_ms = ms + n // (1 << 12) + 1
+        _last_ms = ms + n // 4096 + 1
         _seq = 0
-    rand = os.urandom(8 * n)
+    raw = bytearray(os.urandom(8 * n))
+    raw[0::8] = raw[0::8].translate(_VARIANT)
+    rnd = raw.hex()
     out: list[str] = []
-    append = out.append
-    for i in range(n):
-        t = ms + (i >> 12)
-        r = int.from_bytes(rand[8 * i:8 * i + 8], "big") & ((1 << 62) - 1)
-        v = (t & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (i & 0xFFF) << 64 | 0b10 << 62 | r
-        h = f"{v:032x}"
-        append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    for block in range(0, n, 4096):
+        h = f"{(ms + block // 4096) & ((1 << 48) - 1):012x}"
+        head = f"{h[:8]}-{h[8:]}-7"
+        out += [f"{head}{q}-{rnd[p:p + 4]}-{rnd[p + 4:p + 16]}"
+                for q, p in zip(_SEQ[:min(4096, n - block)], range(16 * block, 16 * min(n, block + 4096), 16))]
     return out

@@ -43,8 +43,7 @@ Speed (100,000 rooms: ~460,000 payments, ~4.5 million allocations, ~85-140 s on 
 2-core machine; the summary's "timings" has each phase): every random draw is made first, per
 room in a deterministic order (the "plan"); then the lines are read period by period and each
 visit is paid as soon as its last period is read; rows are written by the demo's bulk writer
-(executemany / COPY) in one transaction; ids are UUIDv7s made in bulk here (app.ids.new_ids
-costs ~2 µs an id). Secondary indexes that these rows would hit in random order (RANDOM_INDEXES)
+(executemany / COPY) in one transaction; ids are UUIDv7s made in bulk (app.ids.new_ids). Secondary indexes that these rows would hit in random order (RANDOM_INDEXES)
 are dropped for the load and created again from their own definitions afterwards. On SQLite
 the connection runs the load with foreign key checks off (each allocation's check is a random
 probe into the bill lines' 5-million-entry key index, which doubled the write time); the rows
@@ -56,7 +55,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import random
 import time
 from bisect import bisect_right
@@ -70,6 +68,7 @@ from sqlalchemy import Connection, inspect
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
+from app.ids import new_ids
 from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, ReceiptVoid,
                            Tender)
 from app.domain.late_fee import late_fee
@@ -106,29 +105,9 @@ VOID_COLS = ("id", "receipt_id", "reason", "user_id", "ledger_txn_id", "created_
 DEPOSIT_COLS = ("id", "room_id", "purpose", "amount_fen", "payment_id", "created_at")
 
 
-_SEQ = [f"{i:03x}" for i in range(4096)]
-_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))  # sets the RFC 9562 variant bits 10
-
-
-def bulk_ids(n: int) -> list[str]:
-    """n UUIDv7s laid out exactly as app.ids.new_ids makes them (48-bit ms, version 7, 12-bit
-    counter, variant 10, 62 random bits), increasing, about four times faster."""
-    ms = time.time_ns() // 1_000_000
-    raw = bytearray(os.urandom(8 * n))
-    raw[0::8] = raw[0::8].translate(_VARIANT)
-    rnd = raw.hex()
-    out: list[str] = []
-    for block in range(0, n, 4096):
-        h = f"{(ms + block // 4096) & ((1 << 48) - 1):012x}"
-        head = f"{h[:8]}-{h[8:]}-7"
-        out += [f"{head}{q}-{rnd[p:p + 4]}-{rnd[p + 4:p + 16]}"
-                for q, p in zip(_SEQ[:min(4096, n - block)], range(16 * block, 16 * min(n, block + 4096), 16))]
-    return out
-
-
 def _id_stream() -> Iterator[str]:
     while True:
-        yield from bulk_ids(50_000)
+        yield from new_ids(50_000)
 
 
 def bill_periods(ctx: AppContext, periods: list[str]) -> dict[str, Any]:

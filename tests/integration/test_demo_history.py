@@ -29,7 +29,7 @@ from app.services.billing.bills import room_bills
 from app.services.cashier.payments import payer_name
 from app.services.cashier.tenders import TenderInput, settle, validate_tender
 from app.services.demo import build_demo
-from app.services.demo_history import HISTORY_TABLES, bulk_ids
+from app.services.demo_history import HISTORY_TABLES
 from app.services.ledger_check import full_check
 
 TODAY = date(2026, 3, 10)
@@ -292,17 +292,6 @@ def test_postgresql_gets_the_same_history(built, pg_url, pg):  # type: ignore[no
     finally:
         ctx.close()
         fresh.close()
-
-
-def test_bulk_ids_are_uuid7s_like_new_ids():
-    import uuid
-
-    for n in (0, 1, 4096, 4097, 9000):
-        ids = bulk_ids(n)
-        assert len(set(ids)) == n and ids == sorted(ids)
-        for x in ids:
-            u = uuid.UUID(x)
-            assert str(u) == x and u.version == 7 and u.variant == uuid.RFC_4122
 
 
 def test_cli_init_demo_with_and_without_bills(tmp_path, capsys):  # type: ignore[no-untyped-def]

@@ -30,3 +30,12 @@ def test_stable_id_is_uuid5():
     from app.ids import _NAMESPACE
 
     assert stable_id("a", 1, "2026-11") == str(uuid.uuid5(_NAMESPACE, "a\x1f1\x1f2026-11"))
+
+
+def test_bulk_ids_at_block_edges_are_valid_uuid7s():
+    for n in (0, 1, 4096, 4097, 9000):
+        ids = new_ids(n)
+        assert len(set(ids)) == n and ids == sorted(ids)
+        for x in ids:
+            u = uuid.UUID(x)
+            assert str(u) == x and u.version == 7 and u.variant == uuid.RFC_4122
