@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 import app.db.models  # noqa: F401
 from app.db.base import metadata
-from app.db.engine import session_factory, unit_of_work
+from app.db.engine import make_engine, session_factory, unit_of_work
 from app.db.models import BillLine
 from app.money import round_yuan_to_fen
 from app.services import users
@@ -32,7 +32,7 @@ room = st.tuples(st.decimals(min_value="10", max_value="300", places=2),
        public=st.decimals(min_value="0", max_value="500", places=2),
        rounding=st.sampled_from(["fen_half_up", "fen_half_even", "jiao_half_up", "fen_up", "fen_down"]))
 def test_twice_equals_once(rooms, price, public, rounding):
-    engine = create_engine("sqlite://")
+    engine = make_engine("sqlite://")
     metadata.create_all(engine)
     sessions = session_factory(engine)
     with unit_of_work(sessions) as s:
