@@ -80,10 +80,12 @@ def fixed_charge(
     period: Period,
     charge_start: date | None,
     rounding: Rounding | str = DEFAULT_ROUNDING,
+    basis: str = "fixed",
 ) -> LineCalc | None:
-    """unit_price per room for the month, prorated by handover; None = not handed over."""
+    """unit_price per room (or per parking space, basis 'parking') for the month, prorated by
+    handover; None = not handed over."""
     price = non_negative(unit_price, "unit_price")
-    return _monthly("fixed", price, period, charge_start, rounding, {"unit_price": dec_str(price)}, None)
+    return _monthly(basis, price, period, charge_start, rounding, {"unit_price": dec_str(price)}, None)
 
 
 def parking_charge(
@@ -93,8 +95,7 @@ def parking_charge(
     rounding: Rounding | str = DEFAULT_ROUNDING,
 ) -> LineCalc | None:
     """unit_price per parking space for the month, prorated like a room's fees."""
-    price = non_negative(unit_price, "unit_price")
-    return _monthly("parking", price, period, charge_start, rounding, {"unit_price": dec_str(price)}, None)
+    return fixed_charge(unit_price, period, charge_start, rounding, basis="parking")
 
 
 def usage_charge(
