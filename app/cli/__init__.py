@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.config import Settings
-from app.errors import InputError, PermissionDenied
+from app.errors import AppError
 
 # Each command module registers (name, add_arguments, run) here at import time.
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[Any, argparse.Namespace], Any]]
@@ -55,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="SQLAlchemy URL (env PROPDESK_DB); default: SQLite in the user data dir")
     p.add_argument("--terminal", help="this counter's code (env PROPDESK_TERMINAL, default T1)")
     p.add_argument("--user", help="acting user (env PROPDESK_USER, default admin)")
+    p.add_argument("--lang", choices=["zh", "en"],
+                   help="language of messages (env PROPDESK_LANG): zh (default, Chinese with the English after it) "
+                        "or en (English only)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_, add_args, fn in COMMANDS:
         sp = sub.add_parser(name, help=help_, description=help_)
@@ -68,20 +72,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings.load(db=args.db, terminal=args.terminal, user=args.user)
+    lang = args.lang or os.environ.get("PROPDESK_LANG") or "zh"
     try:
         result = args.run(settings, args)
-    except InputError as e:
+    except AppError as e:
         if getattr(args, "json", False):
             print(json.dumps(e.as_dict(), ensure_ascii=False), file=sys.stderr)
-        print(f"错误 error: {e}", file=sys.stderr)
-        return 2
-    except PermissionDenied as e:
-        print(f"无权限 permission denied: {e}", file=sys.stderr)
-        return 2
+        print(error_lines(e, lang), file=sys.stderr)
+        return e.exit_status
     except KeyboardInterrupt:
         return 1
     except Exception as e:  # noqa: BLE001 — the CLI's last line of defence: say it, exit 1
-        print(f"失败 failed: {type(e).__name__}: {e}", file=sys.stderr)
+        from app.messages import describe
+
+        print(f"失败：{describe(e, 'zh')}" if lang == "zh" else f"failed: {describe(e, 'en')}", file=sys.stderr)
         return 1
     if result is not None:
         try:
@@ -94,8 +98,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def error_lines(e: AppError, lang: str) -> str:
+    """The one place the CLI puts an error in words: Chinese with the English after it
+    (cli.md), or English only with `--lang en`."""
+    from app.messages import error_text
+
+    en = error_text(e, "en")
+    if lang == "en":
+        return f"error: {en}"
+    zh = error_text(e, "zh")
+    return f"错误：{zh}" + ("" if en == zh else f"\nerror: {en}")
+
+
 def yuan_option(text: str, option: str) -> int:
     """A money option typed in yuan (`--amount 150.5`) as fen; InputError naming the option."""
+    from app.errors import InputError
     from app.money import MoneyError, parse_yuan
 
     try:

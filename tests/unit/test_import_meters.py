@@ -45,8 +45,8 @@ def test_unknown_community_room_and_room_of_another_community(rooms, tmp_path):
         ["小区", "楼栋", "房号", "建筑面积"], ["翠湖苑", "1", "101", "50"]]))
     rows = [METERS_HEADER, _with(community="不存在小区"), _with(meter_no="W-2", room="9-9-999"),
             _with(meter_no="W-3", room="1-101"), _with(meter_no="W-4", room="1-101", community="翠湖苑")]
-    e = fails(rooms, "meters", write_csv(tmp_path / "m.csv", rows), "第2行 (row 2)", "unknown community",
-              "第3行 (row 3)", "unknown room", "'9-9-999'", "第4行 (row 4)")
+    e = fails(rooms, "meters", write_csv(tmp_path / "m.csv", rows), "第2行", "unknown community",
+              "第3行", "unknown room", "'9-9-999'", "第4行")
     assert [(p.row, p.column) for p in e.problems] == [(2, "community"), (3, "room"), (4, "room")]
 
 
@@ -58,7 +58,7 @@ def test_unknown_community_room_and_room_of_another_community(rooms, tmp_path):
 ])
 def test_bad_values(rooms, tmp_path, column, value, reason):
     fails(rooms, "meters", write_csv(tmp_path / "m.csv", [METERS_HEADER, _with(**{column: value})]),
-          "第2行 (row 2)", f"列 {column}", reason)
+          "第2行", f"列 {column}", reason)
 
 
 def test_chinese_kinds_and_headers(rooms, tmp_path):
@@ -71,7 +71,7 @@ def test_chinese_kinds_and_headers(rooms, tmp_path):
 
 def test_duplicate_meter_no(rooms, tmp_path):
     rows = [METERS_HEADER, ROW, _with(meter_no="W-2"), _with(room="3-2-1501")]
-    fails(rooms, "meters", write_csv(tmp_path / "m.csv", rows), "第4行 (row 4)", "duplicate meter W-1",
+    fails(rooms, "meters", write_csv(tmp_path / "m.csv", rows), "第4行", "duplicate meter W-1",
           "rows 2 and 4")
 
 
@@ -105,6 +105,6 @@ def test_read_meter_keeps_kind_digits_and_initial(rooms, tmp_path):
     readings = [["meter_no", "period", "reading"], ["W-1", "2026-01", "120"]]
     run(rooms, "readings", write_csv(tmp_path / "r.csv", readings))
     fails(rooms, "meters", write_csv(tmp_path / "b.csv", [METERS_HEADER, _with(initial="50", kind="gas")]),
-          "第2行 (row 2)", "already has readings", "meter replacement")
+          "第2行", "already has readings", "meter replacement")
     # the multiplier (a new current transformer ratio) may still change
     assert run(rooms, "meters", write_csv(tmp_path / "c.csv", [METERS_HEADER, _with(multiplier="3")]))["updated"] == 1

@@ -35,7 +35,7 @@ def test_bom_is_accepted(db, tmp_path):
 def test_missing_required_column(db, tmp_path):
     header = [h for h in ROOMS_HEADER if h != "area"]
     row = [v for h, v in zip(ROOMS_HEADER, GOOD) if h != "area"]
-    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [header, row]), "第1行 (row 1)", "area (建筑面积)",
+    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [header, row]), "第1行", "area (建筑面积)",
               "required column missing")
     assert [p.column for p in e.problems] == ["area"]
 
@@ -68,20 +68,20 @@ def test_header_and_blank_rows_only(db, tmp_path):
 def test_blank_rows_are_skipped_but_counted(db, tmp_path):
     bad = GOOD[:3] + ["1503", "abc"] + GOOD[5:]
     f = write_csv(tmp_path / "r.csv", [ROOMS_HEADER, GOOD, [], ["", ""], bad])
-    e = fails(db, "rooms", f, "第5行 (row 5)", "列 area", "'abc' is not a decimal number")
+    e = fails(db, "rooms", f, "第5行", "列 area", "'abc' is not a decimal number")
     assert [(p.row, p.column) for p in e.problems] == [(5, "area")]
 
 
 def test_multiline_quoted_cell_counts_as_one_row(db, tmp_path):
     owner = GOOD[:7] + ["张\n三", GOOD[8]]
     bad = ["阳光花园", "3", "2", "1503", "-1", "", "", "", ""]
-    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [ROOMS_HEADER, owner, bad]), "第3行 (row 3)")
+    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [ROOMS_HEADER, owner, bad]), "第3行")
     assert e.problems[0].row == 3
 
 
 def test_value_in_a_column_without_header(db, tmp_path):
     f = write_csv(tmp_path / "r.csv", [ROOMS_HEADER, GOOD + ["", "stray"]])
-    fails(db, "rooms", f, "第2行 (row 2)", "列 K", "without a header")
+    fails(db, "rooms", f, "第2行", "列 K", "without a header")
 
 
 def test_whitespace_is_trimmed_and_headers_are_forgiving(db, tmp_path):
@@ -113,7 +113,7 @@ def test_corrupt_xlsx(db, tmp_path):
 
 def test_xlsx_with_a_formula_names_the_cell(db, tmp_path):
     rows = [ROOMS_HEADER, GOOD, ["阳光花园", "3", "2", "1501", "=E2*2", None, None, None, None]]
-    e = fails(db, "rooms", write_xlsx(tmp_path / "f.xlsx", rows), "第3行 (row 3)", "E3", "formula", "paste values")
+    e = fails(db, "rooms", write_xlsx(tmp_path / "f.xlsx", rows), "第3行", "E3", "formula", "paste values")
     assert e.problems[0].column == "E (area)"
 
 
@@ -133,7 +133,7 @@ def test_xlsx_with_chinese_headers_numbers_and_dates(db, tmp_path):
 
 def test_xlsx_inexact_float_is_refused(db, tmp_path):
     rows = [ROOMS_HEADER, ["阳光花园", 3, 2, 1502, 1 / 3, None, None, None, None]]
-    fails(db, "rooms", write_xlsx(tmp_path / "f.xlsx", rows), "第2行 (row 2)", "exact decimal")
+    fails(db, "rooms", write_xlsx(tmp_path / "f.xlsx", rows), "第2行", "exact decimal")
 
 
 def test_read_table_keeps_spreadsheet_row_numbers(tmp_path):

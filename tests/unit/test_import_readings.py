@@ -40,7 +40,7 @@ def test_sample_file(meters):
 
 def test_unknown_meter(meters, tmp_path):
     rows = [READINGS_HEADER, ["W-3-2-1502", "2026-01", "110", "", ""], ["NOPE", "2026-01", "1", "", ""]]
-    e = fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第3行 (row 3)", "unknown meter", "'NOPE'")
+    e = fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第3行", "unknown meter", "'NOPE'")
     assert [(p.row, p.column) for p in e.problems] == [(3, "meter_no")]
 
 
@@ -52,23 +52,23 @@ def test_unknown_meter(meters, tmp_path):
 def test_bad_values(meters, tmp_path, column, value, reason):
     row = dict(zip(READINGS_HEADER, ["W-3-2-1502", "2026-01", "110", "2026-01-28", "小刘"]), **{column: value})
     fails(meters, "readings", write_csv(tmp_path / "r.csv", [READINGS_HEADER, list(row.values())]),
-          "第2行 (row 2)", f"列 {column}", reason)
+          "第2行", f"列 {column}", reason)
 
 
 def test_duplicate_meter_and_period(meters, tmp_path):
     rows = [READINGS_HEADER, ["W-3-2-1502", "2026-01", "110"], ["W-3-2-1502", "2026/1", "111"]]
-    fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第3行 (row 3)", "rows 2 and 3")
+    fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第3行", "rows 2 and 3")
 
 
 def test_lower_than_initial_is_rejected_with_the_reason(meters, tmp_path):
     f = write_csv(tmp_path / "r.csv", [READINGS_HEADER, ["W-3-2-1502", "2026-01", "90"]])
-    fails(meters, "readings", f, "第2行 (row 2)", "lower than the initial reading 100", "--rollover W-3-2-1502")
+    fails(meters, "readings", f, "第2行", "lower than the initial reading 100", "--rollover W-3-2-1502")
 
 
 def test_lower_than_previous_in_the_same_file_rejected_then_accepted_with_rollover(meters, tmp_path):
     rows = [READINGS_HEADER, ["W-3-2-1502", "2026-02", "5"], ["W-3-2-1502", "2026-01", "99990"]]
     f = write_csv(tmp_path / "r.csv", rows)
-    fails(meters, "readings", f, "第2行 (row 2)", "lower than the previous reading 99990 (2026-01)")
+    fails(meters, "readings", f, "第2行", "lower than the previous reading 99990 (2026-01)")
     result = run(meters, "readings", f, rollover=["W-3-2-1502"])
     assert (result["created"], result["rollovers"]) == (2, 1)
     assert _readings(meters, "W-3-2-1502") == [("2026-01", Decimal(99990), False), ("2026-02", Decimal(5), True)]
@@ -92,14 +92,14 @@ def test_rollover_names_must_be_known_and_in_the_file(meters, tmp_path):
 def test_an_existing_reading_with_another_value_is_an_error(meters, tmp_path):
     run(meters, "readings", FIXTURES / "readings.csv")
     rows = [READINGS_HEADER, ["W-3-2-1502", "2026-01", "113"], ["E-3-2-1502", "2026-02", "260"]]
-    fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第2行 (row 2)",
+    fails(meters, "readings", write_csv(tmp_path / "r.csv", rows), "第2行",
           "already has reading 112 for 2026-01", "correction")
 
 
 def test_earlier_period_than_a_stored_one_is_an_error(meters, tmp_path):
     run(meters, "readings", FIXTURES / "readings.csv")  # W-3-2-1502: 2026-01, 2026-02
     f = write_csv(tmp_path / "r.csv", [READINGS_HEADER, ["W-3-2-1502", "2025-12", "105"]])
-    fails(meters, "readings", f, "第2行 (row 2)", "later period 2026-02")
+    fails(meters, "readings", f, "第2行", "later period 2026-02")
 
 
 def test_reimport_is_a_no_op_and_new_months_append(meters, tmp_path):

@@ -31,7 +31,7 @@ from app.domain.periods import Period, due_date
 from app.errors import InputError, NotFound
 from app.ids import new_id, stable_id
 from app.services import audit
-from app.clock import today
+from app import clock as business_clock
 from app.services.billing.deduction import deduct_prepaid, deduction_communities
 from app.services.billing.postings import post_bill_lines
 from app.services.cashier.payments import Counter
@@ -326,7 +326,7 @@ def _write(s: Session, comp: _Computation, period: Period, lines: list, total: i
         clock.lap("ledger")
     deducted = {"payments": 0, "total_fen": 0, "receipts": []}
     if terminal and user:
-        deducted = deduct_prepaid(s, Counter(terminal, user), comp.community_ids, today())
+        deducted = deduct_prepaid(s, Counter(terminal, user), comp.community_ids, business_clock.today())
         clock.lap("prepaid_deduction")
     audit.record(s, "bill_run", user=user, terminal=terminal, entity="bill_run", entity_id=run_id,
                  detail={"period": str(period), "lines": len(lines), "total_fen": total,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.clock import now
+from app import clock
 from app.db.models import CashCount, Payment, Shift, Tender, Terminal, User
 from app.errors import InputError
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
@@ -26,7 +26,7 @@ def open_shift(s: Session, terminal_code: str, username: str, float_fen: int = 0
         raise InputError("--float may not be negative")
     if current(s, terminal.id, user.id) is not None:
         raise InputError(f"user {username} already has an open shift on terminal {terminal_code}: close it first")
-    shift = Shift(terminal_id=terminal.id, user_id=user.id, float_fen=float_fen, opened_at=now())
+    shift = Shift(terminal_id=terminal.id, user_id=user.id, float_fen=float_fen, opened_at=clock.now())
     s.add(shift)
     s.flush()
     emit(s, "shift_open", shift.id, {"shift_id": shift.id, "terminal": terminal_code, "user": username,
@@ -92,7 +92,7 @@ def close_shift(s: Session, terminal_code: str, username: str, counts: dict[int,
     variance = counted - expected.get("cash", 0)
     for d, n in sorted(counts.items(), reverse=True):
         s.add(CashCount(shift_id=shift.id, denomination_fen=d, count=n))
-    shift.closed_at = now()
+    shift.closed_at = clock.now()
     shift.expected, shift.counted_fen, shift.variance_fen = expected, counted, variance
     emit(s, "shift_close", shift.id, {"shift_id": shift.id, "expected": expected, "counted_fen": counted,
                                        "variance_fen": variance, "counts": {str(d): n for d, n in counts.items()}})
