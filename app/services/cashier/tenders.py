@@ -1,8 +1,10 @@
 """Tenders (支付方式) as a cashier gives them, validated before anything is written.
 
-CLI form: METHOD=AMOUNT[:REF], e.g. cash=200, pos=356.50:123456789012/000123/004567,
-wechat=88:4200001234202611241234567890. For `pos` the reference is the slip's 12-digit
-reference number (参考号), optionally followed by /batch (批次号) /voucher (凭证号).
+One builder, `build_tender`, turns what was typed (the GUI's fields, or the CLI's
+`METHOD=AMOUNT[:REF]`, e.g. cash=200, pos=356.50:123456789012/000123/004567,
+wechat=88:4200001234202611241234567890) into a checked `TenderInput`. What each method
+needs (its reference, whether it gives change) comes from the registry app.tender_methods;
+nothing here names a method except through it.
 """
 
 from __future__ import annotations
@@ -10,18 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.errors import InputError, Problem
-from app.money import MoneyError, fen_to_yuan_str, parse_yuan
+from app import tender_methods
+from app.errors import InputError, Msg, Problem
+from app.money import MoneyError, parse_yuan
 
-METHODS = ("cash", "pos", "transfer", "prepaid", "wechat", "alipay")
-METHOD_NAMES = {"cash": "现金", "pos": "银行卡", "transfer": "转账", "prepaid": "预存抵扣", "wechat": "微信",
-                "alipay": "支付宝"}
-
-_POS_REF = re.compile(r"^\d{12}$")
-_POS_PART = re.compile(r"^\d{6}$")
-_WECHAT_REF = re.compile(r"^\d{28}$")  # WeChat Pay transaction_id: 28 digits
-_ALIPAY_REF = re.compile(r"^\d{28,32}$")  # Alipay trade_no
-_TRANSFER_REF = re.compile(r"^[0-9A-Za-z-]{4,40}$")
+METHODS = tender_methods.codes()
+# Printed names by code, for callers that print Chinese (the CLI's receipt summary).
+METHOD_NAMES = {c: m.receipt_label for c, m in tender_methods.METHODS.items()}
 
 
 @dataclass(frozen=True)
@@ -34,55 +31,88 @@ class TenderInput:
     pos_terminal: str | None = None
 
 
-def parse_tender(text: str, where: str = "--tender") -> TenderInput:
-    method, sep, rest = text.partition("=")
-    method = method.strip().lower()
-    if not sep:
-        raise InputError(f"{where} {text!r}: write METHOD=AMOUNT[:REF], e.g. cash=100 or pos=50:123456789012")
-    amount_text, _, ref = rest.partition(":")
+def _method_msg(method: str) -> Msg | str:
+    m = tender_methods.METHODS.get(method)
+    return Msg(m.label) if m else method
+
+
+def parse_amount(text: str) -> int:
+    """Yuan as typed ('356.5') to fen; InputError saying how to type it."""
+    text = (text or "").strip()
     try:
-        amount = parse_yuan(amount_text)
-    except MoneyError as e:
-        raise InputError(f"{where} {text!r}: {e}") from None
-    ref = ref.strip() or None
-    batch = voucher = None
-    if method == "pos" and ref and "/" in ref:
-        parts = ref.split("/")
-        ref, batch, voucher = parts[0], (parts[1] or None) if len(parts) > 1 else None, (parts[2] or None) if len(parts) > 2 else None
-    t = TenderInput(method, amount, ref, batch, voucher)
-    problems = validate_tender(t)
-    if problems:
-        raise InputError(f"{where} {text!r}: " + "; ".join(problems))
+        return parse_yuan(text)
+    except MoneyError:
+        if re.fullmatch(r"-\d+(\.\d{1,2})?", text):
+            raise InputError("tender.amount_not_positive", method="", amount=-parse_yuan(text[1:])) from None
+        raise InputError("tender.bad_amount", text=text) from None
+
+
+def build_tender(method: str, amount: str | int, reference: str | None = None, batch: str | None = None,
+                 voucher: str | None = None) -> TenderInput:
+    """The one way a tender is made from input, shared by the GUI's forms and the CLI.
+    `amount` is yuan text (as typed) or fen. Fields the method does not use are ignored
+    (a form may keep text in a hidden field); InputError lists what is wrong."""
+    m = tender_methods.get((method or "").strip().lower())
+    fen = parse_amount(amount) if isinstance(amount, str) else amount
+    rule = m.reference
+
+    def clean(v: str | None) -> str | None:
+        return (v or "").strip() or None
+
+    t = TenderInput(m.code, fen, clean(reference) if rule else None,
+                    clean(batch) if rule and "batch" in rule.parts else None,
+                    clean(voucher) if rule and "voucher" in rule.parts else None)
+    raise_problems(validate_tender(t))
     return t
 
 
-def validate_tender(t: TenderInput) -> list[str]:
-    p: list[str] = []
-    if t.method not in METHODS:
-        p.append(f"unknown method {t.method!r} (use one of {', '.join(METHODS)})")
-        return p
+def raise_problems(problems: list[Problem]) -> None:
+    """One problem is the error itself (the GUI's error line shows just it); several are listed."""
+    if len(problems) == 1:
+        raise InputError(problems[0].reason, **problems[0].params)
+    if problems:
+        raise InputError("tender.not_valid", problems)
+
+
+def parse_tender(text: str, where: str = "--tender") -> TenderInput:
+    """The CLI form METHOD=AMOUNT[:REF[/batch/voucher]]."""
+    method, sep, rest = text.partition("=")
+    if not sep:
+        raise InputError("tender.bad_form", source=where, text=text)
+    amount_text, _, ref = rest.partition(":")
+    try:
+        m = tender_methods.get(method.strip().lower())
+        parts = ref.split("/") if m.reference and m.reference.parts else [ref]
+        parts += [""] * 3
+        if ref.strip() and m.reference is None:  # typed on purpose, unlike a form's hidden field
+            raise InputError("tender.no_reference", method=Msg(m.label))
+        return build_tender(m.code, amount_text, parts[0], parts[1], parts[2])
+    except InputError as e:
+        raise InputError(e.code, e.problems, source=where, **e.params) from None
+
+
+def validate_tender(t: TenderInput) -> list[Problem]:
+    """What is wrong with a tender, as problems with message codes ([] when it is fine)."""
+    m = tender_methods.METHODS.get(t.method)
+    if m is None:
+        return [Problem.of("tender.unknown_method", method=t.method, known=list(tender_methods.METHODS))]
+    p: list[Problem] = []
+    name = Msg(m.label)
     if t.amount_fen <= 0:
-        p.append(f"amount {fen_to_yuan_str(t.amount_fen)} must be greater than 0")
-    ref = t.reference
-    if t.method == "pos":
-        if not ref:
-            p.append("a card payment needs the slip's reference number (参考号, 12 digits)")
-        elif not _POS_REF.match(ref):
-            p.append(f"POS reference {ref!r} must be the 12-digit reference number (参考号) from the slip")
-        for name, v in (("batch", t.pos_batch), ("voucher", t.pos_voucher)):
-            if v is not None and not _POS_PART.match(v):
-                p.append(f"POS {name} number {v!r} must be 6 digits")
-    elif t.method == "wechat":
-        if not ref or not _WECHAT_REF.match(ref):
-            p.append("a WeChat payment needs its 28-digit transaction number (交易单号)")
-    elif t.method == "alipay":
-        if not ref or not _ALIPAY_REF.match(ref):
-            p.append("an Alipay payment needs its trade number (交易号, 28–32 digits)")
-    elif t.method == "transfer":
-        if ref is not None and not _TRANSFER_REF.match(ref):
-            p.append(f"transfer reference {ref!r} may hold only letters, digits and '-' (4–40)")
-    elif ref is not None:
-        p.append(f"{t.method} takes no reference")
+        p.append(Problem.of("tender.amount_not_positive", method=name, amount=t.amount_fen))
+    rule, ref = m.reference, t.reference
+    if rule is None:
+        if ref is not None:
+            p.append(Problem.of("tender.no_reference", method=name))
+    elif ref is None:
+        if rule.required:
+            p.append(Problem.of("tender.ref_missing", method=name, hint=Msg(rule.hint)))
+    elif not rule.matches(ref):
+        p.append(Problem.of("tender.ref_wrong", method=name, ref=ref, hint=Msg(rule.hint)))
+    for part, value in (("batch", t.pos_batch), ("voucher", t.pos_voucher)):
+        if value is not None and (rule is None or part not in rule.parts
+                                  or not re.fullmatch(tender_methods.PART_PATTERN, value)):
+            p.append(Problem.of("tender.part_wrong", part=Msg(f"tender.part.{part}"), value=value))
     return p
 
 
@@ -97,40 +127,44 @@ class Settlement:
 
 def settle(due_fen: int, tenders: list[TenderInput], prepaid_balance_fen: int | None = None,
            allow_change: bool = True) -> Settlement:
-    """Non-cash tenders may not exceed what is due; cash covers the rest and above it gives
-    change. Raises InputError naming the problem; nothing has been written yet."""
+    """Tenders that give no change may not exceed what is due; the change-giving tender
+    (cash) covers the rest and above it gives change. Raises InputError naming the problem;
+    nothing has been written yet."""
     problems: list[Problem] = []
     if not tenders:
-        raise InputError("no tender given (e.g. --tender cash=100)")
+        raise InputError("tender.none")
     seen_refs = set()
     for t in tenders:
-        for msg in validate_tender(t):
-            problems.append(Problem(f"{t.method}: {msg}"))
+        problems += validate_tender(t)
         if t.reference and (t.method, t.reference) in seen_refs:
-            problems.append(Problem(f"{t.method} reference {t.reference} given twice"))
+            problems.append(Problem.of("tender.ref_twice", method=_method_msg(t.method), ref=t.reference))
         seen_refs.add((t.method, t.reference))
-    non_cash = sum(t.amount_fen for t in tenders if t.method != "cash")
-    cash = sum(t.amount_fen for t in tenders if t.method == "cash")
-    prepaid = sum(t.amount_fen for t in tenders if t.method == "prepaid")
-    if prepaid and prepaid_balance_fen is not None and prepaid > prepaid_balance_fen:
-        problems.append(Problem(f"prepaid {fen_to_yuan_str(prepaid)} is more than the balance "
-                                f"{fen_to_yuan_str(prepaid_balance_fen)}"))
-    if non_cash > due_fen:
-        problems.append(Problem(f"non-cash tenders {fen_to_yuan_str(non_cash)} exceed the amount due "
-                                f"{fen_to_yuan_str(due_fen)} (only cash gives change)"))
-    elif non_cash + cash < due_fen:
-        problems.append(Problem(f"tenders {fen_to_yuan_str(non_cash + cash)} are less than the amount due "
-                                f"{fen_to_yuan_str(due_fen)}"))
-    elif cash and non_cash >= due_fen:
-        problems.append(Problem("the non-cash tenders already cover the amount due: no cash is needed"))
-    elif not allow_change and non_cash + cash != due_fen:
-        problems.append(Problem("this payment gives no change: tenders must equal the amount"))
     if problems:
-        raise InputError("tenders do not settle the payment", problems)
+        raise InputError("tender.not_settled", problems)
+    change_methods = tender_methods.change_methods()
+    non_cash = sum(t.amount_fen for t in tenders if t.method not in change_methods)
+    cash = sum(t.amount_fen for t in tenders if t.method in change_methods)
+    prepaid = sum(t.amount_fen for t in tenders if tender_methods.METHODS[t.method].draws_prepaid)
+    if prepaid and prepaid_balance_fen is not None and prepaid > prepaid_balance_fen:
+        problems.append(Problem.of("tender.prepaid_over_balance", amount=prepaid, balance=prepaid_balance_fen))
+    if non_cash > due_fen:
+        problems.append(Problem.of("tender.non_cash_over_due", amount=non_cash, due=due_fen))
+    elif non_cash + cash < due_fen:
+        problems.append(Problem.of("tender.short", amount=non_cash + cash, due=due_fen,
+                                   short=due_fen - non_cash - cash))
+    elif cash and non_cash >= due_fen:
+        problems.append(Problem.of("tender.cash_not_needed"))
+    elif not allow_change and non_cash + cash != due_fen:
+        problems.append(Problem.of("tender.no_change", due=due_fen))
+    if problems:
+        raise InputError("tender.not_settled", problems)
     change = non_cash + cash - due_fen
-    applied = [(t, t.amount_fen) for t in tenders if t.method != "cash"]
-    cash_applied = cash - change
+    applied = [(t, t.amount_fen) for t in tenders if t.method not in change_methods]
     if cash:
-        # One cash tender row carries the whole cash handed over and what was kept.
-        applied.append((TenderInput("cash", cash), cash_applied))
+        # One row per change-giving method carries the whole amount handed over and what was kept
+        # (today only cash gives change, so the change comes out of it).
+        for code in change_methods:
+            got = sum(t.amount_fen for t in tenders if t.method == code)
+            if got:
+                applied.append((TenderInput(code, got), got - change))
     return Settlement(applied, change, cash)

@@ -1,0 +1,57 @@
+"""Tender methods and the checks on tenders (app.tender_methods, app.services.cashier.tenders)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # names of the methods (app.tender_methods: one per entry)
+    "tender.method.cash": ("现金", "Cash"),
+    "tender.method.pos": ("银行卡", "Bank card"),
+    "tender.method.wechat": ("微信", "WeChat Pay"),
+    "tender.method.alipay": ("支付宝", "Alipay"),
+    "tender.method.transfer": ("转账", "Transfer"),
+    "tender.method.prepaid": ("预存抵扣", "Prepaid"),
+    # captions of the reference field
+    "tender.caption.pos": ("参考号（12位）", "Reference no. (12 digits)"),
+    "tender.caption.scan": ("交易单号", "Transaction no."),
+    "tender.caption.transfer": ("转账流水号（可不填）", "Transfer reference (optional)"),
+    "tender.part.batch": ("批次号", "Batch no."),
+    "tender.part.voucher": ("凭证号", "Voucher no."),
+    # what to type, when the reference is missing or wrong
+    "tender.ref.pos": ("请输入签购单上的12位参考号。", "Type the 12-digit reference number from the card slip."),
+    "tender.ref.wechat": ("请扫描或输入微信支付的28位交易单号。",
+                          "Scan or type the 28-digit WeChat Pay transaction number."),
+    "tender.ref.alipay": ("请扫描或输入支付宝交易号（28–32位数字）。",
+                          "Scan or type the Alipay trade number (28–32 digits)."),
+    "tender.ref.transfer": ("转账流水号只能有字母、数字和“-”，4–40位；不知道可不填。",
+                            "A transfer reference has 4–40 letters, digits or '-'; leave it empty if unknown."),
+    "tender.ref_wrong": ("{method}参考号“{ref}”不对：{hint}", "{method} reference {ref!r} is not right: {hint}"),
+    "tender.ref_missing": ("{method}：{hint}", "{method}: {hint}"),
+    "tender.part_wrong": ("{part}“{value}”应为6位数字：请照签购单填写，或留空。",
+                          "{part} {value!r} must be 6 digits: copy it from the slip, or leave it empty."),
+    "tender.no_reference": ("{method}不需要参考号：请清空参考号一栏。",
+                            "{method} takes no reference: clear the reference field."),
+    # the tender itself
+    "tender.unknown_method": ("不认识的支付方式“{method}”：可用 {known:list}。",
+                              "Unknown tender method {method!r}: use one of {known:list}."),
+    "tender.bad_form": ("支付方式“{text}”写法不对：应为 方式=金额[:参考号]，例如 cash=100 或 pos=50:123456789012。",
+                        "Tender {text!r} is not of the form METHOD=AMOUNT[:REF], e.g. cash=100 or pos=50:123456789012."),
+    "tender.bad_amount": ("金额“{text}”无效：请输入元，最多两位小数，例如 356.50。",
+                          "Amount {text!r} is not valid: type yuan with at most 2 decimals, e.g. 356.50."),
+    "tender.amount_not_positive": ("{method}金额必须大于 0（现为 {amount:yuan}）。",
+                                   "The {method} amount must be greater than 0 (it is {amount:yuan})."),
+    "tender.not_valid": ("支付方式填写有误，请按下列提示改正：", "The tender is not valid; correct the following:"),
+    # settling tenders against the amount due
+    "tender.none": ("请先输入收到的金额。", "Type the amount received first."),
+    "tender.ref_twice": ("{method}参考号 {ref} 录入了两次：每笔只录一次。",
+                         "{method} reference {ref} was entered twice: enter each payment once."),
+    "tender.prepaid_over_balance": ("预存抵扣 {amount:yuan} 超过预存余额 {balance:yuan}：请改小抵扣金额。",
+                                    "Prepaid {amount:yuan} is more than the balance {balance:yuan}: lower it."),
+    "tender.non_cash_over_due": ("非现金合计 {amount:yuan} 超过应收 {due:yuan}：只有现金能找零，请改小金额。",
+                                 "Non-cash tenders {amount:yuan} exceed the amount due {due:yuan} (only cash gives "
+                                 "change): lower them."),
+    "tender.short": ("实收 {amount:yuan} 少于应收 {due:yuan}：还差 {short:yuan}。",
+                     "Tenders {amount:yuan} are less than the amount due {due:yuan}: {short:yuan} short."),
+    "tender.cash_not_needed": ("非现金已够应收，无需再收现金：请删除现金一笔。",
+                               "The non-cash tenders already cover the amount due: remove the cash tender."),
+    "tender.no_change": ("这笔收款不找零：实收必须正好等于 {due:yuan}。",
+                         "This payment gives no change: the tenders must equal {due:yuan}."),
+    "tender.not_settled": ("收款未完成，请改正后再收：", "The tenders do not settle the payment; correct them:"),
+}
