@@ -9,20 +9,10 @@ because a printed receipt that disagrees with itself is exactly the dispute it s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-# China has kept UTC+8 without daylight saving since 1991, so a fixed offset prints the same
-# local time as the Asia/Shanghai zone without needing tzdata (absent on Windows by default).
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+from app import clock, tender_methods
 
-TENDER_NAMES: dict[str, str] = {
-    "cash": "现金",
-    "pos": "银行卡",
-    "transfer": "转账",
-    "prepaid": "预存抵扣",
-    "wechat": "微信",
-    "alipay": "支付宝",
-}
 
 KIND_TITLES: dict[str, str] = {
     "bills": "收款收据",
@@ -47,16 +37,17 @@ def _check_aware(name: str, value: datetime | None) -> None:
 
 
 def local_time(dt: datetime) -> datetime:
-    """The wall-clock time printed on a receipt (Beijing time)."""
-    return dt.astimezone(CHINA_TZ)
+    """The wall-clock time printed on a receipt: the business time zone (app.clock), never
+    the PC's own zone."""
+    return clock.local(dt)
 
 
 def format_local(dt: datetime) -> str:
-    return local_time(dt).strftime("%Y-%m-%d %H:%M:%S")
+    return clock.local_text(dt, "%Y-%m-%d %H:%M:%S")
 
 
 def tender_name(method: str) -> str:
-    return TENDER_NAMES.get(method, method)
+    return tender_methods.receipt_label(method)
 
 
 @dataclass(frozen=True)
@@ -84,12 +75,12 @@ class ReceiptTender:
 
     def __post_init__(self) -> None:
         _check_fen("amount_fen", self.amount_fen)
-        if self.method not in TENDER_NAMES:
-            raise ValueError(f"unknown tender method {self.method!r} (allowed: {', '.join(TENDER_NAMES)})")
+        if self.method not in tender_methods.METHODS:  # printed names come from the registry
+            raise ValueError(f"unknown tender method {self.method!r} (allowed: {', '.join(tender_methods.METHODS)})")
 
     @property
     def display_name(self) -> str:
-        return TENDER_NAMES[self.method]
+        return tender_methods.receipt_label(self.method)
 
 
 @dataclass(frozen=True)
