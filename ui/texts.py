@@ -4,18 +4,23 @@ too: integer fen in, text out, never a float."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 
+from app import tender_methods
 from app.money import fen_to_yuan_str
 
 
 translate = QCoreApplication.translate
 
 
+def message_lang() -> str:
+    """'en' or 'zh' for app.messages, following the language ui.i18n installed."""
+    return "en" if QLocale().language() == QLocale.Language.English else "zh"
+
+
 def method_name(method: str) -> str:
-    names = {"cash": translate("Texts", "Cash"), "pos": translate("Texts", "Bank card"), "transfer": translate("Texts", "Transfer"), "prepaid": translate("Texts", "Prepaid"),
-             "wechat": translate("Texts", "WeChat Pay"), "alipay": translate("Texts", "Alipay")}
-    return names.get(method, method)
+    """A tender method's name from the registry (app.tender_methods), in the UI's language."""
+    return tender_methods.label(method, message_lang())
 
 
 def kind_name(kind: str) -> str:

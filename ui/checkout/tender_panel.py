@@ -1,8 +1,9 @@
 """The tender panel (收款): F1 cash, F2 bank card, F3 scanned code (WeChat/Alipay), F4
 prepaid; the amount received and a large change display (找零).
 
-The panel turns what the cashier typed into TenderInput values (amounts parsed by
-app.money.parse_yuan, references checked by the service's validate_tender) and asks to pay.
+The panel turns what the cashier typed into TenderInput values through the one tender
+builder the CLI uses too (app.services.cashier.tenders.build_tender); which fields a method
+shows and its F-key come from the registry app.tender_methods.
 Split tender: Ctrl+Enter (or +) keeps the current tender in the list and starts the next;
 Enter pays with the list plus the current one. The change shown while typing is a preview;
 after payment it is the figure the payment service settled."""
@@ -14,12 +15,18 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QPushButton, QVBoxLayout, QWidget)
 
+from app import tender_methods
+from app.errors import InputError, Msg
+from app.messages import render
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
-from app.services.cashier.tenders import TenderInput, validate_tender
+from app.services.cashier.tenders import TenderInput, build_tender
 from ui.models.base import set_flag
-from ui.texts import method_name, tenders_text, yuan
+from ui.texts import message_lang, method_name, tenders_text, yuan
 
-KEYS = (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4"))
+# F-keys from the tender-method registry: (first method on the key, key); methods sharing a
+# key (F3: WeChat, Alipay) toggle when the key is pressed again.
+GROUPS = dict(tender_methods.fkey_groups())
+KEYS = tuple((methods[0], key) for key, methods in GROUPS.items())
 
 
 class TenderPanel(QWidget):
@@ -31,7 +38,7 @@ class TenderPanel(QWidget):
         self.due_fen = 0
         self.prepaid_fen = 0
         self.method = "cash"
-        self.scan_provider = "wechat"
+        self.picked: dict[str, str] = {key: methods[0] for key, methods in GROUPS.items()}  # per shared key
         self.tenders: list[TenderInput] = []
         self._settled = False  # showing a finished payment's change
 
@@ -113,8 +120,9 @@ class TenderPanel(QWidget):
         self.choose("cash")
 
     def _button_text(self, method: str) -> str:
-        if method == "scan":
-            return self.tr("Scan") + " · " + method_name(self.scan_provider)
+        key = tender_methods.get(method).fkey
+        if key and len(GROUPS[key]) > 1:
+            return self.tr("Scan") + " · " + method_name(self.picked[key])
         return method_name(method)
 
     # -- state -------------------------------------------------------------------------
@@ -136,20 +144,28 @@ class TenderPanel(QWidget):
         self.choose("cash")
 
     def choose(self, method: str) -> None:
-        """F1–F4. Pressing F3 again switches the scanned code between WeChat and Alipay."""
-        if method == "scan" and self.method in ("wechat", "alipay"):
-            self.scan_provider = "alipay" if self.scan_provider == "wechat" else "wechat"
-        self.method = self.scan_provider if method == "scan" else method
-        self.method_buttons["scan"].setText(f"F3 {self._button_text('scan')}")
-        self.method_buttons[method].setChecked(True)
-        card, scan = self.method == "pos", self.method in ("wechat", "alipay")
-        self.reference_label.setText(self.tr("Reference no. (12 digits)") if card
-                                     else self.tr("Transaction no. (28 digits)") if scan else "")
-        self.amount_label.setText(self.tr("Cash received") if self.method == "cash" else self.tr("Amount"))
+        """F1–F4 (the first method of a key, from KEYS). Pressing a shared key again (F3)
+        switches between its methods (WeChat, Alipay)."""
+        key = tender_methods.get(method).fkey or ""
+        group = GROUPS.get(key, (method,))
+        if method == group[0] and len(group) > 1:
+            if self.method in group:
+                self.picked[key] = group[(group.index(self.method) + 1) % len(group)]
+            method = self.picked[key]
+        elif len(group) > 1:
+            self.picked[key] = method
+        self.method = method
+        if group[0] in self.method_buttons:
+            self.method_buttons[group[0]].setText(f"{key} {self._button_text(group[0])}")
+            self.method_buttons[group[0]].setChecked(True)
+        rule = tender_methods.get(self.method).reference
+        self.reference_label.setText(render(Msg(rule.caption), message_lang()) if rule else "")
+        self.amount_label.setText(self.tr("Cash received") if tender_methods.get(self.method).gives_change
+                                  else self.tr("Amount"))
         for w in (self.reference, self.reference_label):
-            w.setVisible(card or scan)
+            w.setVisible(rule is not None)
         for w in (self.batch, self.batch_label, self.voucher, self.voucher_label):
-            w.setVisible(card)
+            w.setVisible(bool(rule and rule.parts))
         self._default_amount()
         self.amount.setFocus()
         self.amount.selectAll()
@@ -160,7 +176,7 @@ class TenderPanel(QWidget):
 
     def _default_amount(self) -> None:
         amount = self._remaining()
-        if self.method == "prepaid":
+        if tender_methods.get(self.method).draws_prepaid:
             amount = min(amount, self.prepaid_fen)
         self.amount.setText(fen_to_yuan_str(amount) if amount > 0 else "")
         self.amount.selectAll()
@@ -206,18 +222,10 @@ class TenderPanel(QWidget):
         text = self.amount.text().strip()
         if not text:
             return None
-        try:
-            amount = parse_yuan(text)
-        except MoneyError as e:
-            raise ValueError(str(e)) from None
-        ref = (self.reference.text().strip() or None) if self.method in ("pos", "wechat", "alipay") else None
-        t = TenderInput(self.method, amount, ref,
-                        (self.batch.text().strip() or None) if self.method == "pos" else None,
-                        (self.voucher.text().strip() or None) if self.method == "pos" else None)
-        problems = validate_tender(t)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return t
+        try:  # the builder the CLI uses too
+            return build_tender(self.method, text, self.reference.text(), self.batch.text(), self.voucher.text())
+        except InputError as e:
+            raise ValueError(e.text(message_lang())) from None
 
     def add_current(self) -> None:
         try:

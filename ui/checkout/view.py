@@ -21,7 +21,7 @@ from app.services.lookup import Hit
 from ui import detail_text
 from ui.checkout.household_card import HouseholdCard
 from ui.checkout.search_box import SearchBox
-from ui.checkout.tender_panel import TenderPanel
+from ui.checkout.tender_panel import KEYS as tender_keys, TenderPanel
 from ui.models.bill_lines import BillLinesModel, line_dict
 from ui.models.base import fit_columns
 from ui.models.hits import HitsModel
@@ -129,7 +129,7 @@ class CheckoutView(QWidget):
         self.tender.pay_requested.connect(self.pay)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+A"), self.lines, self._toggle_all, context=Qt.ShortcutContext.WidgetShortcut)
-        for method, key in (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4")):
+        for method, key in tender_keys:  # from the tender-method registry
             QShortcut(QKeySequence(key), self, lambda m=method: self.tender.choose(m),
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("F6"), self, self.focus_search, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

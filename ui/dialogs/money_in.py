@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from app import tender_methods
 from app.money import MoneyError, parse_yuan
 from ui.dialogs.base import FormDialog
 from ui.dialogs.tender_form import TenderForm
 
-NO_PREPAID = ("cash", "pos", "wechat", "alipay", "transfer")
+NO_PREPAID = tender_methods.codes(top_up=True)  # a top-up or deposit is not paid from the prepaid balance
 DEPOSIT_PURPOSES = ("装修押金", "门禁卡押金", "车位押金", "钥匙押金")
 
 
@@ -65,7 +66,7 @@ class OneOffDialog(FormDialog):
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("what it is for, e.g. 装修垃圾清运 3车"))
         self.form.addRow(self.tr("Note"), self.note)
-        self.tender = TenderForm(self.form, ("cash", "pos", "wechat", "alipay", "transfer", "prepaid"))
+        self.tender = TenderForm(self.form, tender_methods.codes())
         # The amount received defaults to the charge; cash above it gives change.
         self.amount.textEdited.connect(lambda text: self.tender.amount.setText(text))
         self.finish_layout()

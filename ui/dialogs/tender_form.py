@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
-from app.money import MoneyError, parse_yuan
-from app.services.cashier.tenders import TenderInput, validate_tender
-from ui.texts import method_name
+from app import tender_methods
+from app.errors import InputError, Msg
+from app.messages import render
+from app.services.cashier.tenders import TenderInput, build_tender
+from ui.texts import message_lang, method_name
 
 translate = QCoreApplication.translate
 
@@ -38,26 +40,20 @@ class TenderForm:
         self._method_changed()
 
     def _method_changed(self) -> None:
-        m = self.method.currentData()
+        rule = tender_methods.get(self.method.currentData()).reference  # the registry says which fields
         for w in (self.reference, self.ref_label):
-            w.setVisible(m in ("pos", "wechat", "alipay", "transfer"))
+            w.setVisible(rule is not None)
+        if rule is not None:
+            self.ref_label.setText(render(Msg(rule.caption), message_lang()))
         for w in (self.batch, self.batch_label, self.voucher, self.voucher_label):
-            w.setVisible(m == "pos")
+            w.setVisible(bool(rule and rule.parts))
 
     def set_method(self, method: str) -> None:
         self.method.setCurrentIndex(self.method.findData(method))
 
     def tender(self) -> TenderInput:
-        try:
-            amount = parse_yuan(self.amount.text())
-        except MoneyError as e:
-            raise ValueError(str(e)) from None
-        m = self.method.currentData()
-        has_ref = m in ("pos", "wechat", "alipay", "transfer")
-        t = TenderInput(m, amount, (self.reference.text().strip() or None) if has_ref else None,
-                        (self.batch.text().strip() or None) if m == "pos" else None,
-                        (self.voucher.text().strip() or None) if m == "pos" else None)
-        problems = validate_tender(t)
-        if problems:
-            raise ValueError("; ".join(problems))
-        return t
+        try:  # the builder the tender panel and the CLI use too
+            return build_tender(self.method.currentData(), self.amount.text(), self.reference.text(),
+                                self.batch.text(), self.voucher.text())
+        except InputError as e:
+            raise ValueError(e.text(message_lang())) from None

@@ -116,6 +116,13 @@ def validate_tender(t: TenderInput) -> list[Problem]:
     return p
 
 
+def _raise_settle(problems: list[Problem]) -> None:
+    if len(problems) == 1:  # the one thing to correct is the message itself
+        raise InputError(problems[0].reason, **problems[0].params)
+    if problems:
+        raise InputError("tender.not_settled", problems)
+
+
 @dataclass(frozen=True)
 class Settlement:
     """How tenders settle an amount due: what each tender applies, and the change."""
@@ -139,8 +146,7 @@ def settle(due_fen: int, tenders: list[TenderInput], prepaid_balance_fen: int | 
         if t.reference and (t.method, t.reference) in seen_refs:
             problems.append(Problem.of("tender.ref_twice", method=_method_msg(t.method), ref=t.reference))
         seen_refs.add((t.method, t.reference))
-    if problems:
-        raise InputError("tender.not_settled", problems)
+    _raise_settle(problems)
     change_methods = tender_methods.change_methods()
     non_cash = sum(t.amount_fen for t in tenders if t.method not in change_methods)
     cash = sum(t.amount_fen for t in tenders if t.method in change_methods)
@@ -156,8 +162,7 @@ def settle(due_fen: int, tenders: list[TenderInput], prepaid_balance_fen: int | 
         problems.append(Problem.of("tender.cash_not_needed"))
     elif not allow_change and non_cash + cash != due_fen:
         problems.append(Problem.of("tender.no_change", due=due_fen))
-    if problems:
-        raise InputError("tender.not_settled", problems)
+    _raise_settle(problems)
     change = non_cash + cash - due_fen
     applied = [(t, t.amount_fen) for t in tenders if t.method not in change_methods]
     if cash:
