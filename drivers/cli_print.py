@@ -10,7 +10,7 @@ from app.cli import Result, command
 from app.cli.cmd_cashier import in_uow
 from app.config import Settings
 from app.context import AppContext
-from app.errors import InputError
+from app.errors import AppError, InputError
 from app.services import print_queue
 
 
@@ -30,7 +30,7 @@ def run_queue(settings: Settings, args: argparse.Namespace) -> Result:
         return Result({"jobs": jobs}, text or "无打印任务 no print jobs")
     if args.action == "retry":
         if not args.job:
-            raise InputError("print-queue retry needs the job id")
+            raise InputError("print.retry_needs_job")
         in_uow(settings, lambda s: print_queue.retry(s, args.job))
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
@@ -58,7 +58,7 @@ def run_reprint(settings: Settings, args: argparse.Namespace) -> Result:
         ctx.close()
     failed = [r for r in results if not r["ok"]]
     if failed:
-        raise RuntimeError(f"打印失败 print failed (the job is kept for retry): {failed[0]['error']}")
+        raise AppError("print.reprint_failed", error=failed[0]["error"])
     return Result({"printed": results}, f"已重打 reprinted {args.receipt_no}")
 
 
@@ -75,7 +75,7 @@ def run_printer_test(settings: Settings, args: argparse.Namespace) -> Result:
     stored = in_uow(settings, lambda s: print_queue.printer_settings(s, settings.terminal))
     conf = print_queue.driver_settings(stored)
     if not conf:
-        raise InputError(f"terminal {settings.terminal} has no printer configured (GUI: 打印机设置)")
+        raise InputError("print.no_printer")
     printer = open_printer(conf)
     try:
         status = printer.status()

@@ -44,10 +44,11 @@ class QrFields:
 @dataclass(frozen=True)
 class VerifyResult:
     genuine: bool
-    reason: str  # "ok", or why not: malformed / unknown terminal / signature mismatch
+    reason: str  # "ok", or why not: malformed / unknown terminal / signature mismatch (for logs)
     receipt_no: str | None
     total_fen: int | None
     issued_at: datetime | None
+    code: str = "qr.ok"  # the message code saying the same to a person (app/messages/printing.py)
 
 
 def terminal_of(receipt_no: str) -> str:
@@ -114,11 +115,13 @@ def verify(payload: str, key_lookup: Callable[[str], str | None]) -> VerifyResul
     try:
         f = parse(payload)
     except ValueError as e:
-        return VerifyResult(False, f"malformed: {e}", None, None, None)
+        return VerifyResult(False, f"malformed: {e}", None, None, None, "qr.malformed")
     key_hex = key_lookup(f.terminal)
     if not key_hex:
-        return VerifyResult(False, f"unknown terminal {f.terminal}", f.receipt_no, f.total_fen, f.issued_at)
+        return VerifyResult(False, f"unknown terminal {f.terminal}", f.receipt_no, f.total_fen, f.issued_at,
+                            "qr.unknown_terminal")
     expected = _mac(_key(key_hex), f.signed_part)
     if not hmac.compare_digest(expected, f.mac):
-        return VerifyResult(False, "signature mismatch", f.receipt_no, f.total_fen, f.issued_at)
+        return VerifyResult(False, "signature mismatch", f.receipt_no, f.total_fen, f.issued_at,
+                            "qr.signature_mismatch")
     return VerifyResult(True, "ok", f.receipt_no, f.total_fen, f.issued_at)

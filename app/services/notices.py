@@ -27,8 +27,8 @@ def _rooms(s: Session, building: str | None, community: str | None, room_keys: l
         q = q.where(Room.room_key.in_(room_keys))
     rooms = list(s.scalars(q.order_by(Room.room_key)))
     if not rooms:
-        raise NotFound(f"no room matches community={community or '*'} building={building or '*'}"
-                       + (f" rooms={','.join(room_keys)}" if room_keys else ""))
+        raise NotFound("print.no_rooms", community=community or "*", building=building or "*",
+                       rooms=list(room_keys or []))
     return rooms
 
 
@@ -37,7 +37,7 @@ def bill_notices(s: Session, period_text: str, *, as_of: date, building: str | N
     try:
         period = Period.parse(period_text)
     except ValueError as e:
-        raise InputError(f"--period: {e}") from None
+        raise InputError("input.bad_period", field="--period", value=period_text) from None
     out = []
     names = {c.id: c.name for c in s.scalars(select(Community))}
     for room in _rooms(s, building, community, room_keys):

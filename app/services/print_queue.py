@@ -6,13 +6,19 @@ receipt can be reprinted (marked 重打)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, printer_transports
 from app.db.models import PrintJob, Receipt, Terminal
-from app.errors import InputError, NotFound
+from app.errors import AppError, InputError, Msg, NotFound
 from app.ids import new_id
+from app.messages import describe, render
+from app.printing.escpos_layout import PrinterProfile, render_escpos
+from app.services.receipts import receipt_doc
 
 
 def enqueue(s: Session, terminal_id: str, receipt_id: str, kind: str = "receipt") -> str:
@@ -26,9 +32,9 @@ def enqueue_reprint(s: Session, terminal_code: str, receipt_no: str) -> str:
     terminal = s.scalar(select(Terminal).where(Terminal.code == terminal_code))
     receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no.strip()))
     if receipt is None:
-        raise NotFound(f"receipt {receipt_no} does not exist")
+        raise NotFound("print.no_receipt", receipt_no=receipt_no.strip())
     if terminal is None:
-        raise NotFound(f"terminal {terminal_code} does not exist")
+        raise NotFound("print.no_terminal", terminal=terminal_code)
     return enqueue(s, terminal.id, receipt.id, "reprint")
 
 
@@ -51,9 +57,9 @@ def finish(s: Session, job_id: str, error: str | None = None) -> None:
 def retry(s: Session, job_id: str) -> None:
     job = s.get(PrintJob, job_id)
     if job is None:
-        raise NotFound(f"print job {job_id} does not exist")
+        raise NotFound("print.no_job", job=job_id)
     if job.status not in ("failed", "printing"):
-        raise InputError(f"print job {job_id} is {job.status}; only a failed job can be retried")
+        raise InputError("print.not_failed", job=job_id, status=Msg(f"print.job_status.{job.status}"))
     job.status = "queued"
 
 
@@ -72,34 +78,46 @@ def printer_settings(s: Session, terminal_code: str) -> dict | None:
 
 
 def driver_settings(stored: dict | None) -> dict:
-    """The terminal's stored printer settings in the form the printer drivers take.
+    """The stored settings in driver form (app.printer_transports.driver_settings)."""
+    return printer_transports.driver_settings(stored)
 
-    The settings screen stores one `target` per transport ("192.168.1.50:9100", "COM3" or
-    "/dev/ttyUSB0@115200", "0x0416:0x5011", a file path); the drivers take named fields.
-    Settings already in driver form pass through unchanged."""
-    if not stored or stored.get("transport") in (None, "", "none"):
-        return {}
-    out = {k: v for k, v in stored.items() if k not in ("target", "cash_drawer", "profile", "customer_display")}
-    if "cash_drawer" in stored:
-        out["drawer"] = bool(stored["cash_drawer"])
-    target = str(stored.get("target") or "").strip()
-    transport = stored["transport"]
-    if target:
-        if transport == "network":
-            host, _, port = target.partition(":")
-            out.setdefault("host", host)
-            out.setdefault("port", int(port) if port.isdigit() else 9100)
-        elif transport == "serial":
-            port, _, baud = target.partition("@")
-            out.setdefault("port", port)
-            if baud.isdigit():
-                out.setdefault("baudrate", int(baud))
-        elif transport == "usb":
-            vid, _, pid = target.partition(":")
-            out.setdefault("vendor_id", int(vid, 16))
-            out.setdefault("product_id", int(pid, 16))
-        elif transport == "file":
-            out.setdefault("path", target)
-        elif transport == "win32raw":
-            out.setdefault("printer_name", target)
-    return out
+
+# What a print worker hands in: deliver these ESC/POS bytes with these driver settings;
+# returns None when printed, or the error in words (the driver's PrinterError, a timeout…).
+Send = Callable[[dict, bytes], "str | None"]
+
+
+def run_pending(uow: Callable[[], AbstractContextManager[Session]], terminal_code: str, send: Send,
+                on_result: Callable[[dict], None] | None = None) -> list[dict]:
+    """Print every queued job of this terminal now; returns what happened to each.
+
+    Each job is claimed in its own unit of work (committed before any byte goes to the
+    printer, so a second worker cannot take it), rendered from the records, sent through
+    `send` outside any transaction, and marked done or failed in another unit of work. The
+    transport itself is the caller's (drivers/printer/worker.py): app/ never imports drivers."""
+    results = []
+    while True:
+        with uow() as s:
+            job = claim(s, terminal_code)
+            if job is None:
+                return results
+            job_id, kind, receipt_id = job.id, job.kind, job.receipt_id
+            settings = driver_settings(printer_settings(s, terminal_code))
+            receipt_no = s.get(Receipt, receipt_id).receipt_no
+            doc = receipt_doc(s, receipt_no, reprint_at=clock.now() if kind == "reprint" else None)
+        if not settings:
+            error: str | None = render(Msg("print.no_printer"), "zh")
+        else:
+            try:
+                profile = PrinterProfile.from_settings(settings)
+                data = render_escpos(doc, profile.width_mm, profile)
+            except (AppError, ValueError) as e:
+                error = render(Msg("print.bad_profile", detail=describe(e, "zh")), "zh")
+            else:
+                error = send(settings, data)
+        with uow() as s:
+            finish(s, job_id, error)
+        result = {"job_id": job_id, "receipt_no": receipt_no, "ok": error is None, "error": error}
+        results.append(result)
+        if on_result:
+            on_result(result)

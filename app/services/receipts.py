@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from app.db.models import (Allocation, BillLine, Community, Deposit, FeeItem, Payment, Receipt, ReceiptVoid, Room,
                            Tender, Terminal, User)
 from app.domain.periods import Period
-from app.errors import InputError, NotFound
+from app.errors import InputError, Msg, NotFound
+from app.messages import render
 from app.printing import receipt_qr
 from app.printing.receipt_doc import ReceiptDoc, ReceiptLine, ReceiptTender
 
@@ -21,7 +22,7 @@ FOOTER = "请妥善保管本收据 · 扫描二维码可验真\n物业服务中�
 def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = None) -> ReceiptDoc:
     receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no.strip()))
     if receipt is None:
-        raise NotFound(f"receipt {receipt_no} does not exist")
+        raise NotFound("print.no_receipt", receipt_no=receipt_no.strip())
     p = s.get(Payment, receipt.payment_id)
     room = s.get(Room, p.room_id)
     community = s.get(Community, room.community_id)
@@ -52,32 +53,43 @@ def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = No
 
 
 def verify(s: Session, payload: str) -> dict:
-    """Is a scanned receipt genuine? The signature is checked with the issuing terminal's
-    key, then the receipt is looked up: a genuine signature on a receipt this database does not
-    have (another counter's, not yet synced) says so."""
+    """Is a scanned receipt genuine? The one verification of a receipt QR, for the CLI and
+    the GUI alike. The signature is checked with the issuing terminal's key, then the receipt
+    is looked up: a genuine signature on a receipt this database does not have (another
+    counter's, not yet synced) says so, and a QR whose amount differs from the receipt on
+    record is NOT genuine whatever its signature (a leaked key must not make a forged amount
+    pass). `reason_code` is a message code; `reason` / `reason_en` are its words."""
     payload = (payload or "").strip()
     if not payload:
-        raise InputError("give the QR payload, e.g. PD1|T1-20261124-0001|16500|1795500000|3f1c9a0b7d2e4c51")
+        raise InputError("qr.empty")
 
     def key_of(code: str) -> str | None:
         return s.scalar(select(Terminal.hmac_key).where(Terminal.code == code))
 
     try:
         result = receipt_qr.verify(payload, key_of)
-    except ValueError as e:
-        raise InputError(f"not a PropDesk receipt QR: {e}") from None
-    out = {"genuine": result.genuine, "reason": result.reason, "receipt_no": result.receipt_no,
-           "total_fen": result.total_fen, "issued_at": result.issued_at.isoformat() if result.issued_at else None}
-    if result.genuine and result.receipt_no:
+    except ValueError:  # the terminal's stored key itself is unusable
+        raise InputError("qr.bad_key", terminal=receipt_qr.terminal_of(payload.split("|")[1])) from None
+    genuine, code = result.genuine, result.code
+    out = {"receipt_no": result.receipt_no, "total_fen": result.total_fen,
+           "issued_at": result.issued_at.isoformat() if result.issued_at else None}
+    if genuine and result.receipt_no:
         receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == result.receipt_no))
         if receipt is None:
             out["record"] = None
+            code = "qr.not_here"
         else:
             doc = receipt_doc(s, result.receipt_no)
-            out["record"] = {"room": doc.room_key, "payer": doc.payer, "status": doc.status,
-                             "void_reason": doc.void_reason, "total_fen": doc.total_fen, "cashier": doc.cashier,
+            out["record"] = {"receipt_no": doc.receipt_no, "room": doc.room_key, "payer": doc.payer,
+                             "status": doc.status, "void_reason": doc.void_reason, "total_fen": doc.total_fen,
+                             "cashier": doc.cashier,
                              "lines": [{"fee": x.fee_name, "period": x.period, "amount_fen": x.amount_fen,
                                         "late_fee_fen": x.late_fee_fen} for x in doc.lines]}
             if doc.total_fen != result.total_fen:
-                out["genuine"], out["reason"] = False, "the amount on the QR differs from the receipt on record"
-    return out
+                genuine, code = False, "qr.amount_differs"
+            elif doc.status == "void":
+                code = "qr.void"
+    msg = Msg.of(code, receipt_no=result.receipt_no, qr_total=result.total_fen,
+                 record_total=(out.get("record") or {}).get("total_fen"))
+    return {"genuine": genuine, "reason_code": code, "reason": render(msg, "zh"), "reason_en": render(msg, "en"),
+            **out}

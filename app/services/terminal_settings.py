@@ -8,14 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Role, Terminal
-from app.errors import InputError, Problem
+from app import printer_transports
+from app.errors import InputError, Msg, Problem
 from app.services import audit, users
 from app.services.cashier.shifts import current
 
-TRANSPORTS = ("none", "usb", "serial", "network", "file")
+TRANSPORTS = printer_transports.names()  # the registry app.printer_transports; drivers register against it
 WIDTHS = (58, 80)
 DEFAULT_PRINTER: dict = {"transport": "none", "target": "", "width_mm": 80, "profile": "default",
                          "encoding": "gb18030", "cash_drawer": True, "customer_display": False}
+ENCODINGS = ("gb18030", "utf-8")
 
 
 def get_printer(s: Session, terminal_code: str) -> dict | None:
@@ -25,23 +27,30 @@ def get_printer(s: Session, terminal_code: str) -> dict | None:
 
 
 def validate_printer(settings: dict) -> dict:
-    """The settings with defaults filled in; InputError naming each bad field."""
+    """The settings with defaults filled in; InputError naming each bad field and what to
+    type in it (the target's form comes from the transport's entry in the registry)."""
     out = {**DEFAULT_PRINTER, **{k: v for k, v in settings.items() if k in DEFAULT_PRINTER}}
     problems = []
-    if out["transport"] not in TRANSPORTS:
-        problems.append(Problem(f"transport {out['transport']!r} must be one of {', '.join(TRANSPORTS)}",
-                                column="transport"))
-    if out["width_mm"] not in WIDTHS:
-        problems.append(Problem(f"paper width {out['width_mm']!r} must be 58 or 80 mm", column="width_mm"))
+    transport = printer_transports.get(str(out["transport"]))
     out["target"] = str(out["target"] or "").strip()
-    if out["transport"] not in ("none", "usb") and not out["target"]:
-        problems.append(Problem(f"transport {out['transport']} needs a target (port, host:port or file)",
-                                column="target"))
+    if transport is None:
+        problems.append(Problem.of("print.bad_transport", column="transport", transport=out["transport"],
+                                   known=[Msg(t.label) for t in printer_transports.TRANSPORTS.values()]))
+    elif transport.target_pattern is None:
+        out["target"] = ""  # nothing to connect to
+    elif not transport.target_ok(out["target"]):
+        problems.append(Problem.of("print.target_missing" if not out["target"] else "print.bad_target",
+                                   column="target", transport=Msg(transport.label), target=out["target"],
+                                   hint=Msg(transport.hint)))
+    if out["width_mm"] not in WIDTHS:
+        problems.append(Problem.of("print.bad_width", column="width_mm", width=out["width_mm"]))
+    if out["encoding"] not in ENCODINGS:
+        problems.append(Problem.of("print.bad_encoding", column="encoding", encoding=out["encoding"]))
     for flag in ("cash_drawer", "customer_display"):
         if not isinstance(out[flag], bool):
-            problems.append(Problem(f"{flag} must be true or false", column=flag))
+            problems.append(Problem.of("print.bad_flag", column=flag, flag=Msg(f"print.flag.{flag}")))
     if problems:
-        raise InputError("printer settings are not valid 打印机设置有误", problems)
+        raise InputError("print.bad_settings", problems)
     return out
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from app.errors import AppError
+
 # DLE EOT n: real-time status requests, answered with one byte whatever the printer is doing.
 DLE_EOT = b"\x10\x04"
 STATUS_PRINTER = 1  # bit 3: offline
@@ -27,13 +29,22 @@ class PrinterStatus:
     detail: str
 
 
-class PrinterError(Exception):
-    """A print job that did not (certainly) print. Message in Chinese for the cashier, English
-    for the log; `retryable` is False for configuration errors that a retry cannot fix."""
+class PrinterError(AppError):
+    """A print job that did not (certainly) print: a message code (app/messages/devices.py)
+    and its facts, so the cashier reads Chinese and the log may take English (`text("en")`);
+    `retryable` is False for configuration errors that a retry cannot fix."""
 
-    def __init__(self, zh: str, en: str, *, retryable: bool = True) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en, self.retryable = zh, en, retryable
+    def __init__(self, code: str, *, retryable: bool = True, **params: object) -> None:
+        super().__init__(code, **params)
+        self.retryable = retryable
+
+    @property
+    def zh(self) -> str:
+        return self.text("zh")
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
 
 @runtime_checkable
@@ -66,8 +77,8 @@ def status_from_bytes(printer_byte: int | None, paper_byte: int | None) -> Print
 
 
 def paper_out_error() -> PrinterError:
-    return PrinterError("打印机缺纸，请装纸后重打收据", "printer is out of paper; load paper and reprint")
+    return PrinterError("device.printer.paper_out")
 
 
 def offline_error() -> PrinterError:
-    return PrinterError("打印机离线（纸仓盖打开或故障），请检查后重打", "printer is offline (cover open or error); check and reprint")
+    return PrinterError("device.printer.offline")

@@ -8,6 +8,11 @@
 
 The same dict may carry the layout keys of `app.printing.escpos_layout.PrinterProfile`
 (width_mm, encoding, qr, …); transports ignore them.
+
+The transport names and their setting schema are the registry app.printer_transports (app/
+may not import drivers, and settings validation is app's). Each transport's opener is
+registered here under the same name; `missing_openers()` (checked by a test) lists any name
+in the registry without an opener, so a transport cannot be half added.
 """
 
 from __future__ import annotations
@@ -15,14 +20,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from app import printer_transports
 from drivers.printer.base import Printer, PrinterError
 
 
 def _need(settings: Mapping[str, Any], key: str) -> Any:
     value = settings.get(key)
     if value in (None, ""):
-        raise PrinterError(f"打印机设置缺少“{key}”", f"printer settings for transport "
-                           f"{settings.get('transport')!r} need {key!r}", retryable=False)
+        raise PrinterError("device.printer.setting_missing", transport=settings.get("transport"), key=key,
+                           retryable=False)
     return value
 
 
@@ -60,18 +66,24 @@ def _file(s: Mapping[str, Any]) -> Printer:
     return FilePrinter(_need(s, "path"), simulate=s.get("simulate") or None)
 
 
-TRANSPORTS: dict[str, Callable[[Mapping[str, Any]], Printer]] = {
+OPENERS: dict[str, Callable[[Mapping[str, Any]], Printer]] = {
     "network": _network, "serial": _serial, "usb": _usb, "win32raw": _win32raw, "file": _file,
 }
+TRANSPORTS = OPENERS  # the name drivers.printer has exported so far
+
+
+def missing_openers() -> list[str]:
+    """Transports of the registry (other than 'none') that no opener here serves."""
+    return [n for n in printer_transports.names() if n != "none" and n not in OPENERS]
 
 
 def open_printer(settings: Mapping[str, Any]) -> Printer:
     transport = settings.get("transport")
-    make = TRANSPORTS.get(str(transport))
+    make = OPENERS.get(str(transport))
     if make is None:
-        raise PrinterError(f"未知的打印机连接方式“{transport}”", f"unknown printer transport {transport!r} "
-                           f"(use one of: {', '.join(TRANSPORTS)})", retryable=False)
+        raise PrinterError("device.printer.unknown_transport", transport=transport, known=list(OPENERS),
+                           retryable=False)
     try:
         return make(settings)
     except (TypeError, ValueError) as e:
-        raise PrinterError("打印机设置无效", f"invalid printer settings: {e}", retryable=False) from e
+        raise PrinterError("device.printer.bad_settings", detail=str(e), retryable=False) from e

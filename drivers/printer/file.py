@@ -25,7 +25,7 @@ def render_png(data: bytes, width_mm: int = 58, encoding: str = "gb18030") -> by
 class FilePrinter:
     def __init__(self, path: str | Path, *, simulate: str | None = None) -> None:
         if simulate not in SIMULATIONS:
-            raise PrinterError("打印机模拟设置无效", f"unknown printer simulation {simulate!r}", retryable=False)
+            raise PrinterError("device.file.bad_simulation", simulate=simulate, retryable=False)
         self.path = Path(path)
         self.simulate = simulate
         self.last_job: bytes | None = None
@@ -46,10 +46,9 @@ class FilePrinter:
                     f.write(data[: len(data) // 2] if self.simulate == "drop" else data)
                     f.flush()
             except OSError as e:
-                raise PrinterError(f"无法写入打印文件 {self.path}", f"cannot write print file {self.path}: {e}") from e
+                raise PrinterError("device.file.cannot_write", path=str(self.path), detail=str(e)) from e
             if self.simulate == "drop":
-                raise PrinterError("打印过程中打印机断开连接（模拟），请检查后重打",
-                                   "printer dropped the connection mid-job (simulated)")
+                raise PrinterError("device.file.dropped")
             self.last_job = bytes(data)
 
     def status(self) -> PrinterStatus:

@@ -46,8 +46,7 @@ class NetworkPrinter:
         try:
             sock = socket.create_connection((self.host, self.port), timeout=min(timeout, self.connect_timeout))
         except OSError as e:
-            raise PrinterError(f"无法连接打印机 {self.host}:{self.port}，请检查电源和网线",
-                               f"cannot connect to printer {self.host}:{self.port}: {e}") from e
+            raise PrinterError("device.printer.cannot_connect", address=f"{self.host}:{self.port}", detail=str(e)) from e
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return sock
 
@@ -98,15 +97,13 @@ class NetworkPrinter:
                     # After: the answer arrives only once the printer has read the whole job;
                     # a full buffer may hold it back while it prints, hence the job's timeout.
                     if self._check_paper(sock, deadline - time.monotonic(), 1 + outstanding) is None:
-                        raise PrinterError("打印机无响应，收据可能未打印，请检查后重打",
-                                           f"printer {self.host}:{self.port} stopped answering; the receipt may not have printed")
+                        raise PrinterError("device.printer.no_answer", address=f"{self.host}:{self.port}")
                 else:
                     self._await_close(sock, min(self.status_timeout, deadline - time.monotonic()))
             except _Dropped:
                 raise self._dropped() from None
             except socket.timeout as e:
-                raise PrinterError("打印超时，收据可能未打全，请检查后重打",
-                                   f"printer {self.host}:{self.port} timed out mid-job") from e
+                raise PrinterError("device.printer.timeout", address=f"{self.host}:{self.port}") from e
             except (ConnectionError, OSError) as e:
                 raise self._dropped(e) from e
             finally:
@@ -130,8 +127,8 @@ class NetworkPrinter:
             raise _Dropped() from None
 
     def _dropped(self, cause: Exception | None = None) -> PrinterError:
-        return PrinterError("打印过程中打印机断开连接，收据可能未打全，请检查后重打",
-                            f"printer {self.host}:{self.port} dropped the connection mid-job" + (f": {cause}" if cause else ""))
+        return PrinterError("device.printer.dropped", address=f"{self.host}:{self.port}",
+                            detail=f"({cause})" if cause else "")
 
     def status(self) -> PrinterStatus:
         with self._lock:

@@ -42,7 +42,7 @@ class SerialPrinter:
                                                   dsrdtr=self.dsrdtr, timeout=self.status_timeout,
                                                   write_timeout=timeout)
             except (serial.SerialException, ValueError) as e:
-                raise PrinterError(f"无法打开打印机串口 {self.port}", f"cannot open printer port {self.port}: {e}") from e
+                raise PrinterError("device.serial.cannot_open", port=self.port, detail=str(e)) from e
         self._ser.write_timeout = timeout
         return self._ser
 
@@ -64,11 +64,10 @@ class SerialPrinter:
                 ser.flush()
             except serial.SerialTimeoutException as e:
                 self._drop()
-                raise PrinterError("打印机串口写入超时（打印机忙或未连接），请检查后重打",
-                                   f"write to {self.port} timed out (printer busy or disconnected)") from e
+                raise PrinterError("device.serial.write_timeout", port=self.port) from e
             except (serial.SerialException, OSError) as e:
                 self._drop()
-                raise PrinterError(f"打印机串口 {self.port} 出错，收据可能未打全", f"printer port {self.port} failed mid-job: {e}") from e
+                raise PrinterError("device.serial.failed", port=self.port, detail=str(e)) from e
 
     def status(self) -> PrinterStatus:
         with self._lock:

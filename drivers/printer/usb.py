@@ -17,8 +17,7 @@ def _int(value: object, what: str) -> int:
     try:
         return int(str(value), 0)  # accepts 1046 and "0x0416"
     except ValueError:
-        raise PrinterError(f"USB 打印机设置 {what} 无效", f"USB printer {what} {value!r} is not a number",
-                           retryable=False) from None
+        raise PrinterError("device.usb.bad_id", what=what, value=value, retryable=False) from None
 
 
 class UsbPrinter:
@@ -33,9 +32,7 @@ class UsbPrinter:
         if not escpos_usb.is_usable():
             # Refused when opened, not at the first receipt; and before constructing `Usb`,
             # whose destructor itself fails without pyusb.
-            raise PrinterError("未安装 USB 打印支持（pyusb 和 libusb），请改用网络/串口/Windows 打印机或安装后重试",
-                               "USB printing needs pyusb and libusb (pip install pyusb; apt install libusb-1.0-0)",
-                               retryable=False)
+            raise PrinterError("device.usb.no_support", retryable=False)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -52,8 +49,8 @@ class UsbPrinter:
         try:
             dev.open()
         except Exception as e:  # DeviceNotFoundError, USBError, permission errors
-            raise PrinterError(f"找不到 USB 打印机 {self.vendor_id:04x}:{self.product_id:04x}，请检查连接",
-                               f"cannot open USB printer {self.vendor_id:04x}:{self.product_id:04x}: {e}") from e
+            raise PrinterError("device.usb.not_found", device=f"{self.vendor_id:04x}:{self.product_id:04x}",
+                               detail=str(e)) from e
         self._dev = dev
         return dev
 
@@ -69,7 +66,7 @@ class UsbPrinter:
                 raise
             except Exception as e:  # usb.core.USBError / USBTimeoutError
                 self._release()
-                raise PrinterError("USB 打印机出错，收据可能未打全，请检查后重打", f"USB printer failed mid-job: {e}") from e
+                raise PrinterError("device.usb.failed", detail=str(e)) from e
 
     def status(self) -> PrinterStatus:
         with self._lock:

@@ -19,13 +19,11 @@ _PAPER_JAM, _PAPER_OUT, _OFFLINE, _ERROR, _NOT_AVAILABLE = 0x8, 0x10, 0x80, 0x2,
 
 def _win32print():  # -> module
     if sys.platform != "win32":
-        raise PrinterError("Windows 打印队列仅在 Windows 上可用", "the win32raw printer transport works only on Windows",
-                           retryable=False)
+        raise PrinterError("device.win32.not_windows", retryable=False)
     try:
         import win32print  # type: ignore[import-not-found]
     except ImportError:
-        raise PrinterError("未安装 pywin32，无法使用 Windows 打印队列", "win32raw needs pywin32 (pip install pywin32)",
-                           retryable=False) from None
+        raise PrinterError("device.win32.no_pywin32", retryable=False) from None
     return win32print
 
 
@@ -44,7 +42,7 @@ class Win32RawPrinter:
             try:
                 handle = w.OpenPrinter(self.printer_name)
             except Exception as e:
-                raise PrinterError(f"找不到打印机“{self.printer_name}”", f"cannot open printer {self.printer_name!r}: {e}") from e
+                raise PrinterError("device.win32.cannot_open", printer=self.printer_name, detail=str(e)) from e
             try:
                 w.StartDocPrinter(handle, 1, ("PropDesk receipt", None, "RAW"))
                 try:
@@ -54,11 +52,11 @@ class Win32RawPrinter:
                 finally:
                     w.EndDocPrinter(handle)
                 if written != len(data):
-                    raise PrinterError("打印数据未全部送出，请检查后重打", f"spooler took {written} of {len(data)} bytes")
+                    raise PrinterError("device.win32.short_write", written=written, size=len(data))
             except PrinterError:
                 raise
             except Exception as e:
-                raise PrinterError("Windows 打印队列出错，请检查后重打", f"spooler error on {self.printer_name!r}: {e}") from e
+                raise PrinterError("device.win32.failed", printer=self.printer_name, detail=str(e)) from e
             finally:
                 w.ClosePrinter(handle)
 

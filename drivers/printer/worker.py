@@ -8,11 +8,10 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app import clock
 from app.context import AppContext
-from app.printing.escpos_layout import PrinterProfile, render_escpos
+from app.errors import Msg
+from app.messages import render
 from app.services import print_queue
-from app.services.receipts import receipt_doc
 from drivers.printer.base import Printer, PrinterError
 from drivers.printer.factory import open_printer
 
@@ -27,42 +26,22 @@ class PrintWorker:
         self.on_result: Callable[[dict], None] | None = None  # the GUI shows failures
 
     def run_pending(self) -> list[dict]:
-        """Print every queued job of this terminal now; returns what happened to each."""
-        results = []
-        while True:
-            with self.ctx.uow() as s:
-                job = print_queue.claim(s, self.terminal)
-                if job is None:
-                    return results
-                job_id, kind, receipt_id = job.id, job.kind, job.receipt_id
-                settings = print_queue.driver_settings(print_queue.printer_settings(s, self.terminal))
-                from app.db.models import Receipt
+        """Print every queued job of this terminal now (the service print_queue.run_pending
+        does the claiming, rendering and bookkeeping; this worker only owns the device I/O)."""
+        return print_queue.run_pending(self.ctx.uow, self.terminal, self._send, self.on_result)
 
-                receipt_no = s.get(Receipt, receipt_id).receipt_no
-                doc = receipt_doc(s, receipt_no, reprint_at=clock.now() if kind == "reprint" else None)
-            error = self._print(settings, doc)
-            with self.ctx.uow() as s:
-                print_queue.finish(s, job_id, error)
-            result = {"job_id": job_id, "receipt_no": receipt_no, "ok": error is None, "error": error}
-            results.append(result)
-            if self.on_result:
-                self.on_result(result)
-
-    def _print(self, settings: Mapping[str, Any], doc) -> str | None:  # type: ignore[no-untyped-def]
-        if not settings:
-            return "未配置打印机 no printer configured for this terminal"
+    def _send(self, settings: Mapping[str, Any], data: bytes) -> str | None:
+        """Deliver one job; None when printed, else the error in words for the job list."""
         try:
-            profile = PrinterProfile.from_settings(settings)
-            data = render_escpos(doc, profile.width_mm, profile)
             printer = self.opener(settings)
             try:
                 printer.send(data, timeout=self.timeout)
             finally:
                 printer.close()
         except PrinterError as e:
-            return str(e)
+            return e.text("zh")
         except (OSError, ValueError, TimeoutError) as e:
-            return f"打印失败 print failed: {type(e).__name__}: {e}"
+            return render(Msg("print.failed", kind=type(e).__name__, detail=str(e)), "zh")
         return None
 
     # -- background thread ---------------------------------------------------------------

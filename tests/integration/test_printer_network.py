@@ -55,7 +55,7 @@ def test_paper_out_refuses_the_job_before_printing_any_of_it(fake):
     fake.paper_out = True
     with pytest.raises(PrinterError, match="缺纸") as e:
         open_printer(fake.settings).send(render_escpos(receipt()))
-    assert "out of paper" in str(e.value) and e.value.retryable
+    assert "out of paper" in e.value.text("en") and e.value.retryable
     time.sleep(0.05)
     assert all(not c.data for c in fake.connections)
 
@@ -98,7 +98,7 @@ def test_unreachable_printer():
     with pytest.raises(PrinterError, match="无法连接打印机"):
         printer.send(b"\x1b@", timeout=2)
     st = printer.status()
-    assert not st.online and "cannot connect" in st.detail
+    assert not st.online and "无法连接打印机" in st.detail  # the cashier reads the status
 
 
 def test_scanner_handles_requests_split_across_chunks():

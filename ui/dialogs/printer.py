@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
 
+from app import printer_transports
 from app.errors import InputError
 from app.services.terminal_settings import DEFAULT_PRINTER, TRANSPORTS, WIDTHS, validate_printer
 from ui.dialogs.base import FormDialog
+from ui.texts import message_lang
 
 
 class PrinterDialog(FormDialog):
@@ -22,10 +24,8 @@ class PrinterDialog(FormDialog):
         cur = {**DEFAULT_PRINTER, **(settings or {})}
         self.test_hook = test_page
         self.transport = QComboBox()
-        names = {"none": self.tr("No printer"), "usb": "USB", "serial": self.tr("Serial port"),
-                 "network": self.tr("Network (IP:port)"), "file": self.tr("File (demo)")}
-        for t in TRANSPORTS:
-            self.transport.addItem(names[t], t)
+        for t in TRANSPORTS:  # names and labels from the registry app.printer_transports
+            self.transport.addItem(printer_transports.get(t).name_in(message_lang()), t)
         self.transport.setCurrentIndex(self.transport.findData(cur["transport"]))
         self.target = QLineEdit(str(cur["target"]))
         self.target.setPlaceholderText(self.tr("COM3 · /dev/ttyUSB0 · 192.168.1.50:9100 · /tmp/receipts.bin"))

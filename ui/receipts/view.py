@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.money import fen_to_yuan_str
-from app.services import receipts_query, terminal_settings
+from app.services import receipts, receipts_query
 from app.services.cashier.payments import Counter
 from app.services.cashier.voids import void_receipt
 from ui.dialogs.small import ScanDialog, VoidDialog
@@ -36,16 +36,8 @@ def receipt_qr_module():  # type: ignore[no-untyped-def]
 
 
 def verify_payload(s: Session, payload: str) -> dict:
-    """Check the QR's signature with the issuing terminal's key, then against our records."""
-    mod = receipt_qr_module()
-    if mod is None:
-        return {"available": False}
-    result = mod.verify(payload, lambda code: terminal_settings.terminal_key(s, code))
-    out = {"available": True, "genuine": bool(result.genuine), "reason": result.reason,
-           "receipt_no": result.receipt_no, "total_fen": result.total_fen, "record": None}
-    if result.receipt_no:
-        out["record"] = receipts_query.receipt_detail(s, result.receipt_no)
-    return out
+    """The one receipt-QR verification service (signature, then the record and its amount)."""
+    return {"available": True, **receipts.verify(s, payload)}
 
 
 class ReceiptsView(QWidget):
