@@ -96,3 +96,35 @@ def test_printer_test_command_over_the_network(sqlite_url, capsys):
         fake.paper_out = True
         assert main(["--db", sqlite_url, "printer-test", "--no-print", "--json"]) == 0
         assert json.loads(capsys.readouterr().out)["paper_out"] is True
+
+
+def test_run_pending_is_a_service_the_worker_only_hands_a_transport_to(any_ctx):
+    """print_queue.run_pending claims, renders and books each job; the caller only sends bytes
+    (on SQLite and PostgreSQL)."""
+    _setup(any_ctx, {"transport": "file", "target": "/nonexistent/receipts.bin", "width_mm": 58})
+    r1, r2 = _pay(any_ctx, "1-101"), _pay(any_ctx, "1-102")
+    sent: list[tuple[dict, bytes]] = []
+
+    def send(settings: dict, data: bytes) -> str | None:
+        sent.append((settings, data))
+        return None if len(sent) == 1 else "打印机缺纸：请装纸后重打收据。"
+
+    seen: list[dict] = []
+    results = print_queue.run_pending(any_ctx.uow, "T1", send, seen.append)
+    assert [(x["receipt_no"], x["ok"]) for x in results] == [(r1["receipt_no"], True), (r2["receipt_no"], False)]
+    assert seen == results
+    assert sent[0][0]["path"] == "/nonexistent/receipts.bin" and "target" not in sent[0][0]
+    assert r1["receipt_no"] in text_of(decode(sent[0][1]))
+    with any_ctx.uow() as s:
+        assert {j["receipt_no"]: (j["status"], j["error"]) for j in print_queue.jobs(s, "T1")} == {
+            r1["receipt_no"]: ("done", None), r2["receipt_no"]: ("failed", "打印机缺纸：请装纸后重打收据。")}
+    assert print_queue.run_pending(any_ctx.uow, "T1", send) == []  # nothing left queued
+
+
+def test_a_job_without_a_printer_fails_with_words_for_the_cashier(any_ctx):
+    _setup(any_ctx, {"transport": "file", "target": "/tmp/x.bin"})
+    _pay(any_ctx, "1-101")
+    with any_ctx.uow() as s:
+        s.execute(update(Terminal).where(Terminal.code == "T1").values(printer={"transport": "none"}))
+    res = print_queue.run_pending(any_ctx.uow, "T1", lambda _s, _d: None)
+    assert res[0]["ok"] is False and "打印机设置" in res[0]["error"]
