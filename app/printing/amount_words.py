@@ -4,6 +4,8 @@ finance wants them next to the figures."""
 
 from __future__ import annotations
 
+from app.errors import InputError
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "万亿")
@@ -31,7 +33,7 @@ def yuan_capital(fen: int) -> str:
         return "负" + yuan_capital(-fen)
     yuan, jiao, f = fen // 100, fen // 10 % 10, fen % 10
     if yuan >= 10**16:
-        raise ValueError("amount too large for capital numerals")
+        raise InputError("print.doc.amount_too_large", amount=fen)
     parts: list[str] = []
     groups = []
     n = yuan

@@ -26,6 +26,7 @@ from escpos.capabilities import get_profile
 from escpos.constants import QR_ECLEVEL_M, QR_MODEL_2
 from escpos.printer import Dummy
 
+from app.errors import InputError
 from app.printing.receipt_doc import ReceiptDoc
 from app.printing.receipt_layout import Row, columns_for, layout_receipt
 
@@ -46,14 +47,14 @@ class PrinterProfile:
 
     def __post_init__(self) -> None:
         if self.encoding not in ("gb18030", "utf-8"):
-            raise ValueError(f"printer encoding {self.encoding!r} must be gb18030 or utf-8")
+            raise InputError("print.bad_encoding", encoding=self.encoding)
         if self.qr not in ("native", "image"):
-            raise ValueError(f"printer qr mode {self.qr!r} must be native or image")
+            raise InputError("print.profile.bad_qr", qr=self.qr)
         columns_for(self.width_mm)
         if self.drawer_pin not in (2, 5):
-            raise ValueError("drawer_pin must be 2 or 5")
+            raise InputError("print.profile.bad_drawer_pin", pin=self.drawer_pin)
         if not 0 <= self.qr_module_dots <= 16:
-            raise ValueError("qr_module_dots must be 1..16 (0 = automatic)")
+            raise InputError("print.profile.bad_qr_dots", dots=self.qr_module_dots)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, object]) -> "PrinterProfile":

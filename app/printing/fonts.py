@@ -20,6 +20,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from app.errors import AppError
+
 PDF_FONT_NAME = "PropDeskCJK"
 _PROBE = "收款收据缴费通知单催缴0123456789.ABCxyz：（）"
 _RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "fonts"
@@ -43,8 +45,8 @@ _PREVIEW_CANDIDATES = [
 ]
 
 
-class FontNotFound(RuntimeError):
-    pass
+class FontNotFound(AppError):
+    """No usable Chinese font: PDFs or previews cannot be made on this PC."""
 
 
 def _split(spec: str) -> tuple[str, int]:
@@ -102,9 +104,7 @@ def pdf_font() -> tuple[str, str, int]:
         if font is not None:
             pdfmetrics.registerFont(font)
             return PDF_FONT_NAME, path, index
-    raise FontNotFound("未找到可嵌入 PDF 的中文 TrueType 字体 / no embeddable Chinese TrueType font found "
-                       "(install fonts-wqy-microhei, or put a .ttf in resources/fonts, or set PROPDESK_PDF_FONT). "
-                       f"Tried: {', '.join(tried)}")
+    raise FontNotFound("print.font.no_pdf_font", tried=tried)
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +126,7 @@ def preview_font_file() -> tuple[str, int]:
             continue
         if font.getbbox("收")[2] > 0:
             return path, index
-    raise FontNotFound("未找到中文字体 / no Chinese font found for the receipt preview")
+    raise FontNotFound("print.font.no_preview_font")
 
 
 @lru_cache(maxsize=16)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.errors import InputError
+
 
 def _fen(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
@@ -52,7 +54,7 @@ class BillNotice:
             _fen(name, getattr(self, name))
         s = sum(x.amount_fen + x.late_fee_fen for x in self.lines)
         if s != self.total_fen:
-            raise ValueError(f"bill notice {self.room_key} {self.period}: lines add up to {s} fen, total says {self.total_fen}")
+            raise InputError("print.doc.notice_sum", room=self.room_key, period=self.period, sum=s, total=self.total_fen)
 
     @property
     def amount_due_fen(self) -> int:
@@ -90,7 +92,7 @@ class ArrearsNotice:
         _fen("total_fen", self.total_fen)
         s = sum(x.amount_fen + x.late_fee_fen for x in self.items)
         if s != self.total_fen:
-            raise ValueError(f"arrears notice {self.room_key}: items add up to {s} fen, total says {self.total_fen}")
+            raise InputError("print.doc.notice_sum", room=self.room_key, period="", sum=s, total=self.total_fen)
 
 
 @dataclass(frozen=True)

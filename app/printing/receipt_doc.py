@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import clock, tender_methods
+from app.errors import InputError
 
 
 KIND_TITLES: dict[str, str] = {
@@ -33,7 +34,7 @@ def _check_fen(name: str, value: object, *, optional: bool = False) -> None:
 
 def _check_aware(name: str, value: datetime | None) -> None:
     if value is not None and (value.tzinfo is None or value.utcoffset() is None):
-        raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
+        raise InputError("print.doc.naive_time", name=name, value=repr(value))
 
 
 def local_time(dt: datetime) -> datetime:
@@ -76,7 +77,7 @@ class ReceiptTender:
     def __post_init__(self) -> None:
         _check_fen("amount_fen", self.amount_fen)
         if self.method not in tender_methods.METHODS:  # printed names come from the registry
-            raise ValueError(f"unknown tender method {self.method!r} (allowed: {', '.join(tender_methods.METHODS)})")
+            raise InputError("tender.unknown_method", method=self.method, known=list(tender_methods.METHODS))
 
     @property
     def display_name(self) -> str:
@@ -113,26 +114,26 @@ class ReceiptDoc:
         _check_aware("issued_at", self.issued_at)
         _check_aware("reprint_at", self.reprint_at)
         if self.kind not in KIND_TITLES:
-            raise ValueError(f"unknown receipt kind {self.kind!r} (allowed: {', '.join(KIND_TITLES)})")
+            raise InputError("print.doc.bad_kind", kind=self.kind, known=list(KIND_TITLES))
         if self.status not in STATUSES:
-            raise ValueError(f"unknown receipt status {self.status!r} (allowed: issued, void)")
+            raise InputError("print.doc.bad_status", status=self.status)
         if self.status == "void" and not (self.void_reason or "").strip():
-            raise ValueError("a void receipt needs its void_reason")
+            raise InputError("print.doc.void_needs_reason", receipt_no=self.receipt_no)
         lines_sum = sum(line.line_total_fen for line in self.lines)
         if lines_sum != self.total_fen:
-            raise ValueError(f"receipt {self.receipt_no}: lines add up to {lines_sum} fen, total says {self.total_fen}")
+            raise InputError("print.doc.lines_sum", receipt_no=self.receipt_no, sum=lines_sum, total=self.total_fen)
         tender_sum = sum(t.amount_fen for t in self.tenders)
         if tender_sum != self.total_fen:
-            raise ValueError(f"receipt {self.receipt_no}: tenders add up to {tender_sum} fen, total says {self.total_fen}")
+            raise InputError("print.doc.tenders_sum", receipt_no=self.receipt_no, sum=tender_sum, total=self.total_fen)
         if self.change_fen < 0:
-            raise ValueError(f"receipt {self.receipt_no}: change {self.change_fen} fen is negative")
+            raise InputError("print.doc.negative_change", receipt_no=self.receipt_no, change=self.change_fen)
         if self.cash_received_fen is not None:
             cash = sum(t.amount_fen for t in self.tenders if t.method == "cash")
             if self.cash_received_fen - cash != self.change_fen:
-                raise ValueError(f"receipt {self.receipt_no}: cash received {self.cash_received_fen} - cash tendered "
-                                 f"{cash} != change {self.change_fen}")
+                raise InputError("print.doc.change_mismatch", receipt_no=self.receipt_no,
+                                 received=self.cash_received_fen, cash=cash, change=self.change_fen)
         elif self.change_fen != 0:
-            raise ValueError(f"receipt {self.receipt_no}: change without cash received")
+            raise InputError("print.doc.change_without_cash", receipt_no=self.receipt_no)
 
     @property
     def title(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.errors import InputError
 from app.money import fen_to_yuan_str
 from app.printing.amount_words import yuan_capital
 from app.printing.receipt_doc import ReceiptDoc, format_local
@@ -33,7 +34,7 @@ def columns_for(width_mm: int) -> int:
     try:
         return COLUMNS[width_mm]
     except KeyError:
-        raise ValueError(f"paper width {width_mm} mm is not supported (58 or 80)") from None
+        raise InputError("print.bad_width", width=width_mm) from None
 
 
 def _yuan(fen: int) -> str:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from app.errors import InputError
+
 VERSION = "PD1"
 MAC_HEX = 16
 _RECEIPT_NO_RE = re.compile(r"^[A-Za-z0-9_]+-[A-Za-z0-9_-]+$")
@@ -55,7 +57,7 @@ def terminal_of(receipt_no: str) -> str:
     """'T1-20261124-0001' -> 'T1'."""
     head, sep, _ = receipt_no.partition("-")
     if not sep or not head:
-        raise ValueError(f"receipt number {receipt_no!r} has no terminal prefix (like T1-20261124-0001)")
+        raise InputError("print.qr.no_terminal_prefix", receipt_no=receipt_no)
     return head
 
 
@@ -63,9 +65,9 @@ def _key(key_hex: str) -> bytes:
     try:
         key = bytes.fromhex(key_hex)
     except (ValueError, TypeError):
-        raise ValueError("terminal key must be a hex string") from None
+        raise InputError("print.qr.key_not_hex") from None
     if len(key) < 16:
-        raise ValueError("terminal key must be at least 16 bytes (32 hex digits)")
+        raise InputError("print.qr.key_short")
     return key
 
 
@@ -80,11 +82,11 @@ def _mac(key: bytes, message: str) -> str:
 def sign(receipt_no: str, total_fen: int, issued_at: datetime, key_hex: str) -> str:
     """The QR payload for a receipt."""
     if not _RECEIPT_NO_RE.match(receipt_no):
-        raise ValueError(f"receipt number {receipt_no!r} is not of the form T1-20261124-0001")
+        raise InputError("print.qr.bad_receipt_no", receipt_no=receipt_no)
     if isinstance(total_fen, bool) or not isinstance(total_fen, int):
         raise TypeError(f"total_fen must be integer fen, got {type(total_fen).__name__}")
     if issued_at.tzinfo is None or issued_at.utcoffset() is None:
-        raise ValueError("issued_at must be timezone-aware")
+        raise InputError("print.doc.naive_time", name="issued_at", value=repr(issued_at))
     message = _signed_part(receipt_no, total_fen, int(issued_at.timestamp()))
     return f"{message}|{_mac(_key(key_hex), message)}"
 
@@ -92,21 +94,21 @@ def sign(receipt_no: str, total_fen: int, issued_at: datetime, key_hex: str) -> 
 def parse(payload: str) -> QrFields:
     """Split a payload into its fields; ValueError naming the first thing that is wrong."""
     if not isinstance(payload, str):
-        raise ValueError("QR payload must be text")
+        raise InputError("print.qr.not_text")
     parts = payload.strip().split("|")
     if len(parts) != 5:
-        raise ValueError(f"QR payload has {len(parts)} fields, expected 5 (PD1|receipt|total|time|mac)")
+        raise InputError("print.qr.field_count", count=len(parts))
     version, receipt_no, total, ts, mac = parts
     if version != VERSION:
-        raise ValueError(f"QR payload version {version!r} is not {VERSION}")
+        raise InputError("print.qr.version", version=version, expected=VERSION)
     if not _RECEIPT_NO_RE.match(receipt_no):
-        raise ValueError(f"QR receipt number {receipt_no!r} is not of the form T1-20261124-0001")
+        raise InputError("print.qr.bad_receipt_no", receipt_no=receipt_no)
     if not re.fullmatch(r"-?\d{1,15}", total):
-        raise ValueError(f"QR total {total!r} is not integer fen")
+        raise InputError("print.qr.bad_total", total=total)
     if not re.fullmatch(r"\d{1,12}", ts):
-        raise ValueError(f"QR time {ts!r} is not Unix seconds")
+        raise InputError("print.qr.bad_time", time=ts)
     if not _MAC_RE.match(mac):
-        raise ValueError("QR signature is not 16 lowercase hex digits")
+        raise InputError("print.qr.bad_mac")
     return QrFields(receipt_no, int(total), datetime.fromtimestamp(int(ts), timezone.utc), mac)
 
 
@@ -115,7 +117,8 @@ def verify(payload: str, key_lookup: Callable[[str], str | None]) -> VerifyResul
     try:
         f = parse(payload)
     except ValueError as e:
-        return VerifyResult(False, f"malformed: {e}", None, None, None, "qr.malformed")
+        return VerifyResult(False, f"malformed: {e.text('en') if isinstance(e, InputError) else e}", None, None,
+                            None, "qr.malformed")
     key_hex = key_lookup(f.terminal)
     if not key_hex:
         return VerifyResult(False, f"unknown terminal {f.terminal}", f.receipt_no, f.total_fen, f.issued_at,

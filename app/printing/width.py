@@ -12,6 +12,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from app.errors import InputError
+
 
 @lru_cache(maxsize=8192)
 def char_width(ch: str, ambiguous_wide: bool = True) -> int:
@@ -105,7 +107,7 @@ def wrap(text: str, width: int, ambiguous_wide: bool = True, *, first_width: int
     one (possibly empty) line.
     """
     if width < 2 or (first_width is not None and first_width < 2):
-        raise ValueError("wrap width must be at least 2 columns (one hanzi)")
+        raise InputError("print.doc.wrap_too_narrow", width=min(width, first_width or width))
     lines: list[str] = []
     state = {"cur": "", "used": 0, "limit": first_width if first_width is not None else width}
 

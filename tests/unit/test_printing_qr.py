@@ -50,19 +50,19 @@ def test_unknown_terminal():
     ("PD1|T1-1|1|-5|0123456789abcdef", "Unix seconds"), ("PD1|T1-1|1|1|XYZ", "signature"),
 ])
 def test_malformed_payloads(payload, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as e:
         parse(payload)
+    assert message.lower() in e.value.text("en").lower()
     r = verify(payload, KEYS.get)
     assert not r.genuine and r.reason.startswith("malformed")
 
 
 def test_bad_inputs_to_sign():
-    with pytest.raises(ValueError, match="timezone"):
-        sign("T1-1", 1, datetime(2026, 1, 1), KEY_HEX)
-    with pytest.raises(ValueError, match="at least 16 bytes"):
-        sign("T1-1", 1, ISSUED, "abcd")
-    with pytest.raises(ValueError, match="hex"):
-        sign("T1-1", 1, ISSUED, "zz" * 16)
+    for args, needle in (((datetime(2026, 1, 1), KEY_HEX), "timezone"), ((ISSUED, "abcd"), "at least 16 bytes"),
+                         ((ISSUED, "zz" * 16), "hex")):
+        with pytest.raises(ValueError) as e:
+            sign("T1-1", 1, *args)
+        assert needle in e.value.text("en")
     with pytest.raises(TypeError):
         sign("T1-1", 1.0, ISSUED, KEY_HEX)  # type: ignore[arg-type]
     with pytest.raises(ValueError):

@@ -28,8 +28,9 @@ def test_sample_is_consistent_and_prints_beijing_time():
     (dict(cash_received_fen=None), "change without cash"),
 ])
 def test_inconsistent_receipts_are_refused(change, error):
-    with pytest.raises(ValueError, match=error):
+    with pytest.raises(ValueError) as e:
         replace(receipt(), **change)
+    assert error.lower() in e.value.text("en").lower()
 
 
 def test_money_is_never_float():
@@ -37,8 +38,9 @@ def test_money_is_never_float():
         ReceiptLine("水费", "2026-10", 35.6)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         replace(receipt(), change_fen=True)
-    with pytest.raises(ValueError, match="unknown tender"):
+    with pytest.raises(ValueError) as e:
         ReceiptTender("bitcoin", 1)
+    assert "Unknown tender method" in e.value.text("en")
     assert ISSUED.tzinfo is not None
 
 
