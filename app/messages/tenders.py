@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "Tender {text!r} is not of the form METHOD=AMOUNT[:REF], e.g. cash=100 or pos=50:123456789012."),
     "tender.bad_amount": ("金额“{text}”无效：请输入元，最多两位小数，例如 356.50。",
                           "Amount {text!r} is not valid: type yuan with at most 2 decimals, e.g. 356.50."),
+    "tender.amount_decimals": ("金额“{text}”超过两位小数：请输入到分，例如 356.50。",
+                               "Amount {text!r} has more than 2 decimals: type it to the fen, e.g. 356.50."),
     "tender.amount_not_positive": ("{method}金额必须大于 0（现为 {amount:yuan}）。",
                                    "The {method} amount must be greater than 0 (it is {amount:yuan})."),
     "tender.not_valid": ("支付方式填写有误，请按下列提示改正：", "The tender is not valid; correct the following:"),

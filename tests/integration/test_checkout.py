@@ -95,7 +95,7 @@ def test_bad_tenders_change_nothing(any_ctx, world, specs, needle):
 
 
 def test_tender_syntax_errors():
-    for bad, needle in (("cash=1.234", "at most 2 decimals"), ("cash=-5", "greater than 0"),
+    for bad, needle in (("cash=1.234", "more than 2 decimals"), ("cash=-5", "greater than 0"),
                         ("cash=0", "greater than 0"), ("bitcoin=5", "Unknown tender method"), ("cash", "METHOD=AMOUNT"),
                         ("pos=5:1234567890123", "12-digit"), ("pos=5:123456789012/12", "6 digits"),
                         ("cash=5:123", "takes no reference"), ("wechat=5", "28-digit")):

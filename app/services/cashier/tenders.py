@@ -42,6 +42,8 @@ def parse_amount(text: str) -> int:
     try:
         return parse_yuan(text)
     except MoneyError:
+        if re.fullmatch(r"-?\d+\.\d{3,}", text):
+            raise InputError("tender.amount_decimals", text=text) from None
         if re.fullmatch(r"-\d+(\.\d{1,2})?", text):
             raise InputError("tender.amount_not_positive", method="", amount=-parse_yuan(text[1:])) from None
         raise InputError("tender.bad_amount", text=text) from None
