@@ -36,7 +36,7 @@ class PrintBridge(QObject):
             error = None
             try:
                 if not conf:
-                    raise PrinterError("未配置打印机", "no printer configured", retryable=False)
+                    raise PrinterError("print.no_printer", retryable=False)
                 printer = open_printer(conf)
                 try:
                     printer.send(test_page(PrinterProfile.from_settings(conf), self.ctx.terminal))

@@ -31,3 +31,19 @@ def test_payment_reprint_and_test_page_print(qtbot, ctx, window):
             window.print_test_page(settings)
         assert sig.args[0]["ok"] and "打印测试页" in text_of(decode(fake.wait_for_jobs(3)[2]))
         assert window.bar.currentMessage() in ("Test page printed", "测试页已打印")  # tests run untranslated
+
+
+def test_test_page_without_a_printer_says_what_to_do(qtbot, window):
+    with qtbot.waitSignal(window.printing.printed, timeout=10000) as sig:
+        window.print_test_page({"transport": "none"})
+    assert sig.args[0]["ok"] is False and "打印机设置" in sig.args[0]["error"]
+
+
+def test_a_failed_job_is_reported_in_words_through_the_worker(qtbot, ctx, window):
+    with ctx.uow() as s:  # a file printer whose folder cannot be created
+        s.execute(update(Terminal).where(Terminal.code == "T1").values(
+            printer={"transport": "file", "target": "/proc/no/such/dir/r.bin"}))
+        r = pay_bills(s, window.counter(), "1-1-102", [parse_tender("cash=400")])
+    with qtbot.waitSignal(window.printing.printed, timeout=10000) as sig:
+        window.after_payment(r["receipt_no"])
+    assert sig.args[0]["ok"] is False and "/proc/no/such/dir/r.bin" in sig.args[0]["error"]
