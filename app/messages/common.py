@@ -14,4 +14,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Time zone {zone!r} is not valid: use an IANA name such as Asia/Shanghai."),
     "input.bad_period": ("{field}“{value}”不是账期：请写成 YYYY-MM，例如 2026-12。",
                          "{field} {value!r} is not a period: write YYYY-MM, e.g. 2026-12."),
+
+    # amounts, rates and counts typed by a person (app.money)
+    "money.amount": ("金额", "amount"),
+    "money.rate": ("单价或费率", "rate"),
+    "money.count": ("张数", "count"),
+    "money.not_amount": ("金额“{text}”无效：请写成 1234.50 这样的数字（最多两位小数）。",
+                         "amount {text!r} is not a yuan amount like 1234.50"),
+    "money.too_many_decimals": ("金额“{text}”最多两位小数（到分）。", "amount {text!r} has more than 2 decimals"),
+    "money.negative": ("金额“{text}”不能为负数。", "amount {text!r} may not be negative"),
+    "money.too_large": ("金额“{text}”太大：最多 {max:yuan} 元，请核对。",
+                        "amount {text!r} is too large: at most {max:yuan} yuan"),
+    "money.not_ascii": ("{what}“{text}”含有无法识别的字符“{char}”：请只用数字 0–9 和小数点。",
+                        "{what} {text!r} contains {char!r}: use only the digits 0-9 and a decimal point"),
+    "money.not_rate": ("{what}“{text}”无效：请写成 0.4883 这样的非负小数。", "{what} {text!r} is not a decimal like 0.4883"),
+    "money.rate_too_many_decimals": ("{what}“{text}”最多六位小数。", "{what} {text!r} has more than 6 decimals"),
+    "money.not_whole": ("{what}“{text}”无效：请写 0 到 {max} 之间的整数。",
+                        "{what} {text!r} must be a whole number from 0 to {max}"),
+    "money.unknown_rounding": ("舍入方式“{value}”无效，可选：{allowed:list}。",
+                               "unknown rounding {value!r} (allowed: {allowed:list})"),
 }
