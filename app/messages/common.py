@@ -33,4 +33,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{what} {text!r} must be a whole number from 0 to {max}"),
     "money.unknown_rounding": ("舍入方式“{value}”无效，可选：{allowed:list}。",
                                "unknown rounding {value!r} (allowed: {allowed:list})"),
+    "terminal.bad_code": ("收银台编号“{value}”无效：只能用字母和数字，1 到 8 个字符，例如 T1。",
+                          "terminal code {value!r} is not valid: letters and digits only, 1 to 8 characters, e.g. T1"),
 }
