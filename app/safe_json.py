@@ -10,6 +10,7 @@ numbers are bounded while parsing, and NaN / Infinity are refused.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from app.errors import InputError
@@ -54,7 +55,10 @@ def _number(kind: type) -> Any:
     def parse(text: str) -> Any:
         if len(text) > MAX_NUMBER_CHARS:
             raise _Refused("json.number_too_long", length=len(text), max=MAX_NUMBER_CHARS)
-        return kind(text)
+        value = kind(text)
+        if kind is float and not math.isfinite(value):  # 1e999 is read as infinity
+            raise _Refused("json.not_finite", value=text)
+        return value
 
     return parse
 
