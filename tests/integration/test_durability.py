@@ -182,7 +182,8 @@ def test_sigkill_during_counter_work_loses_and_duplicates_nothing(any_db_url):
         _check_all(ctx, rep)
     finally:
         ctx.close()
-    inside = rep.kills["inside a transaction, after its writes"] + rep.kills["in flight (after its begin marker, nothing committed)"]
+    inside = (rep.kills["inside a transaction, after its writes"]
+              + rep.kills["in flight (after its begin marker, nothing committed)"])
     print(f"\n{ctx.engine.dialect.name}: {KILLS} kills, {inside} inside a transaction; {dict(rep.kills)}; "
           f"{len(rep.pays)} receipts, {len(rep.voids)} voids, {len(rep.closes)} shift closes reported")
     assert rep.kills["inside a transaction, after its writes"] == (KILLS + 1) // 2
