@@ -38,6 +38,25 @@ def default_db_url() -> str:
     return f"sqlite:///{data_dir / 'propdesk.db'}"
 
 
+DB_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_db_url(url: object) -> str:
+    """A SQLAlchemy URL for SQLite or PostgreSQL, or InputError("db.bad_url") (exit 2) —
+    not a driver's traceback (exit 1) for a mistyped --db."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    shown = url if not isinstance(url, str) or len(url) <= 80 else url[:80] + "…"
+    try:
+        backend = make_url(url).get_backend_name()  # type: ignore[arg-type]
+    except (ArgumentError, ValueError, TypeError):
+        raise InputError("db.bad_url", value=shown) from None
+    if backend not in DB_BACKENDS:
+        raise InputError("db.bad_url", value=shown)
+    return url  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str
@@ -46,6 +65,7 @@ class Settings:
     offline: bool = False
 
     def __post_init__(self) -> None:
+        check_db_url(self.db_url)
         check_terminal_code(self.terminal)
 
     @classmethod

@@ -64,4 +64,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "{what} holds a number that is too long: at most {max} characters (it has {length})"),
     "json.not_finite": ("{what} 中的 {value} 不是数字。", "{what}: {value} is not a number"),
     "json.not_utf8": ("{what} 不是 UTF-8 编码：请另存为 UTF-8。", "{what} is not UTF-8: save it as UTF-8"),
+    "db.bad_url": ("数据库地址“{value}”无效：请用 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名。",
+                   "database URL {value!r} is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
 }

@@ -100,7 +100,7 @@ def _open(s: Session, c: Counter, rnd: random.Random) -> tuple[str, str]:
     return "open", shifts.open_shift(s, c.terminal, c.user, rnd.randint(0, 5) * 10000).id
 
 
-OPS = [(_pay, 55), (_prepay, 15), (_deposit, 8), (_void, 12), (_close, 10)]
+OPS = [(_pay, 52), (_prepay, 14), (_deposit, 8), (_void, 12), (_close, 14)]
 
 
 def main() -> None:
