@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from typing import Any
 
 from app.errors import InputError
@@ -56,7 +57,7 @@ def _number(kind: type) -> Any:
         if len(text) > MAX_NUMBER_CHARS:
             raise _Refused("json.number_too_long", length=len(text), max=MAX_NUMBER_CHARS)
         value = kind(text)
-        if kind is float and not math.isfinite(value):  # 1e999 is read as infinity
+        if not math.isfinite(value):  # 1e999 is read as infinity
             raise _Refused("json.not_finite", value=text)
         return value
 
@@ -67,10 +68,10 @@ def _constant(name: str) -> Any:
     raise _Refused("json.not_finite", value=name)
 
 
-def loads(text: str | bytes, *, what: str) -> Any:
+def loads(text: str | bytes, *, what: str, decimals: bool = False) -> Any:
     """Parse `text` (what the person gave as `what`: an option or a file name) as JSON.
     InputError("json.…", what=…) when it is not JSON or is too deep, too long or holds a
-    number that is not one."""
+    number that is not one. `decimals=True` reads 2.5 as Decimal("2.5"), never a float."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -81,7 +82,8 @@ def loads(text: str | bytes, *, what: str) -> Any:
     if _depth(text) > MAX_DEPTH:
         raise InputError("json.too_deep", what=what, max=MAX_DEPTH)
     try:
-        return json.loads(text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
+        return json.loads(text, parse_int=_number(int), parse_float=_number(Decimal if decimals else float),
+                          parse_constant=_constant)
     except _Refused as e:
         raise InputError(e.code, what=what, **e.params) from None
     except json.JSONDecodeError as e:

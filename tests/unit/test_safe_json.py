@@ -59,3 +59,13 @@ def test_any_text_is_data_or_an_input_error(text):
         safe_json.loads(text, what="x")
     except InputError as e:
         assert e.code.startswith("json.")
+
+
+def test_decimals_instead_of_floats():
+    from decimal import Decimal
+
+    assert safe_json.loads('{"p": 2.5, "n": 3}', what="x", decimals=True) == {"p": Decimal("2.5"), "n": 3}
+    for bad in ("[1e999999]", "[-1e999999]"):
+        with pytest.raises(InputError) as e:
+            safe_json.loads(bad, what="x", decimals=True)
+        assert e.value.code == "json.not_finite"
