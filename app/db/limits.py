@@ -41,6 +41,14 @@ CUT_TO_SIZE = frozenset({"ledger_txn.memo", "print_job.error", "sync_outbox.last
                          "audit_event.action"})
 
 
+def _shape_checks() -> dict[str, Any]:
+    """Columns whose values have a shape, checked here too so no service can write one
+    wrongly (e.g. `users.ensure_terminal` with a code that would make unprintable receipts)."""
+    from app.config import check_terminal_code
+
+    return {"terminal.code": check_terminal_code}
+
+
 def cut(value: str, length: int) -> str:
     return value if len(value) <= length else value[:length - 1] + "…"
 
@@ -74,6 +82,7 @@ def check_lengths(session: Session, _flush_context: Any = None, _instances: Any 
     """Raise InputError("input.too_long") for the first text value longer than its column
     (cut it to size when the column holds composed text)."""
     dialect = session.get_bind().dialect
+    shapes = _shape_checks()
     for obj in chain(session.new, session.dirty):
         state = inspect(obj)
         values = state.dict  # only what is loaded or set: never triggers a load
@@ -83,6 +92,8 @@ def check_lengths(session: Session, _flush_context: Any = None, _instances: Any 
                 continue
             if typ is not None:
                 value = typ.process_bind_param(value, dialect)
+            if column in shapes and (state.pending or state.attrs[key].history.has_changes()):
+                shapes[column](value)  # only what is written now: an old row keeps its code
             if isinstance(value, str) and len(value) > length:
                 if column in CUT_TO_SIZE and typ is None:
                     setattr(obj, key, cut(value, length))

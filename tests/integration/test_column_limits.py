@@ -87,3 +87,28 @@ def test_decimal_text_longer_than_its_column_is_refused(any_ctx):
     assert e.value.params["column"] == "room.area"
     with any_ctx.uow() as s:
         World(s, name="别的小区").room("1-103", str(Decimal("123.45")))
+
+
+def test_a_terminal_with_a_bad_code_is_never_written(any_ctx):
+    from app.db.models import Terminal
+    from app.services import users
+
+    with pytest.raises(InputError) as e:
+        with any_ctx.uow() as s:
+            users.ensure_terminal(s, "T'1")
+    assert e.value.code == "terminal.bad_code"
+    with any_ctx.uow() as s:
+        assert s.scalars(select(Terminal.code)).all() == ["T1"]
+
+
+def test_a_terminal_made_before_the_rule_can_still_be_changed(any_ctx):
+    from app.db.base import utcnow
+    from app.db.models import Terminal
+
+    with any_ctx.engine.begin() as conn:  # an old database: written before codes were checked
+        conn.execute(Terminal.__table__.insert().values(id="old", code="T-9", name="旧", hmac_key="ab",
+                                                        created_at=utcnow()))
+    with any_ctx.uow() as s:
+        s.get(Terminal, "old").name = "旧收银台"
+    with any_ctx.uow() as s:
+        assert s.get(Terminal, "old").name == "旧收银台"
