@@ -37,8 +37,7 @@ _limits_by_mapper: dict[Mapper, list[_Limit]] = {}
 _limits_by_table: dict[Table, dict[str, tuple[str, int]]] = {}
 
 # Text the program composes from other fields: cut to size, never refused (see above).
-CUT_TO_SIZE = frozenset({"ledger_txn.memo", "print_job.error", "sync_outbox.last_error", "sync_outbox.rejected",
-                         "audit_event.action"})
+CUT_TO_SIZE = frozenset({"ledger_txn.memo", "print_job.error", "sync_outbox.last_error", "sync_outbox.rejected"})
 
 
 def _shape_checks() -> dict[str, Any]:
