@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
+from app.db import limits
 from app.db.engine import make_engine, session_factory, unit_of_work
 
 
@@ -25,6 +26,7 @@ class AppContext:
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.db_url)
         self.sessions = session_factory(self.engine)
+        limits.install(self.sessions)  # text longer than its column: InputError before anything is written
 
     @classmethod
     def open(cls, db_url: str, terminal: str = "T1", user: str = "admin", *, migrate: bool = True) -> "AppContext":

@@ -12,9 +12,46 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_EVEN, ROU
 from enum import Enum
 from functools import total_ordering
 
+from app.errors import InputError, Msg
 
-class MoneyError(ValueError):
-    """A money string or rate that is not of the accepted form."""
+
+class MoneyError(InputError):
+    """A money string or rate that is not of the accepted form (a coded InputError: exit 2).
+
+    `str(e)` is the Chinese text followed by the English, so the callers that still wrap it
+    in free text (`f"{where}: {e}"`) stay readable in both languages; callers that raise
+    codes pass the reason as a parameter instead: `InputError("…", reason=e.msg)`."""
+
+    def __str__(self) -> str:
+        zh, en = self.text("zh"), self.text("en")
+        return zh if zh == en else f"{zh} ({en})"
+
+
+# The largest amount a person may type: ¥100,000,000.00. No counter payment, float, count or
+# charge comes near it; a bigger number is a typing accident (or an attack) and would only
+# make totals that overflow what a receipt can print.
+MAX_AMOUNT_FEN = 100_000_000_00
+
+# Full-width digits, point and minus are what a Chinese IME types in full-width mode
+# (１２３．５０): read as their ASCII twins. Every other non-ASCII character — Arabic-Indic
+# ٣, superscript ², other scripts' digits that Python's int() and `\d` would accept — is
+# refused, so an amount means exactly what the receipt will print.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "－": "-"})
+_SHOWN = 24  # an amount echoed in a message is cut to this many characters
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def _ascii_number(text: str, what: str) -> str:
+    """The stripped text with full-width digits made ASCII; MoneyError on any other
+    non-ASCII character."""
+    s = text.strip().translate(_FULL_WIDTH)
+    bad = next((ch for ch in s if not ch.isascii()), None)
+    if bad is not None:
+        raise MoneyError("money.not_ascii", what=Msg.of(what), text=_shown(text.strip()), char=bad)
+    return s
 
 
 class Rounding(str, Enum):
@@ -48,8 +85,8 @@ def parse_rounding(value: str | Rounding | None) -> Rounding:
     try:
         return Rounding(value)
     except ValueError:
-        allowed = ", ".join(r.value for r in Rounding)
-        raise MoneyError(f"unknown rounding {value!r} (allowed: {allowed})") from None
+        raise MoneyError("money.unknown_rounding", value=_shown(str(value)),
+                         allowed=[r.value for r in Rounding]) from None
 
 
 def round_yuan_to_fen(amount_yuan: Decimal, rounding: Rounding | str = DEFAULT_ROUNDING) -> int:
@@ -61,39 +98,57 @@ def round_yuan_to_fen(amount_yuan: Decimal, rounding: Rounding | str = DEFAULT_R
     return int(in_quanta) * quantum_fen
 
 
-_YUAN_RE = re.compile(r"^(-)?(\d{1,12})(?:\.(\d{1,2}))?$")
-_RATE_RE = re.compile(r"^(\d{1,12})(?:\.(\d{1,6}))?$")
+# [0-9], not \d: \d matches every script's digits.
+_YUAN_RE = re.compile(r"^(-)?([0-9]+)(?:\.([0-9]{1,2}))?$")
+_RATE_RE = re.compile(r"^([0-9]{1,12})(?:\.([0-9]{1,6}))?$")
 
 
 def parse_yuan(text: str, *, allow_negative: bool = False) -> int:
-    """'1234.5' -> 123450 fen. At most 2 decimals; anything else is a MoneyError."""
+    """'1234.5' -> 123450 fen. ASCII (or full-width) digits, at most 2 decimals, at most
+    ¥100,000,000.00 (MAX_AMOUNT_FEN); anything else is a MoneyError saying which."""
     if not isinstance(text, str):
         raise TypeError(f"an amount is read from a string, got {type(text).__name__}")
-    s = text.strip()
+    s = _ascii_number(text, "money.amount")
+    shown = _shown(text.strip())
     m = _YUAN_RE.match(s)
     if not m:
-        if re.match(r"^-?\d+\.\d{3,}$", s):
-            raise MoneyError(f"amount {text!r} has more than 2 decimals")
-        raise MoneyError(f"amount {text!r} is not a yuan amount like 1234.50")
+        if re.match(r"^-?[0-9]+\.[0-9]{3,}$", s):
+            raise MoneyError("money.too_many_decimals", text=shown)
+        raise MoneyError("money.not_amount", text=shown)
     sign, whole, frac = m.groups()
     if sign and not allow_negative:
-        raise MoneyError(f"amount {text!r} may not be negative")
+        raise MoneyError("money.negative", text=shown)
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > len(str(MAX_AMOUNT_FEN // 100)):  # before int(): thousands of digits stay text
+        raise MoneyError("money.too_large", text=shown, max=MAX_AMOUNT_FEN)
     fen = int(whole) * 100 + int((frac or "").ljust(2, "0"))
+    if fen > MAX_AMOUNT_FEN:
+        raise MoneyError("money.too_large", text=shown, max=MAX_AMOUNT_FEN)
     return -fen if sign else fen
 
 
 def parse_rate(text: str, *, what: str = "rate") -> Decimal:
-    """A unit price or rate: a non-negative decimal string with up to 6 decimals."""
+    """A unit price or rate: a non-negative decimal string of ASCII (or full-width) digits,
+    at most 12 before the point and 6 after."""
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
         text = str(text)
     if not isinstance(text, str):
         raise TypeError(f"a {what} is read from a string, got {type(text).__name__}")
-    s = text.strip()
+    s = _ascii_number(text, "money.rate")
     if not _RATE_RE.match(s):
-        if re.match(r"^\d+\.\d{7,}$", s):
-            raise MoneyError(f"{what} {text!r} has more than 6 decimals")
-        raise MoneyError(f"{what} {text!r} is not a decimal like 0.4883")
+        if re.match(r"^[0-9]+\.[0-9]{7,}$", s):
+            raise MoneyError("money.rate_too_many_decimals", what=what, text=_shown(text.strip()))
+        raise MoneyError("money.not_rate", what=what, text=_shown(text.strip()))
     return Decimal(s)
+
+
+def parse_whole(text: str, *, what: str, max_digits: int = 6) -> int:
+    """A count a person types (notes in a drawer, …): ASCII (or full-width) digits only,
+    at most `max_digits` of them. InputError otherwise."""
+    s = _ascii_number(text, what)
+    if not re.fullmatch(r"[0-9]{1,%d}" % max_digits, s):
+        raise MoneyError("money.not_whole", what=Msg.of(what), text=_shown(text.strip()), max=10 ** max_digits - 1)
+    return int(s)
 
 
 def fen_to_yuan_str(fen: int) -> str:

@@ -71,9 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings.load(db=args.db, terminal=args.terminal, user=args.user)
     lang = args.lang or os.environ.get("PROPDESK_LANG") or "zh"
     try:
+        settings = Settings.load(db=args.db, terminal=args.terminal, user=args.user)  # may refuse --terminal
         result = args.run(settings, args)
     except AppError as e:
         if getattr(args, "json", False):

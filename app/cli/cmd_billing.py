@@ -116,17 +116,14 @@ def _cp_args(p: argparse.ArgumentParser) -> None:
 
 @command("correct-price", "correct a fee item's price from a period on; billed lines get delta lines", _cp_args)
 def run_correct_price(settings: Settings, args: argparse.Namespace) -> Result:
-    import json
+    from app import safe_json
 
     from app.cli.cmd_cashier import in_uow
     from app.services.billing.corrections import correct_price
 
     tiers = None
     if args.tiers:
-        try:
-            tiers = json.loads(args.tiers)
-        except json.JSONDecodeError as e:
-            raise InputError(f"--tiers is not JSON: {e}") from None
+        tiers = safe_json.loads(args.tiers, what="--tiers")  # bounded: exit 2, never 1
     r = in_uow(settings, lambda s: correct_price(s, args.community, args.fee, args.period, reason=args.reason,
                                                  user=settings.user, unit_price=args.unit_price, tiers=tiers,
                                                  terminal=settings.terminal))

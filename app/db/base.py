@@ -44,6 +44,8 @@ class DecimalText(TypeDecorator[Decimal]):
         if isinstance(value, float):
             raise TypeError("DecimalText refuses floats")
         d = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not d.is_finite():  # Decimal("NaN") / ("Infinity") parse, but are no quantity or price
+            raise ValueError(f"DecimalText refuses {d}")
         return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:

@@ -65,7 +65,7 @@ def parse_count(text: str) -> dict[int, int]:
         if denom not in DENOMINATIONS:
             raise InputError(f"--count {part!r}: {denom_text.strip()} is not a denomination "
                              f"(100, 50, 20, 10, 5, 1, 0.5, 0.1)")
-        if not n_text.strip().isdigit():
+        if not (n_text.strip().isascii() and n_text.strip().isdigit() and len(n_text.strip()) <= 6):  # not ², ٣
             raise InputError(f"--count {part!r}: the count must be a whole number ≥ 0")
         if denom in counts:
             raise InputError(f"--count: denomination {denom_text.strip()} given twice")
