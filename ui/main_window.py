@@ -18,7 +18,7 @@ from ui.checkout.view import CheckoutView
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
 from ui.dialogs.shifts import ShiftCloseDialog, ShiftOpenDialog
-from ui.ops import Ops
+from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
 from ui.status import CounterStatusBar
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         t, u = self.ctx.terminal, self.ctx.user
         self.ops.query(lambda s: terminal_settings.counter_status(s, t, u), self._status_loaded,
-                       on_error=lambda e: self.bar.showMessage(str(e), 8000))
+                       on_error=lambda e: self.bar.showMessage(error_text(e), 8000))
 
     def _status_loaded(self, info: dict) -> None:
         self.status_info = info

@@ -3,9 +3,11 @@ a cashier who takes money without an open shift or with a dead printer finds out
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from app import clock
 
 from ui.models.base import set_flag
 from ui.texts import yuan
@@ -35,11 +37,8 @@ class CounterStatusBar(QStatusBar):
         self.terminal.setText(self.tr("Counter: {0}").format(info["terminal"]))
         shift = info.get("shift")
         if shift:
-            opened = datetime.fromisoformat(shift["opened_at"])
-            if opened.tzinfo is None:
-                opened = opened.replace(tzinfo=timezone.utc)
-            self.shift.setText(self.tr("Shift open since {0} (float {1})").format(
-                opened.astimezone().strftime("%H:%M"), yuan(shift["float_fen"])))
+            opened = clock.local_text(datetime.fromisoformat(shift["opened_at"]), "%H:%M")  # business zone
+            self.shift.setText(self.tr("Shift open since {0} (float {1})").format(opened, yuan(shift["float_fen"])))
             set_flag(self.shift, "alert", False)
         else:
             self.shift.setText(self.tr("No open shift (F11)"))

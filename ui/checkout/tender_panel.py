@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGridLayout, QHBoxLayo
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
 from app.services.cashier.tenders import TenderInput, validate_tender
 from ui.models.base import set_flag
+from ui.messages import describe, problems_text
 from ui.texts import method_name, tenders_text, yuan
 
 KEYS = (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4"))
@@ -209,14 +210,14 @@ class TenderPanel(QWidget):
         try:
             amount = parse_yuan(text)
         except MoneyError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
         ref = (self.reference.text().strip() or None) if self.method in ("pos", "wechat", "alipay") else None
         t = TenderInput(self.method, amount, ref,
                         (self.batch.text().strip() or None) if self.method == "pos" else None,
                         (self.voucher.text().strip() or None) if self.method == "pos" else None)
         problems = validate_tender(t)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(problems_text(problems))
         return t
 
     def add_current(self) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWid
 from app.errors import InputError
 from app.services.terminal_settings import DEFAULT_PRINTER, TRANSPORTS, WIDTHS, validate_printer
 from ui.dialogs.base import FormDialog
+from ui.messages import describe
 
 
 class PrinterDialog(FormDialog):
@@ -58,7 +59,7 @@ class PrinterDialog(FormDialog):
         try:
             return validate_printer(raw)
         except InputError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
 
     def test_page(self) -> None:
         try:

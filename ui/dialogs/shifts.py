@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QSpinBo
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
 from app.services.cashier.shifts import DENOMINATIONS
 from ui.dialogs.base import FormDialog
+from ui.messages import describe
 from ui.models.base import set_flag
 from ui.texts import method_name, yuan
 
@@ -26,7 +27,7 @@ class ShiftOpenDialog(FormDialog):
         try:
             return parse_yuan(self.float_amount.text())
         except MoneyError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
 
 
 def denomination_text(fen: int) -> str:

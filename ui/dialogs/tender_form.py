@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit
 
 from app.money import MoneyError, parse_yuan
 from app.services.cashier.tenders import TenderInput, validate_tender
+from ui.messages import describe, problems_text
 from ui.texts import method_name
 
 translate = QCoreApplication.translate
@@ -51,7 +52,7 @@ class TenderForm:
         try:
             amount = parse_yuan(self.amount.text())
         except MoneyError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
         m = self.method.currentData()
         has_ref = m in ("pos", "wechat", "alipay", "transfer")
         t = TenderInput(m, amount, (self.reference.text().strip() or None) if has_ref else None,
@@ -59,5 +60,5 @@ class TenderForm:
                         (self.voucher.text().strip() or None) if m == "pos" else None)
         problems = validate_tender(t)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(problems_text(problems))
         return t

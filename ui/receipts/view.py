@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
-from sqlalchemy.orm import Session
 
 from app import clock
 from app.money import fen_to_yuan_str
@@ -35,7 +35,7 @@ def receipt_qr_module():  # type: ignore[no-untyped-def]
     return mod if hasattr(mod, "verify") else None
 
 
-def verify_payload(s: Session, payload: str) -> dict:
+def verify_payload(s: Any, payload: str) -> dict:  # s: the unit of work ops.run passes
     """Check the QR's signature with the issuing terminal's key, then against our records."""
     mod = receipt_qr_module()
     if mod is None:
