@@ -42,6 +42,31 @@ def matched_name(how: str) -> str:
     return names.get(how, how)
 
 
+def transport_name(transport: str | None) -> str:
+    """How a printer is connected, in words (never the stored code)."""
+    names = {"none": translate("Texts", "No printer"), "usb": "USB", "serial": translate("Texts", "Serial port"),
+             "network": translate("Texts", "Network"), "file": translate("Texts", "File (demo)"),
+             "win32raw": translate("Texts", "Windows printer")}
+    return names.get(transport or "none", transport or "")
+
+
+def profile_name(profile: str | None) -> str:
+    """The printer profile; the built-in one is shown as 默认, not the stored word 'default'."""
+    return translate("Texts", "Standard") if not profile or profile == "default" else profile
+
+
+def printer_error_text(error: str | None) -> str:
+    """A print job's error as stored by the print worker ('中文 / English' from PrinterError):
+    the part in the UI's language."""
+    from ui import i18n
+
+    text = error or ""
+    if " / " in text:
+        zh, _, en = text.partition(" / ")
+        return en if i18n.message_lang() == "en" else zh
+    return text
+
+
 def yuan(fen: int) -> str:
     """'¥1,234.50' — grouped for reading across the counter."""
     text = fen_to_yuan_str(fen)

@@ -35,6 +35,10 @@ class TenderPanel(QWidget):
         self.scan_provider = "wechat"
         self.tenders: list[TenderInput] = []
         self._settled = False  # showing a finished payment's change
+        # The amount the panel filled in itself (what is still due). Enter on an untouched
+        # default would take everything as exact cash: that needs a second, deliberate Enter.
+        self._default_text = ""
+        self._confirming = False
 
         outer = QVBoxLayout(self)
         figures = QGridLayout()
@@ -81,6 +85,12 @@ class TenderPanel(QWidget):
         self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
         form.addRow(self.batch_label, self.batch)
         form.addRow(self.voucher_label, self.voucher)
+        # Hidden rows keep their space: choosing F2 (more rows) must not grow the window.
+        for w in (self.reference, self.reference_label, self.batch, self.batch_label, self.voucher,
+                  self.voucher_label):
+            policy = w.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            w.setSizePolicy(policy)
         outer.addLayout(form)
 
         self.list = QListWidget()
@@ -91,6 +101,9 @@ class TenderPanel(QWidget):
         self.error = QLabel()
         self.error.setObjectName("errorLine")
         self.error.setWordWrap(True)
+        # Room for two lines whether or not there is an error: the layout must not jump.
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         outer.addWidget(self.error)
         row = QHBoxLayout()
         self.add_button = QPushButton(self.tr("+ Split (Ctrl+Enter)"))
@@ -131,6 +144,7 @@ class TenderPanel(QWidget):
         self.tenders.clear()
         self.list.clear()
         self._settled = False
+        self._confirming = False
         self.error.clear()
         for f in (self.reference, self.batch, self.voucher):
             f.clear()
@@ -163,11 +177,19 @@ class TenderPanel(QWidget):
         amount = self._remaining()
         if self.method == "prepaid":
             amount = min(amount, self.prepaid_fen)
-        self.amount.setText(fen_to_yuan_str(amount) if amount > 0 else "")
+        self._default_text = fen_to_yuan_str(amount) if amount > 0 else ""
+        self._confirming = False
+        self.amount.setText(self._default_text)
         self.amount.selectAll()
+
+    def amount_typed(self) -> bool:
+        """Whether the amount field holds what the cashier typed (not the due amount we filled in)."""
+        return self.amount.text().strip() != self._default_text
 
     def _edited(self) -> None:
         self.error.clear()
+        self._confirming = False
+        set_flag(self.error, "warning", False)
         if self._settled:  # typing starts the next payment's tender
             self._settled = False
         self._refresh()
@@ -194,7 +216,10 @@ class TenderPanel(QWidget):
         self.reset()
         self._settled = True
         self.due_label.setText(yuan(result["total_fen"]))
-        self.received_label.setText(tenders_text(result["tenders"]))
+        # What the resident handed over: the cash received (not the part applied) plus the rest.
+        handed = sum(t.get("received_fen") or t["amount_fen"] for t in result["tenders"])
+        self.received_label.setText(yuan(handed))
+        self.received_label.setToolTip(tenders_text(result["tenders"]))
         self.change_caption.setText(self.tr("Change"))
         self.change_label.setText(yuan(result["change_fen"]))
         set_flag(self.change_label, "short", False)
@@ -253,5 +278,16 @@ class TenderPanel(QWidget):
         if not tenders:
             self.error.setText(self.tr("Type the amount received first"))
             return
+        if t is not None and t.method == "cash" and not self.amount_typed() and not self._confirming:
+            # Two Enters (take the top hit, pay) must not silently take the whole amount as exact cash.
+            self._confirming = True
+            set_flag(self.error, "warning", True)
+            self.error.setText(self.tr("No amount typed: take exactly {0} in cash, no change? Press Enter again "
+                                       "to confirm, or type the cash handed over.").format(yuan(t.amount_fen)))
+            self.amount.setFocus()
+            self.amount.selectAll()
+            return
+        self._confirming = False
+        set_flag(self.error, "warning", False)
         self.error.clear()
         self.pay_requested.emit(tenders)
