@@ -16,6 +16,7 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--screen", default="checkout", choices=("checkout", "receipts", "shift-close"),
                    help="with --screenshot: which screen to render (default checkout)")
     p.add_argument("--room", help="with --screenshot: find this household first (e.g. 3-2-1502)")
+    p.add_argument("--size", default="1366x768", help="with --screenshot: window size WxH (default 1366x768)")
     p.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"), help="UI language: zh_CN (default) or en")
 
 
@@ -24,6 +25,6 @@ def run(settings: Settings, args: argparse.Namespace) -> None:
     from ui.app import run_gui
 
     code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=args.lang, screen=args.screen,
-                   room=args.room)
+                   room=args.room, size=args.size)
     if code:
         raise SystemExit(code)

@@ -33,18 +33,18 @@ def reversal_reminder(tenders: list[dict]) -> str:
     """What the cashier must still do after voiding a card or scan payment, or ''."""
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
+    translate = QCoreApplication.translate
     parts = []
     for t in tenders:
         if t["method"] == "pos":
-            parts.append(tr("ReceiptsView", "reverse the card payment of {0} on the POS terminal").format(
+            parts.append(translate("ReceiptsView", "reverse the card payment of {0} on the POS terminal").format(
                 fen_to_yuan_str(t["amount_fen"])))
         elif t["method"] in ("wechat", "alipay"):
-            parts.append(tr("ReceiptsView", "refund the {0} payment of {1} in the merchant app").format(
+            parts.append(translate("ReceiptsView", "refund the {0} payment of {1} in the merchant app").format(
                 method_name(t["method"]), fen_to_yuan_str(t["amount_fen"])))
     if not parts:
         return ""
-    return tr("ReceiptsView", "Voiding does not return this money by itself: {0}.").format("; ".join(parts))
+    return translate("ReceiptsView", "Voiding does not return this money by itself: {0}.").format("; ".join(parts))
 
 
 def receipt_qr_module():  # type: ignore[no-untyped-def]
