@@ -23,6 +23,18 @@ from ui.texts import method_name, tenders_text, yuan
 KEYS = (("cash", "F1"), ("pos", "F2"), ("scan", "F3"), ("prepaid", "F4"))
 
 
+class _Grid(QGridLayout):
+    """A grid filled in order, `columns` to a row."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__()
+        self.columns, self.count_ = columns, 0
+
+    def addWidget(self, w: QWidget) -> None:  # type: ignore[override]
+        super().addWidget(w, self.count_ // self.columns, self.count_ % self.columns)
+        self.count_ += 1
+
+
 class TenderPanel(QWidget):
     pay_requested = Signal(list)  # list[TenderInput]
 
@@ -40,7 +52,13 @@ class TenderPanel(QWidget):
         self._default_text = ""
         self._confirming = False
 
-        outer = QVBoxLayout(self)
+        # Two columns: the figures and the F-keys on the left, what is typed on the right. One
+        # column was too tall: at 1280×720 it left room for two bill lines.
+        root = QHBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
+        left, outer = QVBoxLayout(), QVBoxLayout()
+        root.addLayout(left, 4)
+        root.addLayout(outer, 5)
         figures = QGridLayout()
         self.due_label, self.received_label, self.change_label = QLabel(), QLabel(), QLabel()
         self.due_label.setObjectName("dueFigure")
@@ -54,9 +72,10 @@ class TenderPanel(QWidget):
         figures.addWidget(self.received_label, 1, 1, Qt.AlignmentFlag.AlignRight)
         figures.addWidget(self.change_caption, 2, 0)
         figures.addWidget(self.change_label, 2, 1, Qt.AlignmentFlag.AlignRight)
-        outer.addLayout(figures)
+        figures.setColumnStretch(1, 1)
+        left.addLayout(figures)
 
-        buttons = QHBoxLayout()
+        buttons = _Grid(2)  # the F-key buttons, two a row
         self.group = QButtonGroup(self)
         self.method_buttons: dict[str, QPushButton] = {}
         for method, key in KEYS:
@@ -67,7 +86,8 @@ class TenderPanel(QWidget):
             self.group.addButton(b)
             buttons.addWidget(b)
             self.method_buttons[method] = b
-        outer.addLayout(buttons)
+        left.addLayout(buttons)
+        left.addStretch(1)
 
         form = QFormLayout()
         self.amount = QLineEdit()
@@ -83,26 +103,30 @@ class TenderPanel(QWidget):
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
         self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
-        form.addRow(self.batch_label, self.batch)
-        form.addRow(self.voucher_label, self.voucher)
-        # Hidden rows keep their space: choosing F2 (more rows) must not grow the window.
-        for w in (self.reference, self.reference_label, self.batch, self.batch_label, self.voucher,
-                  self.voucher_label):
-            policy = w.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            w.setSizePolicy(policy)
-        outer.addLayout(form)
+        pos_row = QHBoxLayout()  # batch and voucher numbers side by side: one row less
+        pos_row.setContentsMargins(0, 0, 0, 0)
+        pos_row.addWidget(self.batch, 1)
+        pos_row.addWidget(self.voucher_label)
+        pos_row.addWidget(self.voucher, 1)
+        form.addRow(self.batch_label, pos_row)
+        # The fields sit in a box as tall as the card tender's (the most rows), so choosing F2
+        # neither grows the window nor squeezes the bill lines above.
+        self.fields = QWidget()
+        self.fields.setObjectName("tenderFields")
+        form.setContentsMargins(0, 0, 0, 0)
+        self.fields.setLayout(form)
+        outer.addWidget(self.fields)
 
         self.list = QListWidget()
         self.list.setObjectName("tenderList")
-        self.list.setMaximumHeight(64)
+        self.list.setFixedHeight(self.list.fontMetrics().lineSpacing() * 2 + 10)  # two tenders show
         self.list.setToolTip(self.tr("Split tender: Del removes the selected tender"))
         outer.addWidget(self.list)
         self.error = QLabel()
         self.error.setObjectName("errorLine")
         self.error.setWordWrap(True)
-        # Room for two lines whether or not there is an error: the layout must not jump.
-        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 2 + 4)
+        # Room for three lines whether or not there is an error: the layout must not jump.
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 3 + 4)
         self.error.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         outer.addWidget(self.error)
         row = QHBoxLayout()
@@ -124,6 +148,8 @@ class TenderPanel(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list, self._remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        self.choose("pos")
+        self.fields.setMinimumHeight(self.fields.sizeHint().height())
         self.choose("cash")
 
     def _button_text(self, method: str) -> str:

@@ -110,6 +110,11 @@ class ReceiptsView(QWidget):
         self.info = QLabel()
         self.info.setObjectName("receiptInfo")
         self.info.setWordWrap(True)
+        # What the cashier must still do after an action (reverse a card payment…): stays
+        # until the next action, whatever the list shows.
+        self.notice = QLabel()
+        self.notice.setObjectName("errorLine")
+        self.notice.setWordWrap(True)
         self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+P)"))
         self.void_button = QPushButton(self.tr("Void… (Ctrl+Del)"))
         self.verify_button = QPushButton(self.tr("Verify receipt QR… (Ctrl+Q)"))
@@ -124,6 +129,7 @@ class ReceiptsView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.info)
+        layout.addWidget(self.notice)
         layout.addLayout(actions)
 
         self.search_button.clicked.connect(self.refresh)
@@ -195,6 +201,7 @@ class ReceiptsView(QWidget):
         self.info.setText(text)
 
     def reprint(self) -> None:
+        self.notice.clear()
         r = self.current()
         if r is None:
             return
@@ -204,6 +211,7 @@ class ReceiptsView(QWidget):
         self.reprint_requested.emit(r["receipt_no"])
 
     def void(self) -> None:
+        self.notice.clear()
         r = self.current()
         if r is None:
             return
@@ -218,9 +226,8 @@ class ReceiptsView(QWidget):
         counter, no = self.counter(), r["receipt_no"]
 
         def voided(res: dict) -> None:
-            text = self.tr("Voided {0}").format(res["receipt_no"])
-            self.info.setText(text + ("  " + reminder if reminder else ""))
-            self.last_void_message = self.info.text()
+            self.notice.setText(self.tr("Voided {0}").format(res["receipt_no"]) + ("  " + reminder if reminder else ""))
+            self.number.setFocus()
 
         self.ops.run(lambda s: void_receipt(s, counter, no, reason), voided, changed="receipts")
 
