@@ -22,9 +22,7 @@ def _demo(ctx: AppContext) -> None:
     from app.services import users
     from app.services.demo import build_demo
 
-    with ctx.uow() as s:  # what `propdesk init` creates, so the demo can log in as admin/admin
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
-        users.ensure_terminal(s, ctx.terminal)
+    users.ensure_first_login(ctx)  # what `propdesk init` creates, so the demo can log in as admin/admin
     build_demo(ctx, rooms=2000, seed=1)
 
 

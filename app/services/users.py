@@ -59,6 +59,14 @@ def ensure_user(s: Session, username: str, role: str, display_name: str | None =
     return user
 
 
+def ensure_first_login(ctx) -> None:  # type: ignore[no-untyped-def]
+    """The manager `admin`/`admin` and this counter's terminal, in their own unit of work
+    (the GUI's --demo start on an empty database)."""
+    with ctx.uow() as s:
+        ensure_user(s, "admin", "manager", "管理员", password="admin")
+        ensure_terminal(s, ctx.terminal)
+
+
 def ensure_terminal(s: Session, code: str) -> Terminal:
     t = s.scalar(select(Terminal).where(Terminal.code == code))
     if t is None:
