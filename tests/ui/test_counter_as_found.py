@@ -322,3 +322,14 @@ def test_status_bar_shift_time_in_business_time(qtbot, window, pc_in_utc):
     window.bar.show_status({"display_name": "x", "terminal": "T1",
                             "shift": {"opened_at": "2026-12-01T23:22:00", "float_fen": 0}, "printer": None})
     assert "07:22" in window.bar.shift.text()
+
+
+def test_gui_language_from_either_lang_option():
+    from argparse import Namespace
+
+    from ui.cli_gui import ui_language
+
+    assert ui_language(Namespace(ui_lang=None, lang=None)) == "zh_CN"
+    assert ui_language(Namespace(ui_lang=None, lang="en")) == "en"  # propdesk --lang en gui
+    assert ui_language(Namespace(ui_lang="en", lang=None)) == "en"  # propdesk gui --lang en
+    assert ui_language(Namespace(ui_lang="zh_CN", lang="en")) == "zh_CN"
