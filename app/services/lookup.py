@@ -47,13 +47,14 @@ class Hit:
 # 栋/幢/座/号楼 end a building, 单元 a unit; 室/号 after the room number say nothing more.
 _SPOKEN_PARTS = re.compile(r"(号楼|栋|幢|座|楼|单元)")
 _SPOKEN_TAIL = re.compile(r"(室|号|房)$")
+_ROOM_TAIL = re.compile(r"(?<=[0-9A-Za-z])(室|号|房)$")  # 3-2-1502室
 _SPOKEN_KEY = re.compile(r"^[0-9A-Za-z]+(号楼|栋|幢|座|楼)([0-9A-Za-z]+单元)?[0-9A-Za-z]*(室|号|房)?$")
 
 
 def normalize_key(text: str) -> str:
     """A room key as stored (`3-2-1502`) from any way a cashier writes one: full-width
     characters from an IME, any separator, or spoken parts (3栋2单元1502室)."""
-    t = unicodedata.normalize("NFKC", text or "").strip()
+    t = _ROOM_TAIL.sub("", unicodedata.normalize("NFKC", text or "").strip())
     if _SPOKEN_KEY.match(t):
         t = _SPOKEN_PARTS.sub("-", _SPOKEN_TAIL.sub("", t))
     return _SEP.sub("-", t.replace("－", "-")).strip("-")

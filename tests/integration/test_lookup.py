@@ -44,7 +44,7 @@ def test_normalize_spoken_and_full_width_keys():
 
 
 @pytest.mark.parametrize("query", ["3栋2单元1502", "3号楼2单元1502", "3幢2单元1502室", "3-2-1502",
-                                   "３－２－１５０２", "321502", "阳光花园/3-2-1502", "阳光花园/3栋2单元1502"])
+                                   "３－２－１５０２", "3-2-1502室", "321502", "阳光花园/3-2-1502", "阳光花园/3栋2单元1502"])
 def test_the_forms_cashiers_type(any_ctx, query):
     with any_ctx.uow() as s:
         _world(s)
