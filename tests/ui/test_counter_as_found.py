@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QWidget
 
 from app import clock
 from app.errors import InputError
@@ -93,6 +93,11 @@ def test_window_fits_1280_by_720_and_tenders_do_not_resize_it(qtbot, window):
         qtbot.keyClick(window.checkout, key)
         qtbot.wait(1)
         assert window.size() == size and window.checkout.lines.height() == lines_height, key
+    window.checkout.tender.error.setText("an error line long enough to wrap onto a second line in the "
+                                         "tender panel, as the service's refusals often are")
+    window.checkout.status.setText("a status line")
+    qtbot.wait(1)
+    assert window.checkout.lines.height() == lines_height  # error lines do not make the layout jump
 
 
 def test_the_window_remembers_its_geometry(qtbot, ctx, world):
@@ -333,3 +338,71 @@ def test_gui_language_from_either_lang_option():
     assert ui_language(Namespace(ui_lang=None, lang="en")) == "en"  # propdesk --lang en gui
     assert ui_language(Namespace(ui_lang="en", lang=None)) == "en"  # propdesk gui --lang en
     assert ui_language(Namespace(ui_lang="zh_CN", lang="en")) == "zh_CN"
+
+
+# -- the walkthrough in Chinese shows no English word ---------------------------------------------
+ALLOWED_LATIN = {"Ctrl", "Shift", "Enter", "Del", "Esc", "PropDesk", "POS", "USB", "Tab", "PgUp", "PgDn"}
+
+
+def _visible_texts(w) -> list[str]:  # type: ignore[no-untyped-def]
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QTableView, QTabWidget
+
+    texts = [a.text() for m in w.menuBar().actions() for a in [m, *m.menu().actions()]]
+    for widget in w.findChildren(QWidget):
+        if not widget.isVisibleTo(w):
+            continue
+        if isinstance(widget, QLabel):
+            texts.append(re.sub(r"<[^>]+>", "", widget.text()))
+        elif isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QLineEdit) and not widget.text():
+            texts.append(widget.placeholderText())
+        elif isinstance(widget, QTableView):
+            m = widget.model()
+            texts += [str(m.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(m.columnCount())]
+            texts += [str(m.data(m.index(r, c)) or "") for r in range(min(3, m.rowCount())) for c in range(m.columnCount())]
+        elif isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+    return texts
+
+
+def _english_words(texts: list[str]) -> list[str]:
+    import re
+
+    return [t for t in texts for word in re.findall(r"[A-Za-z]{2,}", t) if word not in ALLOWED_LATIN]
+
+
+def test_walkthrough_in_chinese_shows_no_english(qtbot, qapp, ctx, world):
+    from ui.main_window import MainWindow
+
+    i18n.install(qapp, "zh_CN")
+    try:
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        w.ask_yes_no = lambda title, text: True
+        w.errors = []
+        w.ops.show_error = w.errors.append
+        w.resize(1366, 768)
+        w.show()
+        idle(qtbot, w)
+        seen = _visible_texts(w)
+        _find(qtbot, w, "1-1-101")
+        qtbot.keyClick(w.checkout.tender.amount, Qt.Key.Key_Return)  # the "exact cash?" question
+        seen += _visible_texts(w)
+        qtbot.keyClick(w.checkout, Qt.Key.Key_F2)
+        seen += _visible_texts(w)
+        qtbot.keyClick(w.checkout, Qt.Key.Key_F1)
+        _type_amount(qtbot, w, "1000")
+        qtbot.keyClick(w.checkout.tender.amount, Qt.Key.Key_Return)
+        idle(qtbot, w)
+        seen += _visible_texts(w) + [w.bar.currentMessage()]
+        w.tabs.setCurrentIndex(1)
+        idle(qtbot, w)
+        seen += _visible_texts(w)
+        assert w.errors == []
+        assert not _english_words(seen), _english_words(seen)
+        w.ops.wait()
+    finally:
+        i18n.install(qapp, "en")
