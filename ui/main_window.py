@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
             what = self.tr("Test page printed") if result.get("test_page") else self.tr("Printed {0}").format(
                 result.get("receipt_no"))
             self.bar.showMessage(what, 8000)
+        elif result.get("test_page"):
+            self.bar.showMessage(self.tr("Test page failed: {0}").format(printer_error_text(result.get("error"))),
+                                 15000)
         else:
             self.bar.showMessage(self.tr("Printing failed (kept for retry): {0}").format(
                 printer_error_text(result.get("error"))), 15000)

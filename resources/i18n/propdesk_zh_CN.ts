@@ -444,6 +444,10 @@
         <translation>已打印 {0}</translation>
     </message>
     <message>
+        <source>Test page failed: {0}</source>
+        <translation>测试页没有打印出来：{0}</translation>
+    </message>
+    <message>
         <source>Printing failed (kept for retry): {0}</source>
         <translation>打印失败（已保留，可重试）：{0}</translation>
     </message>
