@@ -1095,15 +1095,15 @@ Take the payment anyway?</source>
     </message>
     <message>
         <source>phone</source>
-        <translation>手机号</translation>
+        <translation>手机</translation>
     </message>
     <message>
         <source>phone last 4</source>
-        <translation>手机尾号</translation>
+        <translation>尾号</translation>
     </message>
     <message>
         <source>room number</source>
-        <translation>房间号</translation>
+        <translation>门牌</translation>
     </message>
     <message>
         <source>name</source>
@@ -1111,7 +1111,7 @@ Take the payment anyway?</source>
     </message>
     <message>
         <source>initials</source>
-        <translation>拼音首字母</translation>
+        <translation>拼音</translation>
     </message>
     <message>
         <source>No printer</source>

@@ -75,6 +75,10 @@ class CheckoutView(QWidget):
         # Area and use are on the household card; the list keeps what tells households apart.
         self.hits.setColumnHidden(4, True)
         self.hits.setColumnHidden(5, True)
+        # Never narrower than its columns (匹配 was cut off at 1280×720): the splitter keeps it.
+        header = self.hits.horizontalHeader()
+        self.hits.setMinimumWidth(sum(header.sectionSize(c) for c in (0, 1, 2, 3, 6))
+                                  + self.hits.verticalScrollBar().sizeHint().width() + 2 * self.hits.frameWidth())
         self.hits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.card = HouseholdCard()
         self.lines_model = BillLinesModel(self)
