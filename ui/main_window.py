@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self.bar = CounterStatusBar(self)
         self.setStatusBar(self.bar)
         self.bar.retry_button.clicked.connect(self.retry_failed_prints)
-        self.checkout.before_pay = self.confirm_unprinted
+        self.checkout.before_pay = self.may_take_money
         self._menus()
 
         self.printing = PrintBridge(ctx, self)
@@ -131,6 +131,22 @@ class MainWindow(QMainWindow):
     def printer_ready(self) -> bool:
         p = (self.status_info or {}).get("printer")
         return bool(p) and p.get("transport") not in (None, "", "none") and not self.failed_jobs
+
+    def no_shift_text(self) -> str | None:
+        """'No open shift: press F11' when the status says so (the service would refuse too,
+        but in words for a command line); None when a shift is open or the status is not in yet."""
+        if self.status_info is not None and not self.status_info.get("shift"):
+            return self.tr("No open shift: press F11 to open one, then take the payment.")
+        return None
+
+    def may_take_money(self) -> bool:
+        """Asked before any payment is sent: an open shift, and a printer (or a yes)."""
+        text = self.no_shift_text()
+        if text:
+            self.checkout.tender.error.setText(text)
+            self.bar.showMessage(text, 8000)
+            return False
+        return self.confirm_unprinted()
 
     def confirm_unprinted(self) -> bool:
         """Before the first payment of a shift with no printer (or failed prints): say so and
@@ -209,6 +225,10 @@ class MainWindow(QMainWindow):
 
     # -- counter actions ---------------------------------------------------------------
     def _room(self) -> tuple[str, str] | None:
+        text = self.no_shift_text()
+        if text:
+            self.ops.report(text)
+            return None
         hit = self.checkout.hit
         if hit is None:
             self.bar.showMessage(self.tr("Find a household first (F6)"), 8000)
@@ -225,14 +245,14 @@ class MainWindow(QMainWindow):
     def do_prepay(self) -> None:
         room = self._room()
         tenders = PrepayDialog.ask(self, room[1]) if room else None
-        if tenders and self.confirm_unprinted():
+        if tenders and self.may_take_money():
             c, key = self.counter(), room[0]
             self.ops.run(lambda s: prepay(s, c, key, tenders), self._money_done, changed="payment")
 
     def do_deposit(self) -> None:
         room = self._room()
         value = DepositDialog.ask(self, room[1]) if room else None
-        if value and self.confirm_unprinted():
+        if value and self.may_take_money():
             (purpose, tenders), c, key = value, self.counter(), room[0]
             self.ops.run(lambda s: collect_deposit(s, c, key, purpose, tenders), self._money_done, changed="payment")
 
@@ -243,12 +263,15 @@ class MainWindow(QMainWindow):
 
     def _one_off(self, room: tuple[str, str], items: list[dict]) -> None:
         value = OneOffDialog.ask(self, room[1], items)
-        if value and self.confirm_unprinted():
+        if value and self.may_take_money():
             (code, amount, note, tenders), c = value, self.counter()
             self.ops.run(lambda s: charge_one_off(s, c, room[0], code, amount, note, tenders), self._money_done,
                          changed="payment")
 
     def do_open_shift(self) -> None:
+        if self.status_info is not None and self.status_info.get("shift"):
+            self.ops.report(self.tr("The shift is already open. To hand over, close it with F12."))
+            return
         float_fen = ShiftOpenDialog.ask(self)
         if float_fen is None:
             return
@@ -256,12 +279,20 @@ class MainWindow(QMainWindow):
 
         def open_(s):  # type: ignore[no-untyped-def]
             shift = shifts.open_shift(s, t, u, float_fen)
-            return {"shift_id": shift.id, "float_fen": shift.float_fen}
+            return {"shift_id": shift.id, "float_fen": shift.float_fen, "opened_at": shift.opened_at.isoformat()}
 
-        self.ops.run(open_, lambda r: self.bar.showMessage(
-            self.tr("Shift opened with a float of {0}").format(yuan(r["float_fen"])), 8000), changed="shift")
+        self.ops.run(open_, self._shift_opened, changed="shift")
+
+    def _shift_opened(self, r: dict) -> None:
+        if self.status_info is not None:  # at once, not only when the status bar reloads
+            self.status_info["shift"] = {"id": r["shift_id"], "opened_at": r["opened_at"], "float_fen": r["float_fen"]}
+        self.bar.showMessage(self.tr("Shift opened with a float of {0}").format(yuan(r["float_fen"])), 8000)
 
     def do_close_shift(self) -> None:
+        text = self.no_shift_text()
+        if text:
+            self.ops.report(self.tr("No open shift to close. Press F11 to open one."))
+            return
         t, u = self.ctx.terminal, self.ctx.user
         self.ops.run(lambda s: shifts.expected_by_tender(s, shifts.require_open(s, t, u)[0]), self._count_drawer)
 
@@ -275,6 +306,8 @@ class MainWindow(QMainWindow):
     def _shift_closed(self, r: dict) -> None:
         self.last_shift_close = r
         self._warned_shift = None
+        if self.status_info is not None:
+            self.status_info["shift"] = None
         text = self.tr("Shift closed. Cash expected {0}, counted {1}, variance {2}.").format(
             yuan(r["expected"].get("cash", 0)), yuan(r["counted_fen"]), yuan(r["variance_fen"]))
         self.bar.showMessage(text, 30000)

@@ -456,6 +456,10 @@
         <translation>正在重新打印 {0} 张未打印的票据…</translation>
     </message>
     <message>
+        <source>No open shift: press F11 to open one, then take the payment.</source>
+        <translation>未开班：请按 F11 开班，再收款。</translation>
+    </message>
+    <message>
         <source>No receipt printer is set up: this payment&apos;s receipt will not print. Set it up under Settings → Printer (Ctrl+Shift+P), or ask a manager.
 
 Take the payment anyway?</source>
@@ -524,8 +528,16 @@ Take the payment anyway?</source>
         <translation>请先查找住户（F6）</translation>
     </message>
     <message>
+        <source>The shift is already open. To hand over, close it with F12.</source>
+        <translation>已经开班了。交班请按 F12。</translation>
+    </message>
+    <message>
         <source>Shift opened with a float of {0}</source>
         <translation>已开班，备用金 {0}</translation>
+    </message>
+    <message>
+        <source>No open shift to close. Press F11 to open one.</source>
+        <translation>没有要交的班：开班请按 F11。</translation>
     </message>
     <message>
         <source>Shift closed. Cash expected {0}, counted {1}, variance {2}.</source>

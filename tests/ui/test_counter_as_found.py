@@ -60,11 +60,14 @@ def test_a_stale_error_line_goes_when_its_cause_is_fixed(qtbot, ctx, window, mon
     with ctx.uow() as s:
         shifts.close_shift(s, "T1", "admin", {100: 200})
     window.refresh_status()
+    idle(qtbot, window)
     _find(qtbot, window, "1-1-101")
     _type_amount(qtbot, window, "500")
     qtbot.keyClick(window.checkout.tender.amount, Qt.Key.Key_Return)
     idle(qtbot, window)
-    assert window.checkout.tender.error.text()  # no open shift: refused, said under the fields
+    idle(qtbot, window)
+    # no open shift: refused, said under the fields in the window's terms (F11), no command line
+    assert "F11" in window.checkout.tender.error.text() and "propdesk" not in window.checkout.tender.error.text()
     monkeypatch.setattr(ShiftOpenDialog, "ask", classmethod(lambda cls, parent: 20000))
     window.do_open_shift()  # F11
     idle(qtbot, window)
@@ -411,3 +414,16 @@ def test_walkthrough_in_chinese_shows_no_english(qtbot, qapp, ctx, world):
         w.ops.wait()
     finally:
         i18n.install(qapp, "en")
+
+
+def test_shift_keys_say_what_to_do_when_there_is_nothing_to_do(qtbot, ctx, window, monkeypatch):
+    monkeypatch.setattr(ShiftOpenDialog, "ask", classmethod(lambda cls, parent: pytest.fail("asked")))
+    window.do_open_shift()  # F11 with a shift open
+    assert "F12" in window.errors[-1]
+    with ctx.uow() as s:
+        shifts.close_shift(s, "T1", "admin", {100: 200})
+    window.refresh_status()
+    idle(qtbot, window)
+    window.do_close_shift()  # F12 with none open
+    idle(qtbot, window)
+    assert "F11" in window.errors[-1] and "propdesk" not in window.errors[-1]
