@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtWidgets import QDialog
 
