@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-
 from PySide6.QtWidgets import QDialog
 
 from app.services.cashier.payments import Counter, pay_bills
