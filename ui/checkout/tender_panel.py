@@ -50,6 +50,7 @@ class TenderPanel(QWidget):
         # The amount the panel filled in itself (what is still due). Enter on an untouched
         # default would take everything as exact cash: that needs a second, deliberate Enter.
         self._default_text = ""
+        self._amount_edited = False  # the cashier typed in the amount field since it was filled in
         self._confirming = False
 
         # Two columns: the figures and the F-keys on the left, what is typed on the right. One
@@ -144,6 +145,7 @@ class TenderPanel(QWidget):
             field.returnPressed.connect(self.request_pay)
             field.textEdited.connect(self._edited)
         self.amount.textChanged.connect(lambda _t: self._refresh())
+        self.amount.textEdited.connect(lambda _t: setattr(self, "_amount_edited", True))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_current,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list, self._remove_selected,
@@ -204,13 +206,13 @@ class TenderPanel(QWidget):
         if self.method == "prepaid":
             amount = min(amount, self.prepaid_fen)
         self._default_text = fen_to_yuan_str(amount) if amount > 0 else ""
-        self._confirming = False
+        self._amount_edited = self._confirming = False
         self.amount.setText(self._default_text)
         self.amount.selectAll()
 
     def amount_typed(self) -> bool:
         """Whether the amount field holds what the cashier typed (not the due amount we filled in)."""
-        return self.amount.text().strip() != self._default_text
+        return self._amount_edited or self.amount.text().strip() != self._default_text
 
     def _edited(self) -> None:
         self.error.clear()
