@@ -22,14 +22,12 @@ def _demo(ctx: AppContext) -> None:
     from app.services import users
     from app.services.demo import build_demo
 
-    with ctx.uow() as s:  # what `propdesk init` creates, so the demo can log in as admin/admin
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
-        users.ensure_terminal(s, ctx.terminal)
+    users.ensure_first_login(ctx)  # what `propdesk init` creates, so the demo can log in as admin/admin
     build_demo(ctx, rooms=2000, seed=1)
 
 
 def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
-            screen: str = "checkout", room: str | None = None, login: bool = True,
+            screen: str = "checkout", room: str | None = None, login: bool = True, size: str | None = None,
             on_ready: Callable[[object], None] | None = None) -> int:
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -72,8 +70,14 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
                 return 0
             ctx.settings = dataclasses.replace(ctx.settings, user=user["username"])
         window = MainWindow(ctx)
-        window.resize(1280, 800)
-        window.show()
+        if screenshot:  # a fixed size, so the pictures are the same on every machine
+            w, _, h = (size or "1366x768").lower().partition("x")
+            window.resize(int(w), int(h))
+            window.show()
+        elif window.restore_geometry():  # where the cashier left it
+            window.show()
+        else:  # first start: the whole screen (a counter PC is often 1366×768)
+            window.showMaximized()
         window.checkout.focus_search()
         if screenshot:
             from ui.screenshot import take

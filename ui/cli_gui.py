@@ -16,14 +16,24 @@ def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--screen", default="checkout", choices=("checkout", "receipts", "shift-close"),
                    help="with --screenshot: which screen to render (default checkout)")
     p.add_argument("--room", help="with --screenshot: find this household first (e.g. 3-2-1502)")
-    p.add_argument("--lang", default="zh_CN", choices=("zh_CN", "en"), help="UI language: zh_CN (default) or en")
+    p.add_argument("--size", default="1366x768", help="with --screenshot: window size WxH (default 1366x768)")
+    p.add_argument("--lang", dest="ui_lang", choices=("zh_CN", "zh", "en"),
+                   help="UI language: zh_CN (default) or en; `propdesk --lang en gui` works too")
+
+
+def ui_language(args: argparse.Namespace) -> str:
+    """`gui --lang`, else the global `propdesk --lang` (or PROPDESK_LANG): Chinese unless English is asked for."""
+    import os
+
+    lang = getattr(args, "ui_lang", None) or getattr(args, "lang", None) or os.environ.get("PROPDESK_LANG") or "zh"
+    return "en" if lang == "en" else "zh_CN"
 
 
 @command("gui", "the desktop app", _args)
 def run(settings: Settings, args: argparse.Namespace) -> None:
     from ui.app import run_gui
 
-    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=args.lang, screen=args.screen,
-                   room=args.room)
+    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=ui_language(args), screen=args.screen,
+                   room=args.room, size=args.size)
     if code:
         raise SystemExit(code)

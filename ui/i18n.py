@@ -12,10 +12,18 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 LANGUAGES = ("zh_CN", "en")
 _installed: list[QTranslator] = []
+_lang = "zh_CN"
+
+
+def message_lang() -> str:
+    """The language of service messages (app.messages): 'zh', or 'en' with --lang en."""
+    return "en" if _lang == "en" else "zh"
 
 
 def install(app: QCoreApplication, lang: str = "zh_CN") -> bool:
     """Install the translators for `lang`; True when the app's own catalogue was loaded."""
+    global _lang
+    _lang = lang or "en"
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()

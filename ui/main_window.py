@@ -6,23 +6,30 @@ the print queue is connected there (and nowhere else)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from app.context import AppContext
-from app.services import fee_items_query, print_queue, terminal_settings
+from app.services import fee_items_query, print_queue, terminal_settings, users
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, prepay
 from ui.checkout.view import CheckoutView
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
 from ui.dialogs.shifts import ShiftCloseDialog, ShiftOpenDialog
-from ui.ops import Ops
+from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
 from ui.status import CounterStatusBar
-from ui.texts import yuan
+from ui.texts import printer_error_text, yuan
+
+
+def window_settings() -> QSettings:
+    """Where the window remembers its geometry (an .ini per user; tests point it elsewhere)."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "PropDesk", "counter")
 
 
 class MainWindow(QMainWindow):
@@ -31,6 +38,11 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.ops = Ops(ctx, self)
         self.status_info: dict | None = None
+        self.failed_jobs: list[dict] = []
+        self._warned_shift: str | None = None  # the shift the cashier was told "nothing prints" in
+        # Where shift reports (PDF) go; opened with the system viewer, which prints them.
+        self.report_dir = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()) / "PropDesk"
         self.setWindowTitle(self.tr("PropDesk counter"))
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
@@ -42,6 +54,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.bar = CounterStatusBar(self)
         self.setStatusBar(self.bar)
+        self.bar.retry_button.clicked.connect(self.retry_failed_prints)
+        self.checkout.before_pay = self.may_take_money
         self._menus()
 
         self.printing = PrintBridge(ctx, self)
@@ -79,8 +93,87 @@ class MainWindow(QMainWindow):
             what = self.tr("Test page printed") if result.get("test_page") else self.tr("Printed {0}").format(
                 result.get("receipt_no"))
             self.bar.showMessage(what, 8000)
+        elif result.get("test_page"):
+            self.bar.showMessage(self.tr("Test page failed: {0}").format(printer_error_text(result.get("error"))),
+                                 15000)
         else:
-            self.bar.showMessage(self.tr("Printing failed (kept for retry): {0}").format(result.get("error")), 15000)
+            self.bar.showMessage(self.tr("Printing failed (kept for retry): {0}").format(
+                printer_error_text(result.get("error"))), 15000)
+        if not result.get("test_page"):
+            self.refresh_print_jobs()
+
+    # -- printer problems: impossible to miss --------------------------------------------
+    def refresh_print_jobs(self) -> None:
+        t = self.ctx.terminal
+        self.ops.query(lambda s: print_queue.jobs(s, t, "failed"), self._jobs_loaded, on_error=lambda e: None)
+
+    def _jobs_loaded(self, jobs: list[dict]) -> None:
+        self.failed_jobs = jobs
+        self.bar.show_failed_jobs(jobs)
+
+    def retry_failed_prints(self) -> None:
+        """The status bar's 重试: queue every failed job again and wake the print worker."""
+        t = self.ctx.terminal
+
+        def retry_all(s):  # type: ignore[no-untyped-def]
+            jobs = print_queue.jobs(s, t, "failed")
+            for j in jobs:
+                print_queue.retry(s, j["id"])
+            return len(jobs)
+
+        def done(n: int) -> None:
+            self.bar.showMessage(self.tr("Printing {0} failed receipts again…").format(n), 8000)
+            self.printing.kick()
+            self.refresh_print_jobs()
+
+        self.ops.run(retry_all, done)
+
+    def printer_ready(self) -> bool:
+        p = (self.status_info or {}).get("printer")
+        return bool(p) and p.get("transport") not in (None, "", "none") and not self.failed_jobs
+
+    def no_shift_text(self) -> str | None:
+        """'No open shift: press F11' when the status says so (the service would refuse too,
+        but in words for a command line); None when a shift is open or the status is not in yet."""
+        if self.status_info is not None and not self.status_info.get("shift"):
+            return self.tr("No open shift: press F11 to open one, then take the payment.")
+        return None
+
+    def may_take_money(self) -> bool:
+        """Asked before any payment is sent: an open shift, and a printer (or a yes)."""
+        text = self.no_shift_text()
+        if text:
+            self.checkout.tender.error.setText(text)
+            self.bar.showMessage(text, 8000)
+            return False
+        return self.confirm_unprinted()
+
+    def confirm_unprinted(self) -> bool:
+        """Before the first payment of a shift with no printer (or failed prints): say so and
+        let the cashier decide. Asked once per shift."""
+        if self.status_info is None or self.printer_ready():
+            return True
+        shift = (self.status_info.get("shift") or {}).get("id")
+        if shift is not None and shift == self._warned_shift:
+            return True
+        p = self.status_info.get("printer")
+        if not p or p.get("transport") in (None, "", "none"):
+            text = self.tr("No receipt printer is set up: this payment's receipt will not print. Set it up under "
+                           "Settings → Printer (Ctrl+Shift+P), or ask a manager.\n\nTake the payment anyway?")
+        else:
+            text = self.tr("{0} receipts failed to print. Check the printer (paper, cable, power), then click "
+                           "“Retry” in the status bar.\n\nTake the payment anyway?").format(len(self.failed_jobs))
+        ok = self.ask_yes_no(self.tr("Receipts will not print"), text)
+        if ok:
+            self._warned_shift = shift
+        return ok
+
+    def ask_yes_no(self, title: str, text: str) -> bool:
+        """A question with No as the default button (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     # -- menus -------------------------------------------------------------------------
     def _action(self, menu, text: str, key: str, slot) -> QAction:  # type: ignore[no-untyped-def]
@@ -116,11 +209,12 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         t, u = self.ctx.terminal, self.ctx.user
         self.ops.query(lambda s: terminal_settings.counter_status(s, t, u), self._status_loaded,
-                       on_error=lambda e: self.bar.showMessage(str(e), 8000))
+                       on_error=lambda e: self.bar.showMessage(error_text(e), 8000))
 
     def _status_loaded(self, info: dict) -> None:
         self.status_info = info
         self.bar.show_status(info)
+        self.refresh_print_jobs()
         self.setWindowTitle(self.tr("PropDesk counter") + f" — {info['terminal']} — {info['display_name']}")
 
     def _changed(self, topic: str) -> None:
@@ -131,6 +225,10 @@ class MainWindow(QMainWindow):
 
     # -- counter actions ---------------------------------------------------------------
     def _room(self) -> tuple[str, str] | None:
+        text = self.no_shift_text()
+        if text:
+            self.ops.report(text)
+            return None
         hit = self.checkout.hit
         if hit is None:
             self.bar.showMessage(self.tr("Find a household first (F6)"), 8000)
@@ -142,18 +240,19 @@ class MainWindow(QMainWindow):
         self.checkout.tender.show_paid(result)
         self.after_payment(result["receipt_no"])
         self.checkout.reload()
+        self.checkout.ready_for_next()
 
     def do_prepay(self) -> None:
         room = self._room()
         tenders = PrepayDialog.ask(self, room[1]) if room else None
-        if tenders:
+        if tenders and self.may_take_money():
             c, key = self.counter(), room[0]
             self.ops.run(lambda s: prepay(s, c, key, tenders), self._money_done, changed="payment")
 
     def do_deposit(self) -> None:
         room = self._room()
         value = DepositDialog.ask(self, room[1]) if room else None
-        if value:
+        if value and self.may_take_money():
             (purpose, tenders), c, key = value, self.counter(), room[0]
             self.ops.run(lambda s: collect_deposit(s, c, key, purpose, tenders), self._money_done, changed="payment")
 
@@ -164,12 +263,15 @@ class MainWindow(QMainWindow):
 
     def _one_off(self, room: tuple[str, str], items: list[dict]) -> None:
         value = OneOffDialog.ask(self, room[1], items)
-        if value:
+        if value and self.may_take_money():
             (code, amount, note, tenders), c = value, self.counter()
             self.ops.run(lambda s: charge_one_off(s, c, room[0], code, amount, note, tenders), self._money_done,
                          changed="payment")
 
     def do_open_shift(self) -> None:
+        if self.status_info is not None and self.status_info.get("shift"):
+            self.ops.report(self.tr("The shift is already open. To hand over, close it with F12."))
+            return
         float_fen = ShiftOpenDialog.ask(self)
         if float_fen is None:
             return
@@ -177,12 +279,20 @@ class MainWindow(QMainWindow):
 
         def open_(s):  # type: ignore[no-untyped-def]
             shift = shifts.open_shift(s, t, u, float_fen)
-            return {"shift_id": shift.id, "float_fen": shift.float_fen}
+            return {"shift_id": shift.id, "float_fen": shift.float_fen, "opened_at": shift.opened_at.isoformat()}
 
-        self.ops.run(open_, lambda r: self.bar.showMessage(
-            self.tr("Shift opened with a float of {0}").format(yuan(r["float_fen"])), 8000), changed="shift")
+        self.ops.run(open_, self._shift_opened, changed="shift")
+
+    def _shift_opened(self, r: dict) -> None:
+        if self.status_info is not None:  # at once, not only when the status bar reloads
+            self.status_info["shift"] = {"id": r["shift_id"], "opened_at": r["opened_at"], "float_fen": r["float_fen"]}
+        self.bar.showMessage(self.tr("Shift opened with a float of {0}").format(yuan(r["float_fen"])), 8000)
 
     def do_close_shift(self) -> None:
+        text = self.no_shift_text()
+        if text:
+            self.ops.report(self.tr("No open shift to close. Press F11 to open one."))
+            return
         t, u = self.ctx.terminal, self.ctx.user
         self.ops.run(lambda s: shifts.expected_by_tender(s, shifts.require_open(s, t, u)[0]), self._count_drawer)
 
@@ -195,26 +305,55 @@ class MainWindow(QMainWindow):
 
     def _shift_closed(self, r: dict) -> None:
         self.last_shift_close = r
+        self._warned_shift = None
+        if self.status_info is not None:
+            self.status_info["shift"] = None
         text = self.tr("Shift closed. Cash expected {0}, counted {1}, variance {2}.").format(
             yuan(r["expected"].get("cash", 0)), yuan(r["counted_fen"]), yuan(r["variance_fen"]))
         self.bar.showMessage(text, 30000)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Shift closed"), text, QMessageBox.StandardButton.Ok,
-                          self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.print_shift_report(r["shift_id"])
+
+    def print_shift_report(self, shift_id: str) -> None:
+        """The handover report (交接班报表) as a PDF in the reports folder, opened with the
+        system's viewer to print (app.printing.pdf_shift)."""
+        from app.printing.pdf_shift import shift_report_pdf
+        from app.services.cashier.shift_report import shift_report
+
+        self.report_dir.mkdir(parents=True, exist_ok=True)
+        path = self.report_dir / f"shift-{shift_id}.pdf"
+        self.ops.run(lambda s: shift_report_pdf(shift_report(s, shift_id), path), lambda _r: self._report_ready(path))
+
+    def _report_ready(self, path: Path) -> None:
+        self.last_shift_report = path
+        self.bar.showMessage(self.tr("Shift report saved to {0}; it opens for printing.").format(path), 30000)
+        self.open_file(path)
+
+    def open_file(self, path: Path) -> None:
+        """Open a document with the system viewer (tests replace this)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def do_printer(self) -> None:
-        t = self.ctx.terminal
-        self.ops.run(lambda s: terminal_settings.get_printer(s, t), self._edit_printer)
+        t, u = self.ctx.terminal, self.ctx.user
+        self.ops.run(lambda s: (terminal_settings.get_printer(s, t), users.allows(s, u, "settings")),
+                     lambda r: self._edit_printer(*r))
 
-    def _edit_printer(self, current: dict | None) -> None:
-        settings = PrinterDialog.ask(self, current, self.print_test_page)
-        if settings:
+    def _edit_printer(self, current: dict | None, may_edit: bool = True) -> None:
+        """A user without the right to change settings sees them read-only (and may still
+        print a test page), rather than being refused after editing."""
+        settings = PrinterDialog.ask(self, current, self.print_test_page, read_only=not may_edit)
+        if settings and may_edit:
             t, u = self.ctx.terminal, self.ctx.user
             self.ops.run(lambda s: terminal_settings.save_printer(s, t, settings, u),
                          lambda r: self.bar.showMessage(self.tr("Printer settings saved"), 8000), changed="printer")
 
+    # -- geometry ----------------------------------------------------------------------
+    def restore_geometry(self) -> bool:
+        """The size and place the window had last time; False when there is none."""
+        data = window_settings().value("geometry")
+        return bool(data) and self.restoreGeometry(data)
+
     def closeEvent(self, e) -> None:  # type: ignore[no-untyped-def]
+        window_settings().setValue("geometry", self.saveGeometry())
         self.ops.wait(5000)  # let a committing payment finish before the engine goes away
         self.printing.stop()
         super().closeEvent(e)

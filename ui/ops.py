@@ -22,7 +22,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QRunnable, QThreadPool
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.context import AppContext
-from app.errors import InputError, PermissionDenied
+from app.errors import AppError
+from ui.messages import describe
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,9 @@ class _Job(QRunnable):
 
 
 def error_text(e: BaseException) -> str:
-    if isinstance(e, PermissionDenied):
-        return QCoreApplication.translate("Ops", "Permission denied: {0}").format(e)
-    if isinstance(e, InputError):
-        return str(e)
-    return QCoreApplication.translate("Ops", "Unexpected error: {0}").format(f"{type(e).__name__}: {e}")
+    """Every exception the UI shows goes through here: `app.messages.describe` in the UI's
+    language (ui.messages); an unexpected failure says what to do, the traceback goes to the log."""
+    return describe(e)
 
 
 class Ops(QObject):
@@ -125,7 +124,7 @@ class Ops(QObject):
         def failed(e: BaseException, tb: str) -> None:
             if busy:
                 self._set_busy(-1)
-            if not isinstance(e, (InputError, PermissionDenied)):
+            if not isinstance(e, AppError):
                 log.error("operation failed:\n%s", tb)
             if on_error is not None:
                 on_error(e)

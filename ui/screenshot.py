@@ -45,9 +45,12 @@ def take(window: MainWindow, path: str, screen: str = "checkout", room: str | No
         wait_idle(window)
     if screen == "shift-close":
         t, u = window.ctx.terminal, window.ctx.user
-        with window.ctx.uow() as s:  # a one-shot render, not an interactive path
-            shift, *_ = shifts.require_open(s, t, u)
-            expected = shifts.expected_by_tender(s, shift)
+        got: list[dict] = []  # through ops like every other read: the UI holds no session
+        window.ops.run(lambda s: shifts.expected_by_tender(s, shifts.require_open(s, t, u)[0]), got.append)
+        wait_idle(window)
+        if not got:
+            return False
+        expected = got[0]
         dialog = ShiftCloseDialog(window, expected)
         # A plausible count: the expected cash in large notes, the rest in coins.
         rest = expected.get("cash", 0)

@@ -3,12 +3,15 @@ a cashier who takes money without an open shift or with a dead printer finds out
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
+
+from app import clock
 
 from ui.models.base import set_flag
-from ui.texts import yuan
+from ui.texts import printer_error_text, transport_name, yuan
 
 
 class CounterStatusBar(QStatusBar):
@@ -21,7 +24,13 @@ class CounterStatusBar(QStatusBar):
         for name, w in (("statusUser", self.user), ("statusTerminal", self.terminal), ("statusShift", self.shift),
                         ("statusPrinter", self.printer), ("statusSync", self.sync)):
             w.setObjectName(name)
+        # Failed print jobs: a red button that says how many and retries them (hidden when none).
+        self.retry_button = QPushButton()
+        self.retry_button.setObjectName("printAlert")
+        self.retry_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.retry_button.hide()
         self.addPermanentWidget(self.busy)
+        self.addPermanentWidget(self.retry_button)
         for w in (self.user, self.terminal, self.shift, self.printer, self.sync):
             self.addPermanentWidget(w)
         self.shift.setText(self.tr("Shift: …"))
@@ -35,17 +44,25 @@ class CounterStatusBar(QStatusBar):
         self.terminal.setText(self.tr("Counter: {0}").format(info["terminal"]))
         shift = info.get("shift")
         if shift:
-            opened = datetime.fromisoformat(shift["opened_at"])
-            if opened.tzinfo is None:
-                opened = opened.replace(tzinfo=timezone.utc)
-            self.shift.setText(self.tr("Shift open since {0} (float {1})").format(
-                opened.astimezone().strftime("%H:%M"), yuan(shift["float_fen"])))
+            opened = clock.local_text(datetime.fromisoformat(shift["opened_at"]), "%H:%M")  # business zone
+            self.shift.setText(self.tr("Shift open since {0} (float {1})").format(opened, yuan(shift["float_fen"])))
             set_flag(self.shift, "alert", False)
         else:
             self.shift.setText(self.tr("No open shift (F11)"))
             set_flag(self.shift, "alert", True)
         p = info.get("printer")
-        if not p or p.get("transport") == "none":
-            self.printer.setText(self.tr("Printer: not set up"))
+        if not p or p.get("transport") in (None, "", "none"):
+            self.printer.setText(self.tr("Printer: not set up (Ctrl+Shift+P)"))
+            set_flag(self.printer, "alert", True)
         else:
-            self.printer.setText(self.tr("Printer: {0} mm {1}").format(p["width_mm"], p["transport"]))
+            self.printer.setText(self.tr("Printer: {0} mm, {1}").format(p["width_mm"], transport_name(p["transport"])))
+            set_flag(self.printer, "alert", False)
+
+    def show_failed_jobs(self, jobs: list[dict]) -> None:
+        if not jobs:
+            self.retry_button.hide()
+            return
+        self.retry_button.setText(self.tr("{0} receipts not printed — Retry").format(len(jobs)))
+        self.retry_button.setToolTip("\n".join(f"{j.get('receipt_no') or ''} {printer_error_text(j.get('error'))}"
+                                               for j in jobs[:10]))
+        self.retry_button.show()

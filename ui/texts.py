@@ -7,15 +7,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QLocale
 
 from app import tender_methods
+from ui.i18n import message_lang  # noqa: F401  (re-exported: views take the language from here)
 from app.money import fen_to_yuan_str
 
 
 translate = QCoreApplication.translate
-
-
-def message_lang() -> str:
-    """'en' or 'zh' for app.messages, following the language ui.i18n installed."""
-    return "en" if QLocale().language() == QLocale.Language.English else "zh"
 
 
 def method_name(method: str) -> str:
@@ -45,6 +41,32 @@ def matched_name(how: str) -> str:
     names = {"qr": translate("Texts", "scanned QR"), "room": translate("Texts", "room"), "phone": translate("Texts", "phone"), "last4": translate("Texts", "phone last 4"),
              "number": translate("Texts", "room number"), "name": translate("Texts", "name"), "initials": translate("Texts", "initials")}
     return names.get(how, how)
+
+
+def transport_name(transport: str | None) -> str:
+    """How a printer is connected, in words (never the stored code): from the transport
+    registry (app.printer_transports)."""
+    from app import printer_transports
+
+    entry = printer_transports.get(transport or "none")
+    return entry.name_in(message_lang()) if entry else (transport or "")
+
+
+def profile_name(profile: str | None) -> str:
+    """The printer profile; the built-in one is shown as 默认, not the stored word 'default'."""
+    return translate("Texts", "Standard") if not profile or profile == "default" else profile
+
+
+def printer_error_text(error: str | None) -> str:
+    """A print job's error as stored by the print worker ('中文 / English' from PrinterError):
+    the part in the UI's language."""
+    from ui import i18n
+
+    text = error or ""
+    if " / " in text:
+        zh, _, en = text.partition(" / ")
+        return en if i18n.message_lang() == "en" else zh
+    return text
 
 
 def yuan(fen: int) -> str:

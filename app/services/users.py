@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Role, Terminal, User
-from app.errors import NotFound, PermissionDenied
+from app.errors import InputError, Msg, NotFound, PermissionDenied
+from app.messages import catalog
 
 # What each role may do. Permissions are checked by services, not by the UI.
 ROLES: dict[str, tuple[str, list[str]]] = {
@@ -58,6 +59,14 @@ def ensure_user(s: Session, username: str, role: str, display_name: str | None =
     return user
 
 
+def ensure_first_login(ctx) -> None:  # type: ignore[no-untyped-def]
+    """The manager `admin`/`admin` and this counter's terminal, in their own unit of work
+    (the GUI's --demo start on an empty database)."""
+    with ctx.uow() as s:
+        ensure_user(s, "admin", "manager", "管理员", password="admin")
+        ensure_terminal(s, ctx.terminal)
+
+
 def ensure_terminal(s: Session, code: str) -> Terminal:
     t = s.scalar(select(Terminal).where(Terminal.code == code))
     if t is None:
@@ -70,7 +79,7 @@ def ensure_terminal(s: Session, code: str) -> Terminal:
 def get_user(s: Session, username: str) -> User:
     user = s.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        raise NotFound(f"user {username!r} does not exist (run `propdesk init` to create admin)")
+        raise NotFound("users.no_such_user", user=username)
     return user
 
 
@@ -85,5 +94,36 @@ def require(s: Session, username: str, permission: str) -> User:
     user = get_user(s, username)
     perms = permissions_of(s, username)
     if "*" not in perms and permission not in perms:
-        raise PermissionDenied(f"user {username!r} may not {permission}")
+        raise PermissionDenied("users.not_allowed", user=username, action=permission_msg(permission),
+                               permission=permission)
     return user
+
+
+def permission_msg(permission: str) -> Msg | str:
+    """What a permission lets one do, as words (the code itself when the catalogue lacks it)."""
+    code = f"perm.{permission}"
+    return Msg.of(code) if code in catalog() else permission
+
+
+def allows(s: Session, username: str, permission: str) -> bool:
+    """Whether the user's role allows `permission` (the UI asks before offering an edit)."""
+    perms = permissions_of(s, username)
+    return "*" in perms or permission in perms
+
+
+def authenticate(s: Session, username: str, password: str) -> dict:
+    """The user (username, display name, role) when the password matches. A wrong name and a
+    wrong password raise the same coded error, so the answer gives no hint which was wrong."""
+    username = (username or "").strip()
+    if not username:
+        raise InputError("users.name_required")
+    user = s.scalar(select(User).where(User.username == username))
+    # Check a password even for an unknown user, so the time taken does not tell them apart.
+    ok = check_password(password or "", user.password_hash if user is not None else _DUMMY_HASH)
+    if user is None or not user.active or not ok:
+        raise InputError("users.wrong_password")
+    role = s.get(Role, user.role_id)
+    return {"username": user.username, "display_name": user.display_name, "role": role.code if role else None}
+
+
+_DUMMY_HASH = "scrypt$" + "00" * 16 + "$" + "00" * 64

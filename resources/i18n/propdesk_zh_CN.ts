@@ -102,12 +102,16 @@
         <translation>未开班（F11 开班）</translation>
     </message>
     <message>
-        <source>Printer: not set up</source>
-        <translation>打印机：未配置</translation>
+        <source>Printer: not set up (Ctrl+Shift+P)</source>
+        <translation>打印机：未设置（按 Ctrl+Shift+P 设置）</translation>
     </message>
     <message>
-        <source>Printer: {0} mm {1}</source>
-        <translation>打印机：{0} mm {1}</translation>
+        <source>Printer: {0} mm, {1}</source>
+        <translation>打印机：{0} 毫米，{1}</translation>
+    </message>
+    <message>
+        <source>{0} receipts not printed — Retry</source>
+        <translation>{0} 张票据未打印 — 点此重打</translation>
     </message>
 </context>
 <context>
@@ -408,10 +412,6 @@
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
-    <message>
-        <source>Wrong user name or password</source>
-        <translation>用户名或密码错误</translation>
-    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -444,8 +444,40 @@
         <translation>已打印 {0}</translation>
     </message>
     <message>
+        <source>Test page failed: {0}</source>
+        <translation>测试页没有打印出来：{0}</translation>
+    </message>
+    <message>
         <source>Printing failed (kept for retry): {0}</source>
         <translation>打印失败（已保留，可重试）：{0}</translation>
+    </message>
+    <message>
+        <source>Printing {0} failed receipts again…</source>
+        <translation>正在重新打印 {0} 张未打印的票据…</translation>
+    </message>
+    <message>
+        <source>No open shift: press F11 to open one, then take the payment.</source>
+        <translation>未开班：请按 F11 开班，再收款。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up: this payment&apos;s receipt will not print. Set it up under Settings → Printer (Ctrl+Shift+P), or ask a manager.
+
+Take the payment anyway?</source>
+        <translation>本机未设置票据打印机：这笔收款的票据不会打印出来。请在“设置 → 打印机”（Ctrl+Shift+P）中设置，或请主管设置。
+
+仍要收款吗？</translation>
+    </message>
+    <message>
+        <source>{0} receipts failed to print. Check the printer (paper, cable, power), then click “Retry” in the status bar.
+
+Take the payment anyway?</source>
+        <translation>有 {0} 张票据打印失败。请检查打印机（纸、连线、电源），然后点状态栏里的“重打”。
+
+仍要收款吗？</translation>
+    </message>
+    <message>
+        <source>Receipts will not print</source>
+        <translation>票据打印不出来</translation>
     </message>
     <message>
         <source>&amp;Counter</source>
@@ -496,20 +528,35 @@
         <translation>请先查找住户（F6）</translation>
     </message>
     <message>
+        <source>The shift is already open. To hand over, close it with F12.</source>
+        <translation>已经开班了。交班请按 F12。</translation>
+    </message>
+    <message>
         <source>Shift opened with a float of {0}</source>
         <translation>已开班，备用金 {0}</translation>
+    </message>
+    <message>
+        <source>No open shift to close. Press F11 to open one.</source>
+        <translation>没有要交的班：开班请按 F11。</translation>
     </message>
     <message>
         <source>Shift closed. Cash expected {0}, counted {1}, variance {2}.</source>
         <translation>已交班。现金应有 {0}，实点 {1}，差额 {2}。</translation>
     </message>
     <message>
-        <source>Shift closed</source>
-        <translation>已交班</translation>
+        <source>Shift report saved to {0}; it opens for printing.</source>
+        <translation>交班报表已保存到 {0}，已打开，可直接打印。</translation>
     </message>
     <message>
         <source>Printer settings saved</source>
         <translation>打印机设置已保存</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Not an amount: type yuan like 1000 or 12.50 (at most 2 decimals)</source>
+        <translation>金额不对：请输入元，如 1000 或 12.50（最多两位小数）</translation>
     </message>
 </context>
 <context>
@@ -554,14 +601,6 @@
 <context>
     <name>Ops</name>
     <message>
-        <source>Permission denied: {0}</source>
-        <translation>无权限：{0}</translation>
-    </message>
-    <message>
-        <source>Unexpected error: {0}</source>
-        <translation>意外错误：{0}</translation>
-    </message>
-    <message>
         <source>Cannot do that</source>
         <translation>无法完成操作</translation>
     </message>
@@ -584,24 +623,12 @@
         <translation>打印机设置</translation>
     </message>
     <message>
-        <source>No printer</source>
-        <translation>无打印机</translation>
-    </message>
-    <message>
-        <source>Serial port</source>
-        <translation>串口</translation>
-    </message>
-    <message>
-        <source>Network (IP:port)</source>
-        <translation>网络（IP:端口）</translation>
-    </message>
-    <message>
-        <source>File (demo)</source>
-        <translation>文件（演示）</translation>
-    </message>
-    <message>
         <source>COM3 · /dev/ttyUSB0 · 192.168.1.50:9100 · /tmp/receipts.bin</source>
         <translation>COM3 · /dev/ttyUSB0 · 192.168.1.50:9100 · /tmp/receipts.bin</translation>
+    </message>
+    <message>
+        <source>{0} mm</source>
+        <translation>{0} 毫米</translation>
     </message>
     <message>
         <source>Open the cash drawer after a cash payment</source>
@@ -630,6 +657,10 @@
     <message>
         <source>Print a test page</source>
         <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Only a manager can change the printer settings. You can print a test page.</source>
+        <translation>只有主管可以修改打印机设置；您可以打印测试页。</translation>
     </message>
 </context>
 <context>
@@ -677,6 +708,18 @@
 </context>
 <context>
     <name>ReceiptsView</name>
+    <message>
+        <source>reverse the card payment of {0} on the POS terminal</source>
+        <translation>请在 POS 机上撤销这笔 {0} 元的刷卡交易</translation>
+    </message>
+    <message>
+        <source>refund the {0} payment of {1} in the merchant app</source>
+        <translation>请在商户后台（{0}）退回这笔 {1} 元</translation>
+    </message>
+    <message>
+        <source>Voiding does not return this money by itself: {0}.</source>
+        <translation>作废不会自动退款：{0}。</translation>
+    </message>
     <message>
         <source>Receipt no. (or its start)</source>
         <translation>收据号（或开头部分）</translation>
@@ -728,6 +771,10 @@
     <message>
         <source>VOID: {0}</source>
         <translation>已作废：{0}</translation>
+    </message>
+    <message>
+        <source>{0} is void: it cannot be reprinted.</source>
+        <translation>{0} 已作废，不能补打。</translation>
     </message>
     <message>
         <source>{0} is already void</source>
@@ -795,6 +842,10 @@
         <translation>{0} 角</translation>
     </message>
     <message>
+        <source>{0} fen</source>
+        <translation>{0} 分</translation>
+    </message>
+    <message>
         <source>Close shift — count the drawer</source>
         <translation>交班 — 清点钱箱</translation>
     </message>
@@ -833,6 +884,26 @@
     <message>
         <source>Cash variance</source>
         <translation>现金差额</translation>
+    </message>
+    <message>
+        <source>Count the drawer again, or confirm the difference to close the shift.</source>
+        <translation>请重新清点钱箱，或确认差额后再交班。</translation>
+    </message>
+    <message>
+        <source>The cash counted is {0} more than expected.</source>
+        <translation>实点现金比应有的多 {0}。</translation>
+    </message>
+    <message>
+        <source>The cash counted is {0} less than expected.</source>
+        <translation>实点现金比应有的少 {0}。</translation>
+    </message>
+    <message>
+        <source>Close with a difference?</source>
+        <translation>有差额，仍要交班？</translation>
+    </message>
+    <message>
+        <source>Close the shift with this difference? It is recorded and shows on the shift report.</source>
+        <translation>按这个差额交班吗？差额会记录下来，并印在交班报表上。</translation>
     </message>
 </context>
 <context>
@@ -939,6 +1010,10 @@
         <source>Type the amount received first</source>
         <translation>请先输入实收金额</translation>
     </message>
+    <message>
+        <source>No amount typed: take exactly {0} in cash, no change? Press Enter again to confirm, or type the cash handed over.</source>
+        <translation>未输入实收金额：按应收 {0} 收现金、不找零？再按一次 Enter 确认，或输入住户交来的现金。</translation>
+    </message>
 </context>
 <context>
     <name>Texts</name>
@@ -1032,15 +1107,15 @@
     </message>
     <message>
         <source>phone</source>
-        <translation>手机号</translation>
+        <translation>手机</translation>
     </message>
     <message>
         <source>phone last 4</source>
-        <translation>手机尾号</translation>
+        <translation>尾号</translation>
     </message>
     <message>
         <source>room number</source>
-        <translation>房间号</translation>
+        <translation>门牌</translation>
     </message>
     <message>
         <source>name</source>
@@ -1048,7 +1123,31 @@
     </message>
     <message>
         <source>initials</source>
-        <translation>拼音首字母</translation>
+        <translation>拼音</translation>
+    </message>
+    <message>
+        <source>No printer</source>
+        <translation>无打印机</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>串口</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>File (demo)</source>
+        <translation>文件（演示）</translation>
+    </message>
+    <message>
+        <source>Windows printer</source>
+        <translation>Windows 打印机</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>标准</translation>
     </message>
 </context>
 <context>

@@ -39,6 +39,15 @@ def world(ctx, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def window_settings_in_tmp(tmp_path):  # type: ignore[no-untyped-def]
+    """The window remembers its geometry in a per-user .ini: keep tests out of the real one."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield
+
+
+@pytest.fixture(autouse=True)
 def english(qapp):  # type: ignore[no-untyped-def]
     """Tests read the English source strings; `propdesk gui` (run in a test) installs the
     Chinese catalogue into the shared QApplication, so reset it for every test."""
@@ -59,12 +68,23 @@ def window(qtbot, ctx, world):  # type: ignore[no-untyped-def]
     w = MainWindow(ctx)
     w.errors = Errors()
     w.ops.show_error = w.errors.append
+    w.questions = []  # "receipts will not print" and other yes/no questions: answered yes, recorded
+    w.ask_yes_no = lambda title, text: w.questions.append(text) or True
+    w.open_file = lambda path: None
+    w.report_dir = ctx_report_dir(ctx)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
     idle(qtbot, w)
     yield w
     w.ops.wait(5000)
+
+
+def ctx_report_dir(ctx):  # type: ignore[no-untyped-def]
+    import tempfile
+    from pathlib import Path
+
+    return Path(tempfile.mkdtemp(prefix="propdesk-reports-"))
 
 
 def idle(qtbot, w) -> None:  # type: ignore[no-untyped-def]

@@ -103,7 +103,8 @@ def test_split_tender_card_and_cash(qtbot, window):
     idle(qtbot, window)
     assert window.errors == [] and t.error.text() == ""
     assert t.change_label.text() == "¥77.60"
-    assert "1,222" not in t.received_label.text() and "300.00" in t.received_label.text()
+    # Received is what the resident handed over: 300.00 on the card + 200.00 in cash.
+    assert t.received_label.text() == "¥500.00" and "300.00" in t.received_label.toolTip()
     assert window.checkout.lines_model.rowCount() == 0
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import QDialog
 
 from app.services.cashier.payments import Counter, pay_bills
@@ -40,7 +38,7 @@ def test_receipts_search_reprint_and_void(qtbot, window, ctx, monkeypatch):
     assert [r["receipt_no"] for r in view.model.rows] == [no1]
     view.reprint()
     assert window.last_receipt == (no1, True)
-    monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, parent, no, summary="": "收错房号"))
+    monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, parent, no, summary="", reminder="": "收错房号"))
     view.void()
     idle(qtbot, window)
     assert window.errors == []
@@ -48,6 +46,8 @@ def test_receipts_search_reprint_and_void(qtbot, window, ctx, monkeypatch):
     assert row["status"] == "void" and row["void_reason"] == "收错房号"
     view.void()  # already void: said, not attempted
     assert "already void" in view.info.text()
+    view.reprint()  # a void receipt is not reprinted as if it were valid
+    assert window.last_receipt == (no1, True) and "cannot be reprinted" in view.info.text()
 
 
 def test_void_without_reason_is_not_sent(qtbot, window, ctx, monkeypatch):
@@ -208,10 +208,10 @@ def test_small_dialogs_and_printer(qtbot):
 
 def test_printer_settings_saved_through_the_window(qtbot, window, monkeypatch):
     settings = {"transport": "file", "target": "/tmp/r.bin", "width_mm": 58}
-    monkeypatch.setattr(PrinterDialog, "ask", classmethod(lambda cls, p, cur, hook: {**settings}))
+    monkeypatch.setattr(PrinterDialog, "ask", classmethod(lambda cls, p, cur, hook, read_only=False: {**settings}))
     window.do_printer()
     idle(qtbot, window)
-    assert "58 mm" in window.bar.printer.text()
+    assert "58 mm" in window.bar.printer.text() and "File (demo)" in window.bar.printer.text()
 
 
 def test_login_dialog(qtbot, ctx, world):
@@ -227,11 +227,12 @@ def test_login_dialog(qtbot, ctx, world):
     d.password.setText("1234")
     d.accept()
     qtbot.waitUntil(lambda: d.result() == QDialog.DialogCode.Accepted)
-    assert d.value == {"username": "cashier1", "display_name": "张敏"}
+    assert d.value == {"username": "cashier1", "display_name": "张敏", "role": "cashier"}
     ops.wait()
 
 
-def test_cashier_may_not_save_printer_settings(qtbot, ctx, world, monkeypatch):
+def test_cashier_sees_printer_settings_read_only(qtbot, ctx, world, monkeypatch):
+    """A cashier is shown the settings read-only, not refused after editing them."""
     import dataclasses
 
     from ui.main_window import MainWindow
@@ -241,8 +242,15 @@ def test_cashier_may_not_save_printer_settings(qtbot, ctx, world, monkeypatch):
     errors: list[str] = []
     w.ops.show_error = errors.append
     qtbot.addWidget(w)
-    monkeypatch.setattr(PrinterDialog, "ask", classmethod(lambda cls, p, cur, hook: {"transport": "usb"}))
+    asked = []
+    monkeypatch.setattr(PrinterDialog, "ask", classmethod(
+        lambda cls, p, cur, hook, read_only=False: asked.append(read_only) or {"transport": "usb"}))
     w.do_printer()
     idle(qtbot, w)
-    assert errors and "may not settings" in errors[0]
-    assert date.today()  # the window survived
+    assert asked == [True] and errors == []  # opened read-only; nothing saved, nothing refused
+    d = PrinterDialog(None, None, read_only=True)
+    qtbot.addWidget(d)
+    assert not d.transport.isEnabled() and d.target.isReadOnly()
+    d.accept()
+    assert d.value is None and d.result() == QDialog.DialogCode.Rejected
+    w.ops.wait()

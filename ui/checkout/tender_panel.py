@@ -21,12 +21,25 @@ from app.messages import render
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
 from app.services.cashier.tenders import TenderInput, build_tender
 from ui.models.base import set_flag
+from ui.messages import describe
 from ui.texts import message_lang, method_name, tenders_text, yuan
 
 # F-keys from the tender-method registry: (first method on the key, key); methods sharing a
 # key (F3: WeChat, Alipay) toggle when the key is pressed again.
 GROUPS = dict(tender_methods.fkey_groups())
 KEYS = tuple((methods[0], key) for key, methods in GROUPS.items())
+
+
+class _Grid(QGridLayout):
+    """A grid filled in order, `columns` to a row."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__()
+        self.columns, self.count_ = columns, 0
+
+    def addWidget(self, w: QWidget) -> None:  # type: ignore[override]
+        super().addWidget(w, self.count_ // self.columns, self.count_ % self.columns)
+        self.count_ += 1
 
 
 class TenderPanel(QWidget):
@@ -41,8 +54,19 @@ class TenderPanel(QWidget):
         self.picked: dict[str, str] = {key: methods[0] for key, methods in GROUPS.items()}  # per shared key
         self.tenders: list[TenderInput] = []
         self._settled = False  # showing a finished payment's change
+        # The amount the panel filled in itself (what is still due). Enter on an untouched
+        # default would take everything as exact cash: that needs a second, deliberate Enter.
+        self._default_text = ""
+        self._amount_edited = False  # the cashier typed in the amount field since it was filled in
+        self._confirming = False
 
-        outer = QVBoxLayout(self)
+        # Two columns: the figures and the F-keys on the left, what is typed on the right. One
+        # column was too tall: at 1280×720 it left room for two bill lines.
+        root = QHBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
+        left, outer = QVBoxLayout(), QVBoxLayout()
+        root.addLayout(left, 4)
+        root.addLayout(outer, 5)
         figures = QGridLayout()
         self.due_label, self.received_label, self.change_label = QLabel(), QLabel(), QLabel()
         self.due_label.setObjectName("dueFigure")
@@ -56,9 +80,10 @@ class TenderPanel(QWidget):
         figures.addWidget(self.received_label, 1, 1, Qt.AlignmentFlag.AlignRight)
         figures.addWidget(self.change_caption, 2, 0)
         figures.addWidget(self.change_label, 2, 1, Qt.AlignmentFlag.AlignRight)
-        outer.addLayout(figures)
+        figures.setColumnStretch(1, 1)
+        left.addLayout(figures)
 
-        buttons = QHBoxLayout()
+        buttons = _Grid(2)  # the F-key buttons, two a row
         self.group = QButtonGroup(self)
         self.method_buttons: dict[str, QPushButton] = {}
         for method, key in KEYS:
@@ -69,7 +94,8 @@ class TenderPanel(QWidget):
             self.group.addButton(b)
             buttons.addWidget(b)
             self.method_buttons[method] = b
-        outer.addLayout(buttons)
+        left.addLayout(buttons)
+        left.addStretch(1)
 
         form = QFormLayout()
         self.amount = QLineEdit()
@@ -85,18 +111,31 @@ class TenderPanel(QWidget):
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
         self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
-        form.addRow(self.batch_label, self.batch)
-        form.addRow(self.voucher_label, self.voucher)
-        outer.addLayout(form)
+        pos_row = QHBoxLayout()  # batch and voucher numbers side by side: one row less
+        pos_row.setContentsMargins(0, 0, 0, 0)
+        pos_row.addWidget(self.batch, 1)
+        pos_row.addWidget(self.voucher_label)
+        pos_row.addWidget(self.voucher, 1)
+        form.addRow(self.batch_label, pos_row)
+        # The fields sit in a box as tall as the card tender's (the most rows), so choosing F2
+        # neither grows the window nor squeezes the bill lines above.
+        self.fields = QWidget()
+        self.fields.setObjectName("tenderFields")
+        form.setContentsMargins(0, 0, 0, 0)
+        self.fields.setLayout(form)
+        outer.addWidget(self.fields)
 
         self.list = QListWidget()
         self.list.setObjectName("tenderList")
-        self.list.setMaximumHeight(64)
+        self.list.setFixedHeight(self.list.fontMetrics().lineSpacing() * 2 + 10)  # two tenders show
         self.list.setToolTip(self.tr("Split tender: Del removes the selected tender"))
         outer.addWidget(self.list)
         self.error = QLabel()
         self.error.setObjectName("errorLine")
         self.error.setWordWrap(True)
+        # Room for three lines whether or not there is an error: the layout must not jump.
+        self.error.setMinimumHeight(self.error.fontMetrics().lineSpacing() * 3 + 4)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         outer.addWidget(self.error)
         row = QHBoxLayout()
         self.add_button = QPushButton(self.tr("+ Split (Ctrl+Enter)"))
@@ -113,10 +152,13 @@ class TenderPanel(QWidget):
             field.returnPressed.connect(self.request_pay)
             field.textEdited.connect(self._edited)
         self.amount.textChanged.connect(lambda _t: self._refresh())
+        self.amount.textEdited.connect(lambda _t: setattr(self, "_amount_edited", True))
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_current,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list, self._remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
+        self.choose("pos")
+        self.fields.setMinimumHeight(self.fields.sizeHint().height())
         self.choose("cash")
 
     def _button_text(self, method: str) -> str:
@@ -138,6 +180,7 @@ class TenderPanel(QWidget):
         self.tenders.clear()
         self.list.clear()
         self._settled = False
+        self._confirming = False
         self.error.clear()
         for f in (self.reference, self.batch, self.voucher):
             f.clear()
@@ -178,11 +221,19 @@ class TenderPanel(QWidget):
         amount = self._remaining()
         if tender_methods.get(self.method).draws_prepaid:
             amount = min(amount, self.prepaid_fen)
-        self.amount.setText(fen_to_yuan_str(amount) if amount > 0 else "")
+        self._default_text = fen_to_yuan_str(amount) if amount > 0 else ""
+        self._amount_edited = self._confirming = False
+        self.amount.setText(self._default_text)
         self.amount.selectAll()
+
+    def amount_typed(self) -> bool:
+        """Whether the amount field holds what the cashier typed (not the due amount we filled in)."""
+        return self._amount_edited or self.amount.text().strip() != self._default_text
 
     def _edited(self) -> None:
         self.error.clear()
+        self._confirming = False
+        set_flag(self.error, "warning", False)
         if self._settled:  # typing starts the next payment's tender
             self._settled = False
         self._refresh()
@@ -209,7 +260,10 @@ class TenderPanel(QWidget):
         self.reset()
         self._settled = True
         self.due_label.setText(yuan(result["total_fen"]))
-        self.received_label.setText(tenders_text(result["tenders"]))
+        # What the resident handed over: the cash received (not the part applied) plus the rest.
+        handed = sum(t.get("received_fen") or t["amount_fen"] for t in result["tenders"])
+        self.received_label.setText(yuan(handed))
+        self.received_label.setToolTip(tenders_text(result["tenders"]))
         self.change_caption.setText(self.tr("Change"))
         self.change_label.setText(yuan(result["change_fen"]))
         set_flag(self.change_label, "short", False)
@@ -225,7 +279,7 @@ class TenderPanel(QWidget):
         try:  # the builder the CLI uses too
             return build_tender(self.method, text, self.reference.text(), self.batch.text(), self.voucher.text())
         except InputError as e:
-            raise ValueError(e.text(message_lang())) from None
+            raise ValueError(describe(e)) from None
 
     def add_current(self) -> None:
         try:
@@ -260,5 +314,16 @@ class TenderPanel(QWidget):
         if not tenders:
             self.error.setText(self.tr("Type the amount received first"))
             return
+        if t is not None and t.method == "cash" and not self.amount_typed() and not self._confirming:
+            # Two Enters (take the top hit, pay) must not silently take the whole amount as exact cash.
+            self._confirming = True
+            set_flag(self.error, "warning", True)
+            self.error.setText(self.tr("No amount typed: take exactly {0} in cash, no change? Press Enter again "
+                                       "to confirm, or type the cash handed over.").format(yuan(t.amount_fen)))
+            self.amount.setFocus()
+            self.amount.selectAll()
+            return
+        self._confirming = False
+        set_flag(self.error, "warning", False)
         self.error.clear()
         self.pay_requested.emit(tenders)

@@ -64,6 +64,8 @@ class CheckoutView(QWidget):
         self._search_seq = self._room_seq = 0
         self._take_first = False
         self.paying = False
+        # Asked before a payment is sent (the window warns when nothing will print).
+        self.before_pay: Callable[[], bool] = lambda: True
 
         self.search = SearchBox()
         self.hits_model = HitsModel(self)
@@ -73,6 +75,10 @@ class CheckoutView(QWidget):
         # Area and use are on the household card; the list keeps what tells households apart.
         self.hits.setColumnHidden(4, True)
         self.hits.setColumnHidden(5, True)
+        # Never narrower than its columns (匹配 was cut off at 1280×720): the splitter keeps it.
+        header = self.hits.horizontalHeader()
+        self.hits.setMinimumWidth(sum(header.sectionSize(c) for c in (0, 1, 2, 3, 6))
+                                  + self.hits.verticalScrollBar().sizeHint().width() + 2 * self.hits.frameWidth())
         self.hits.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.card = HouseholdCard()
         self.lines_model = BillLinesModel(self)
@@ -90,6 +96,7 @@ class CheckoutView(QWidget):
         self.tender = TenderPanel()
         self.status = QLabel()
         self.status.setObjectName("checkoutStatus")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() + 4)  # no jump when it fills
 
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -127,6 +134,7 @@ class CheckoutView(QWidget):
         self.lines.selectionModel().currentRowChanged.connect(self._show_detail)
         self.lines_model.checked_changed.connect(self._update_due)
         self.tender.pay_requested.connect(self.pay)
+        self.ops.bus.changed.connect(self._state_changed)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+A"), self.lines, self._toggle_all, context=Qt.ShortcutContext.WidgetShortcut)
         for method, key in tender_keys:  # from the tender-method registry
@@ -237,6 +245,9 @@ class CheckoutView(QWidget):
         if not ids:
             self.tender.error.setText(self.tr("Tick the bill lines to pay (Space)"))
             return
+        if not self.before_pay():
+            self.tender.amount.setFocus()
+            return
         room_key, counter = f"{self.hit.community}/{self.hit.room_key}", self.counter()
         self.paying = True
         self.tender.pay_button.setEnabled(False)
@@ -256,6 +267,21 @@ class CheckoutView(QWidget):
         self.status.setText(self.tr("Paid: receipt {0}").format(result["receipt_no"]))
         self.paid.emit(result)
         self.reload()
+        self.ready_for_next()
+
+    def ready_for_next(self) -> None:
+        """After a payment: the change stays on screen, the search box is empty and has the
+        focus, so the next resident's room can be typed at once."""
+        self._search_seq += 1  # a search still on its way must not take over
+        self.search.clear()
+        self.hits_model.set_rows([])
+        self.focus_search()
+
+    def _state_changed(self, topic: str) -> None:
+        """A fixed cause clears its stale error line (e.g. 'no open shift' after F11 opened one)."""
+        if topic in ("shift", "printer", "user") and not self.paying:
+            self.tender.error.clear()
+            self.status.setText("")
 
     def clear(self) -> None:
         """Esc: forget the household and start again at the search box."""

@@ -1,27 +1,14 @@
-"""Login (登录): user name and password, checked by app.services.users on a worker thread
+"""Login (登录): user name and password, checked by app.services.users.authenticate on a worker thread
 (scrypt takes tens of milliseconds by design; the GUI thread does not wait for it)."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QLineEdit, QWidget
-from sqlalchemy.orm import Session
 
-from app.errors import NotFound
 from app.services import users
 from ui.dialogs.base import FormDialog
+from ui.messages import describe
 from ui.ops import Ops
-
-
-def authenticate(s: Session, username: str, password: str) -> dict | None:
-    """The user as a plain dict when the password matches, else None (no hint which part
-    was wrong)."""
-    try:
-        user = users.get_user(s, username)
-    except NotFound:
-        return None
-    if not users.check_password(password, user.password_hash):
-        return None
-    return {"username": user.username, "display_name": user.display_name}
 
 
 class LoginDialog(FormDialog):
@@ -50,16 +37,18 @@ class LoginDialog(FormDialog):
         self.checking = True
         self.buttons.setEnabled(False)
         self.error.setText(self.tr("Checking…"))
-        self.ops.run(lambda s: authenticate(s, name, pw), self._checked, busy=False, quiet=True,
-                     on_error=lambda e: self._checked(None))
+        self.ops.run(lambda s: users.authenticate(s, name, pw), self._checked, busy=False, quiet=True,
+                     on_error=self._refused)
 
-    def _checked(self, user: dict | None) -> None:
+    def _refused(self, e: BaseException) -> None:
         self.checking = False
         self.buttons.setEnabled(True)
-        if user is None:
-            self.error.setText(self.tr("Wrong user name or password"))
-            self.password.selectAll()
-            self.password.setFocus()
-            return
+        self.error.setText(describe(e))
+        self.password.selectAll()
+        self.password.setFocus()
+
+    def _checked(self, user: dict) -> None:
+        self.checking = False
+        self.buttons.setEnabled(True)
         self.value = user
         QDialog.accept(self)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from app import tender_methods
 from app.money import MoneyError, parse_yuan
 from ui.dialogs.base import FormDialog
+from ui.messages import describe
 from ui.dialogs.tender_form import TenderForm
 
 NO_PREPAID = tender_methods.codes(top_up=True)  # a top-up or deposit is not paid from the prepaid balance
@@ -78,7 +79,7 @@ class OneOffDialog(FormDialog):
         try:
             amount = parse_yuan(self.amount.text())
         except MoneyError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
         if amount <= 0:
             raise ValueError(self.tr("The amount must be greater than 0"))
         note = self.note.text().strip()

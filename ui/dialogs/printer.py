@@ -6,21 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from app import printer_transports
 from app.errors import InputError
 from app.services.terminal_settings import DEFAULT_PRINTER, TRANSPORTS, WIDTHS, validate_printer
 from ui.dialogs.base import FormDialog
-from ui.texts import message_lang
+from ui.messages import describe
+from ui.texts import message_lang, profile_name
 
 
 class PrinterDialog(FormDialog):
-    """Value: the settings dict (validated) for terminal_settings.save_printer."""
+    """Value: the settings dict (validated) for terminal_settings.save_printer. `read_only`:
+    the user may look (and print a test page) but not change anything — no OK button."""
 
     def __init__(self, parent: QWidget | None, settings: dict | None,
-                 test_page: Callable[[dict], None] | None = None) -> None:
+                 test_page: Callable[[dict], None] | None = None, read_only: bool = False) -> None:
         super().__init__(parent, self.tr("Printer settings"))
+        self.read_only = read_only
         cur = {**DEFAULT_PRINTER, **(settings or {})}
         self.test_hook = test_page
         self.transport = QComboBox()
@@ -31,9 +34,12 @@ class PrinterDialog(FormDialog):
         self.target.setPlaceholderText(self.tr("COM3 · /dev/ttyUSB0 · 192.168.1.50:9100 · /tmp/receipts.bin"))
         self.width = QComboBox()
         for w in WIDTHS:
-            self.width.addItem(f"{w} mm", w)
+            self.width.addItem(self.tr("{0} mm").format(w), w)
         self.width.setCurrentIndex(self.width.findData(cur["width_mm"]))
-        self.profile = QLineEdit(str(cur["profile"]))
+        # The built-in profile is stored as "default"; the field shows it as an empty box
+        # with 标准 as its placeholder, so no English word is on screen.
+        self.profile = QLineEdit("" if cur["profile"] in (None, "", "default") else str(cur["profile"]))
+        self.profile.setPlaceholderText(profile_name("default"))
         self.drawer = QCheckBox(self.tr("Open the cash drawer after a cash payment"))
         self.drawer.setChecked(bool(cur["cash_drawer"]))
         self.display = QCheckBox(self.tr("Customer pole display"))
@@ -48,7 +54,23 @@ class PrinterDialog(FormDialog):
         self.test_button.clicked.connect(self.test_page)
         self.form.addRow("", self.test_button)
         self.encoding = cur["encoding"]
+        if read_only:
+            note = QLabel(self.tr("Only a manager can change the printer settings. You can print a test page."))
+            note.setObjectName("readOnlyNote")
+            note.setWordWrap(True)
+            self.outer.addWidget(note)
+            for w in (self.transport, self.width, self.drawer, self.display):
+                w.setEnabled(False)
+            for w in (self.target, self.profile):
+                w.setReadOnly(True)
+            self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.finish_layout()
+
+    def accept(self) -> None:
+        if self.read_only:
+            self.reject()
+            return
+        super().accept()
 
     def build(self) -> dict:
         raw = {"transport": self.transport.currentData(), "target": self.target.text().strip(),
@@ -58,7 +80,7 @@ class PrinterDialog(FormDialog):
         try:
             return validate_printer(raw)
         except InputError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
 
     def test_page(self) -> None:
         try:

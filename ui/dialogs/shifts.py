@@ -4,11 +4,12 @@ denomination, see expected vs counted per tender and the cash variance)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QMessageBox, QSpinBox, QWidget
 
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
-from app.services.cashier.shifts import DENOMINATIONS
+from app.services.cashier import shifts
 from ui.dialogs.base import FormDialog
+from ui.messages import describe
 from ui.models.base import set_flag
 from ui.texts import method_name, yuan
 
@@ -26,17 +27,22 @@ class ShiftOpenDialog(FormDialog):
         try:
             return parse_yuan(self.float_amount.text())
         except MoneyError as e:
-            raise ValueError(str(e)) from None
+            raise ValueError(describe(e)) from None
 
 
 def denomination_text(fen: int) -> str:
-    if fen >= 100:
+    """100 元, 5 角, 2 分 — the unit a note or coin is called by."""
+    if fen >= 100 and fen % 100 == 0:
         return QCoreApplication.translate("ShiftCloseDialog", "{0} yuan").format(fen // 100)
-    return QCoreApplication.translate("ShiftCloseDialog", "{0} jiao").format(fen // 10)
+    if fen >= 10 and fen % 10 == 0:
+        return QCoreApplication.translate("ShiftCloseDialog", "{0} jiao").format(fen // 10)
+    return QCoreApplication.translate("ShiftCloseDialog", "{0} fen").format(fen)
 
 
 class ShiftCloseDialog(FormDialog):
-    """`expected` is shifts.expected_by_tender: {method: fen}, cash including the float."""
+    """`expected` is shifts.expected_by_tender: {method: fen}, cash including the float. One
+    row per note or coin in shifts.DENOMINATIONS (read when the dialog opens, never copied).
+    Closing with a cash difference asks for a confirmation first."""
 
     def __init__(self, parent: QWidget | None, expected: dict[str, int]) -> None:
         super().__init__(parent, self.tr("Close shift — count the drawer"))
@@ -48,7 +54,7 @@ class ShiftCloseDialog(FormDialog):
             grid.addWidget(QLabel(f"<b>{text}</b>"), 0, col)
         self.counts: dict[int, QSpinBox] = {}
         self.subtotals: dict[int, QLabel] = {}
-        for row, d in enumerate(DENOMINATIONS, start=1):
+        for row, d in enumerate(shifts.DENOMINATIONS, start=1):
             spin = QSpinBox()
             spin.setRange(0, 100000)
             spin.setObjectName(f"count_{d}")
@@ -85,7 +91,7 @@ class ShiftCloseDialog(FormDialog):
         self.outer.addLayout(body)
         self.finish_layout()
         self._recount()
-        self.counts[DENOMINATIONS[0]].setFocus()
+        self.counts[shifts.DENOMINATIONS[0]].setFocus()
 
     def counted_fen(self) -> int:
         return sum(d * spin.value() for d, spin in self.counts.items())
@@ -94,11 +100,28 @@ class ShiftCloseDialog(FormDialog):
         for d, spin in self.counts.items():
             self.subtotals[d].setText(fen_to_yuan_str(d * spin.value()))
         counted = self.counted_fen()
-        variance = counted - self.expected.get("cash", 0)
+        variance = self.variance_fen()
         self.counted_label.setText(yuan(counted))
         sign = "+" if variance > 0 else ""
         self.variance_label.setText(sign + yuan(variance) if variance else yuan(0) + " ✓")
         set_flag(self.variance_label, "alert", variance != 0)
 
+    def variance_fen(self) -> int:
+        return self.counted_fen() - self.expected.get("cash", 0)
+
     def build(self) -> dict[int, int]:
+        variance = self.variance_fen()
+        if variance and not self.confirm_difference(variance):
+            raise ValueError(self.tr("Count the drawer again, or confirm the difference to close the shift."))
         return {d: spin.value() for d, spin in self.counts.items() if spin.value()}
+
+    def confirm_difference(self, variance: int) -> bool:
+        """Closing with a difference is a deliberate act (tests replace this)."""
+        text = (self.tr("The cash counted is {0} more than expected.") if variance > 0
+                else self.tr("The cash counted is {0} less than expected.")).format(yuan(abs(variance)))
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Close with a difference?"),
+                          text + "\n\n" + self.tr("Close the shift with this difference? It is recorded and "
+                                                    "shows on the shift report."),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes

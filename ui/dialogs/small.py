@@ -12,11 +12,17 @@ VOID_REASONS = ("收错房号", "金额错误", "重复收费", "住户取消")
 class VoidDialog(FormDialog):
     """Value: the reason (str) for voids.void_receipt."""
 
-    def __init__(self, parent: QWidget | None, receipt_no: str, summary: str = "") -> None:
+    def __init__(self, parent: QWidget | None, receipt_no: str, summary: str = "", reminder: str = "") -> None:
         super().__init__(parent, self.tr("Void receipt"))
         self.form.addRow(self.tr("Receipt"), QLabel(f"<b>{receipt_no}</b>"))
         if summary:
             self.form.addRow("", QLabel(summary))
+        # A card or scan payment is not reversed by the void: say what else to do.
+        self.reminder = QLabel(reminder)
+        self.reminder.setObjectName("errorLine")
+        self.reminder.setWordWrap(True)
+        self.reminder.setVisible(bool(reminder))
+        self.form.addRow("", self.reminder)
         self.reason = QComboBox()
         self.reason.setObjectName("voidReason")
         self.reason.setEditable(True)

@@ -9,6 +9,7 @@ from app import tender_methods
 from app.errors import InputError, Msg
 from app.messages import render
 from app.services.cashier.tenders import TenderInput, build_tender
+from ui.messages import describe
 from ui.texts import message_lang, method_name
 
 translate = QCoreApplication.translate
@@ -56,4 +57,4 @@ class TenderForm:
             return build_tender(self.method.currentData(), self.amount.text(), self.reference.text(),
                                 self.batch.text(), self.voucher.text())
         except InputError as e:
-            raise ValueError(e.text(message_lang())) from None
+            raise ValueError(describe(e)) from None

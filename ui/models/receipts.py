@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from app import clock
 from app.money import fen_to_yuan_str
 from ui.models.base import RIGHT, RowsModel
 from ui.texts import kind_name, status_name, tenders_text
 
 
 def local_time(iso: str) -> str:
-    dt = datetime.fromisoformat(iso)
-    if dt.tzinfo is None:  # stored as UTC
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone().strftime("%Y-%m-%d %H:%M")
+    """A stored time (UTC) as the company's local time — the business zone, not the PC's."""
+    return clock.local_text(datetime.fromisoformat(iso))
 
 
 class ReceiptsModel(RowsModel):

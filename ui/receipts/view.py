@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
-from sqlalchemy.orm import Session
 
 from app import clock
 from app.money import fen_to_yuan_str
@@ -22,7 +22,29 @@ from ui.dialogs.small import ScanDialog, VoidDialog
 from ui.models.base import fit_columns
 from ui.models.receipts import ReceiptsModel
 from ui.ops import Ops
-from ui.texts import kind_name, tenders_text
+from ui.texts import kind_name, method_name, tenders_text
+
+# Tenders settled outside the drawer: a void here does not give the money back by itself.
+# (Reads the method codes; the tender-method registry will say this once it exists.)
+EXTERNAL_TENDERS = ("pos", "wechat", "alipay")
+
+
+def reversal_reminder(tenders: list[dict]) -> str:
+    """What the cashier must still do after voiding a card or scan payment, or ''."""
+    from PySide6.QtCore import QCoreApplication
+
+    translate = QCoreApplication.translate
+    parts = []
+    for t in tenders:
+        if t["method"] == "pos":
+            parts.append(translate("ReceiptsView", "reverse the card payment of {0} on the POS terminal").format(
+                fen_to_yuan_str(t["amount_fen"])))
+        elif t["method"] in ("wechat", "alipay"):
+            parts.append(translate("ReceiptsView", "refund the {0} payment of {1} in the merchant app").format(
+                method_name(t["method"]), fen_to_yuan_str(t["amount_fen"])))
+    if not parts:
+        return ""
+    return translate("ReceiptsView", "Voiding does not return this money by itself: {0}.").format("; ".join(parts))
 
 
 def receipt_qr_module():  # type: ignore[no-untyped-def]
@@ -35,7 +57,7 @@ def receipt_qr_module():  # type: ignore[no-untyped-def]
     return mod if hasattr(mod, "verify") else None
 
 
-def verify_payload(s: Session, payload: str) -> dict:
+def verify_payload(s: Any, payload: str) -> dict:
     """The one receipt-QR verification service (signature, then the record and its amount)."""
     return {"available": True, **receipts.verify(s, payload)}
 
@@ -80,6 +102,11 @@ class ReceiptsView(QWidget):
         self.info = QLabel()
         self.info.setObjectName("receiptInfo")
         self.info.setWordWrap(True)
+        # What the cashier must still do after an action (reverse a card payment…): stays
+        # until the next action, whatever the list shows.
+        self.notice = QLabel()
+        self.notice.setObjectName("errorLine")
+        self.notice.setWordWrap(True)
         self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+P)"))
         self.void_button = QPushButton(self.tr("Void… (Ctrl+Del)"))
         self.verify_button = QPushButton(self.tr("Verify receipt QR… (Ctrl+Q)"))
@@ -94,6 +121,7 @@ class ReceiptsView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.info)
+        layout.addWidget(self.notice)
         layout.addLayout(actions)
 
         self.search_button.clicked.connect(self.refresh)
@@ -107,6 +135,25 @@ class ReceiptsView(QWidget):
                           ("F5", self.refresh)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ops.bus.changed.connect(lambda topic: self.refresh() if topic in ("payment", "receipts") else None)
+        # ↑/↓ in the search fields move through the list: the hands stay on the keys.
+        for field in (self.number, self.room):
+            field.installEventFilter(self)
+        self.shown: dict | None = None  # the receipt the info line describes (what Ctrl+P acts on)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down,
+                                                                    Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.move_selection(event.key())
+            return True
+        return super().eventFilter(obj, event)
+
+    def move_selection(self, key: int) -> None:
+        n = self.model.rowCount()
+        if not n:
+            return
+        row = self.table.currentIndex().row()
+        step = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -10, Qt.Key.Key_PageDown: 10}[key]
+        self.table.selectRow(max(0, min(n - 1, (row if row >= 0 else -1) + step)))
 
     def refresh(self) -> None:
         self._seq += 1
@@ -122,16 +169,19 @@ class ReceiptsView(QWidget):
     def _loaded(self, seq: int, rows: list[dict]) -> None:
         if seq != self._seq:
             return
+        self.shown = None
         self.model.set_rows(rows)
         self.info.setText(self.tr("{0} receipts").format(len(rows)) if rows else self.tr("No receipts found"))
         if rows:
             self.table.selectRow(0)
 
     def current(self) -> dict | None:
-        return self.model.row_at(self.table.currentIndex().row())
+        """The receipt shown in the info line — what Ctrl+P and Ctrl+Del act on."""
+        return self.shown if self.shown is not None else self.model.row_at(self.table.currentIndex().row())
 
     def _show_info(self, row: int) -> None:
         r = self.model.row_at(row)
+        self.shown = r
         if r is None:
             return
         text = f"{r['receipt_no']} · {kind_name(r['kind'])} · {r['room_key']} · ¥{fen_to_yuan_str(r['total_fen'])}" \
@@ -143,11 +193,17 @@ class ReceiptsView(QWidget):
         self.info.setText(text)
 
     def reprint(self) -> None:
+        self.notice.clear()
         r = self.current()
-        if r is not None:
-            self.reprint_requested.emit(r["receipt_no"])
+        if r is None:
+            return
+        if r["status"] == "void":  # a reprint would look like a valid receipt
+            self.info.setText(self.tr("{0} is void: it cannot be reprinted.").format(r["receipt_no"]))
+            return
+        self.reprint_requested.emit(r["receipt_no"])
 
     def void(self) -> None:
+        self.notice.clear()
         r = self.current()
         if r is None:
             return
@@ -155,13 +211,17 @@ class ReceiptsView(QWidget):
             self.info.setText(self.tr("{0} is already void").format(r["receipt_no"]))
             return
         summary = f"{r['room_key']} · {kind_name(r['kind'])} · ¥{fen_to_yuan_str(r['total_fen'])}"
-        reason = VoidDialog.ask(self, r["receipt_no"], summary)
+        reminder = reversal_reminder(r["tenders"])
+        reason = VoidDialog.ask(self, r["receipt_no"], summary, reminder)
         if not reason:
             return
         counter, no = self.counter(), r["receipt_no"]
-        self.ops.run(lambda s: void_receipt(s, counter, no, reason),
-                     lambda res: self.info.setText(self.tr("Voided {0}").format(res["receipt_no"])),
-                     changed="receipts")
+
+        def voided(res: dict) -> None:
+            self.notice.setText(self.tr("Voided {0}").format(res["receipt_no"]) + ("  " + reminder if reminder else ""))
+            self.number.setFocus()
+
+        self.ops.run(lambda s: void_receipt(s, counter, no, reason), voided, changed="receipts")
 
     def verify(self) -> None:
         if receipt_qr_module() is None:
