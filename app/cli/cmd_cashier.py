@@ -62,7 +62,7 @@ def _pay_args(p: argparse.ArgumentParser) -> None:
 def run_pay(settings: Settings, args: argparse.Namespace) -> Result:
     tenders = [parse_tender(t) for t in args.tender]
     if not tenders:
-        raise InputError("at least one --tender is required")
+        raise InputError("cli.tender_required")
     line_ids = [x.strip() for x in args.lines.split(",") if x.strip()] if args.lines else None
     as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
     c = Counter(settings.terminal, settings.user)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db.models import Receipt
-from app.errors import InputError
+from app.errors import Conflict, InputError, NotFound
 from app.services.billing.bill_run import bill_run
 from app.services.billing.bills import room_bills
 from app.services.cashier import shifts
@@ -102,21 +102,24 @@ def test_tender_syntax_errors():
 
 
 def test_unknown_room_and_paid_line_and_no_shift(any_ctx, world):
-    with pytest.raises(InputError, match="does not exist"):
+    with pytest.raises(NotFound) as e:
         with any_ctx.uow() as s:
             pay_bills(s, C, "9-9-999", T("cash=1"))
+    assert e.value.code == "room.not_found" and "does not exist" in e.value.text("en") and "9-9-999" in str(e.value)
     with any_ctx.uow() as s:
         r = pay_bills(s, C, "1-1-101", T("cash=500"))
         paid_line = r["allocations"][0]["line_id"]
-    with pytest.raises(InputError, match="already paid"):
+    with pytest.raises(Conflict) as e:
         with any_ctx.uow() as s:
             pay_bills(s, C, "1-1-101", T("cash=500"), line_ids=[paid_line])
-    with pytest.raises(InputError, match="is not a line of room"):
+    assert e.value.code == "pay.line_taken" and "该账单已被其他收银台收取" in str(e.value)
+    with pytest.raises(InputError) as e:
         with any_ctx.uow() as s:
             pay_bills(s, C, "1-1-102", T("cash=500"), line_ids=[paid_line])
+    assert e.value.code == "pay.bad_lines" and "is not a line of room" in e.value.text("en")
     with any_ctx.uow() as s:
         shifts.close_shift(s, "T1", "admin", {})
-    with pytest.raises(InputError, match="no open shift"):
+    with pytest.raises(InputError, match="请先按 F11 开班"):
         with any_ctx.uow() as s:
             prepay(s, C, "1-1-101", T("cash=100"))
 
@@ -128,19 +131,22 @@ def test_void_reopens_lines_and_reverses_books(any_ctx, world):
         assert v["status"] == "void"
         assert room_bills(s, world.rooms["1-1-101"].id, as_of=date(2026, 12, 20))["owed_fen"] == 42000
         assert full_check(s)["ok"]
-    with pytest.raises(InputError, match="already void"):
+    with pytest.raises(Conflict) as e:
         with any_ctx.uow() as s:
             void_receipt(s, C, r["receipt_no"], "again")
-    with pytest.raises(InputError, match="reason"):
+    assert e.value.code == "void.already_void" and "已经作废" in str(e.value)
+    with pytest.raises(InputError) as e:
         with any_ctx.uow() as s:
             void_receipt(s, C, r["receipt_no"], " ")
+    assert e.value.code == "void.reason_required"
     with any_ctx.uow() as s:
         r2 = pay_bills(s, C, "1-1-101", T("cash=500"))
         assert r2["receipt_no"].endswith("0002")  # the voided number is kept, never reused
         shifts.close_shift(s, "T1", "admin", {10000: 7})
-    with pytest.raises(InputError, match="closed shift"):
+    with pytest.raises(InputError) as e:
         with any_ctx.uow() as s:
             void_receipt(s, C, r2["receipt_no"], "too late")
+    assert e.value.code == "void.shift_closed" and "closed shift" in e.value.text("en")
 
 
 def test_deposit_one_off_and_shift_close_variance(any_ctx, world):

@@ -38,7 +38,7 @@ def test_cli_pay_flow_and_exit_codes(sqlite_url, capsys):
             "detail"} <= set(line)
     assert r["room"] == "1-101" and {"prepaid_fen", "deposits_fen"} <= set(r)
     code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=300", "--json")
-    assert code == 2 and "no open shift" in err
+    assert code == 2 and "shift.not_open" in err and "请先按 F11 开班" in err
     code, r, _ = _run(capsys, *db, "shift", "open", "--float", "100", "--json")
     assert code == 0 and r["float_fen"] == 10000
     code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=1.234", "--json")
