@@ -16,11 +16,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pay.line_taken": ("该账单已被其他收银台收取（{lines:list}），本次没有收款：请刷新房间，核对账单后再收。",
                        "Already paid at another counter ({lines:list}); nothing was taken this time: refresh "
                        "the room and check its bills before taking money again."),
-    "pay.prepaid_taken": ("房间 {room} 的预存余额刚刚已被使用，现在只剩 {balance:yuan} 元，不够抵扣 {amount:yuan} 元，"
+    "pay.prepaid_short": ("房间 {room} 的预存余额只有 {balance:yuan} 元，不够抵扣 {amount:yuan} 元（可能刚被其他收银台使用），"
                           "本次没有收款：请刷新房间后重新选择支付方式。",
-                          "The prepaid balance of room {room} was just used at another counter: {balance:yuan} "
-                          "is left, less than the {amount:yuan} to spend; nothing was taken: refresh the room "
-                          "and choose the tenders again."),
+                          "Prepaid {amount:yuan} is more than the balance {balance:yuan} of room {room} (it may "
+                          "have just been used at another counter); nothing was taken: refresh the room and "
+                          "choose the tenders again."),
     "pay.line_not_in_room": ("账单 {line} 不属于房间 {room}：请刷新房间后重新勾选账单。",
                              "Bill line {line} is not a line of room {room}: refresh the room and tick the "
                              "lines again."),

@@ -127,11 +127,16 @@ def _recheck_under_lock(s: Session, room: Room, st: Settlement,
                  if fresh.get(v.id, 0) != v.paid_fen or principal > v.amount_fen - fresh.get(v.id, 0)]
         if taken:
             raise Conflict("pay.line_taken", lines=taken, room=room.room_key)
-    spent = sum(applied for t, applied in st.applied if t.method == "prepaid")
-    if spent:
+    _check_prepaid(s, room, sum(applied for t, applied in st.applied if t.method == "prepaid"))
+
+
+def _check_prepaid(s: Session, room: Room, spend_fen: int) -> None:
+    """Spending more than the balance (read now, under the room lock) is a Conflict: most
+    often another counter has just spent it; the message says to refresh either way."""
+    if spend_fen:
         balance = prepaid_balance(s, room.id)
-        if spent > balance:
-            raise Conflict("pay.prepaid_taken", room=room.room_key, amount=spent, balance=balance)
+        if spend_fen > balance:
+            raise Conflict("pay.prepaid_short", room=room.room_key, amount=spend_fen, balance=balance)
 
 
 def max_change_fen(community: Community | None) -> int:
@@ -194,6 +199,7 @@ def pay_bills(s: Session, c: Counter, room_key: str, tenders: list[TenderInput],
     chosen.sort(key=lambda v: (v.due_date, v.period, v.fee_code))
     principal = sum(v.outstanding_fen for v in chosen)
     late = sum(v.late_fee_fen for v in chosen)
+    _check_prepaid(s, room, sum(t.amount_fen for t in tenders if t.method == "prepaid"))
     st = settle(principal + late, tenders, prepaid_balance(s, room.id))
     _check_change(s, room, st)
     community = s.get(Community, room.community_id)
@@ -254,6 +260,7 @@ def charge_one_off(s: Session, c: Counter, room_key: str, fee_code: str, amount_
     if not (note or "").strip():
         raise InputError("charge.note_required")
     today = clock.today()
+    _check_prepaid(s, room, sum(t.amount_fen for t in tenders if t.method == "prepaid"))
     st = settle(amount_fen, tenders, prepaid_balance(s, room.id))
     _check_change(s, room, st)
     lid = new_id()
