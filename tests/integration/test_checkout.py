@@ -164,3 +164,85 @@ def test_deposit_one_off_and_shift_close_variance(any_ctx, world):
     assert closed["expected"]["cash"] == 20000 + 200000
     assert closed["counted_fen"] == 220050 and closed["variance_fen"] == 50
     assert closed["expected"].get("wechat", 0) == 0  # the WeChat payment was voided
+
+
+# --- input bounds and permissions the probe got around (issue 9 items 5 and 6) -------------
+
+def _receipts(s) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func
+
+    return s.scalar(select(func.count()).select_from(Receipt))
+
+
+def test_absurd_cash_is_refused_by_the_change_limit(any_ctx, world):
+    with pytest.raises(InputError) as e:
+        with any_ctx.uow() as s:
+            pay_bills(s, C, "1-1-101", T("cash=999999999999"))
+    assert e.value.code == "pay.change_too_large" and e.value.exit_status == 2
+    assert "找零" in str(e.value) and "1,000.00" in str(e.value)  # the default limit, ¥1,000.00
+    with any_ctx.uow() as s:
+        assert _receipts(s) == 0
+        r = pay_bills(s, C, "1-1-101", T("cash=1422.40"))  # change of exactly the limit is fine
+    assert r["change_fen"] == 100000
+
+
+def test_change_limit_is_a_community_option(any_ctx, world):
+    from app.db.models import Community
+
+    with any_ctx.uow() as s:
+        s.get(Community, world.community.id).options = {"max_change_fen": 0}
+    with pytest.raises(InputError) as e:
+        with any_ctx.uow() as s:
+            pay_bills(s, C, "1-1-101", T("cash=422.50"))
+    assert e.value.code == "pay.change_too_large" and e.value.params["limit"] == 0
+    with any_ctx.uow() as s:
+        assert pay_bills(s, C, "1-1-101", T("cash=422.40"))["change_fen"] == 0
+
+
+def test_paying_as_of_a_past_day_needs_waive_and_is_audited(any_ctx, world):
+    from app.db.models import AuditEvent
+    from app.errors import PermissionDenied
+    from app.services import users
+
+    with any_ctx.uow() as s:
+        users.ensure_user(s, "cashier1", "cashier", "王收银")
+        shifts.open_shift(s, "T1", "cashier1")
+    cashier = Counter("T1", "cashier1")
+    with pytest.raises(PermissionDenied) as e:
+        with any_ctx.uow() as s:
+            pay_bills(s, cashier, "1-1-101", T("cash=500"), as_of=date(2026, 11, 1))
+    assert e.value.code == "pay.as_of_needs_waive" and e.value.exit_status == 2 and "主管" in str(e.value)
+    with pytest.raises(InputError) as e:
+        with any_ctx.uow() as s:
+            pay_bills(s, C, "1-1-101", T("cash=500"), as_of=date(2026, 12, 21))
+    assert e.value.code == "pay.as_of_future"
+    with any_ctx.uow() as s:
+        assert pay_bills(s, cashier, "1-1-102", T("cash=500"), as_of=date(2026, 12, 20))  # today: no permission needed
+        r = pay_bills(s, C, "1-1-101", T("cash=500"), as_of=date(2026, 11, 1))  # a manager may
+        assert r["total_fen"] == 42000  # Oct PM due 11-15: no late fee as of 11-01
+        detail = s.scalar(select(AuditEvent.detail).where(AuditEvent.entity_id == r["payment_id"]))
+    assert detail["as_of"] == "2026-11-01" and detail["as_of_past"] is True
+
+
+def test_a_cashier_voids_only_her_own_shift(any_ctx, world):
+    from app.errors import PermissionDenied
+    from app.services import users
+
+    with any_ctx.uow() as s:
+        users.ensure_user(s, "cashier1", "cashier", "王收银")
+        users.ensure_user(s, "cashier2", "cashier", "李收银")
+        shifts.open_shift(s, "T1", "cashier1")
+        shifts.open_shift(s, "T1", "cashier2")
+        mine = pay_bills(s, Counter("T1", "cashier1"), "1-1-101", T("cash=500"))
+        admins = prepay(s, C, "1-1-102", T("cash=10"))
+    with pytest.raises(PermissionDenied) as e:
+        with any_ctx.uow() as s:
+            void_receipt(s, Counter("T1", "cashier2"), mine["receipt_no"], "不是我的")
+    assert e.value.code == "void.not_your_shift" and "王收银" in str(e.value) and "主管" in str(e.value)
+    with pytest.raises(PermissionDenied):
+        with any_ctx.uow() as s:
+            void_receipt(s, Counter("T1", "cashier1"), admins["receipt_no"], "不是我的")
+    with any_ctx.uow() as s:
+        assert void_receipt(s, Counter("T1", "cashier1"), mine["receipt_no"], "收错")["status"] == "void"
+        assert void_receipt(s, C, admins["receipt_no"], "主管作废")["status"] == "void"  # a manager may
+        assert full_check(s)["ok"]

@@ -32,6 +32,8 @@ class ShiftOpenDialog(FormDialog):
 def denomination_text(fen: int) -> str:
     if fen >= 100:
         return QCoreApplication.translate("ShiftCloseDialog", "{0} yuan").format(fen // 100)
+    if fen < 10:  # 分 coins: shown as yuan (0.05 元) so no new words need translating
+        return QCoreApplication.translate("ShiftCloseDialog", "{0} yuan").format(fen_to_yuan_str(fen))
     return QCoreApplication.translate("ShiftCloseDialog", "{0} jiao").format(fen // 10)
 
 
