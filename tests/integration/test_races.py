@@ -10,7 +10,10 @@ have). A `threading.Barrier` releases them together on one target per round:
 - `void`: every counter voids the same receipt → one wins, the others get
   Conflict void.already_void;
 - `deposit`: every counter takes a deposit for the same room → all win, the deposit
-  ledger holds all of them.
+  ledger holds all of them;
+- `newday`: the business day moves on and every counter pays a different room on the same
+  terminal (the GUI and the command line of one PC) → all win, and the day's receipt numbers
+  start at 1 with no gap although all of them wanted the day's first number.
 
 Afterwards no line is paid beyond its amount, no prepaid balance is below zero and
 `ledger check` passes. The rounds are drawn from a seeded generator.
@@ -46,13 +49,14 @@ from tests.support.builders import World
 COUNTERS = 3
 # Races per database. SQLite lets one writer in at a time and its busy handler sleeps
 # between tries, so its rounds are slower; PostgreSQL (where the lock matters) gets more.
-ROUNDS = {"sqlite": 60, "postgresql": 100}
+ROUNDS = {"sqlite": 50, "postgresql": 100}
 SEED = 20261202
 TODAY = date(2026, 12, 20)
 LATE = {"daily_rate": "0.0003", "grace_days": 0, "cap_ratio": "1"}
-KINDS = ("line", "line", "prepaid", "void", "deposit")
+KINDS = ("line", "line", "prepaid", "void", "deposit", "newday")
 ROOMS = [f"1-1-{100 + i}" for i in range(1, 7)]
 ONE_OFF_FEN = 5000
+BUSINESS_DAY = [TODAY]  # moved on by the `newday` rounds
 
 
 @dataclass
@@ -60,6 +64,7 @@ class Round:
     kind: str
     room: str
     target: str | None = None  # the line id / receipt number the counters race for
+    targets: list[str] = field(default_factory=list)  # newday: one line per counter
     outcomes: list = field(default_factory=list)  # ("ok", result) | ("conflict", code) | ("error", repr)
 
 
@@ -78,6 +83,8 @@ def _prepare(url: str) -> None:
             for k in range(COUNTERS):
                 users.ensure_user(s, f"c{k}", "cashier", f"收银员{k}")
                 shifts.open_shift(s, f"T{k}", f"c{k}", 0)
+                if k:  # a second session on terminal T0, for the `newday` races
+                    shifts.open_shift(s, "T0", f"c{k}", 0)
     finally:
         ctx.close()
 
@@ -96,13 +103,23 @@ def _setup_round(ctx: AppContext, rnd: Round) -> None:
                 prepay(s, c0, rnd.room, [TenderInput("cash", ONE_OFF_FEN - balance)])
         elif rnd.kind == "void":
             rnd.target = prepay(s, c0, rnd.room, [TenderInput("cash", 100)])["receipt_no"]
+        elif rnd.kind == "newday":
+            BUSINESS_DAY[0] = date.fromordinal(BUSINESS_DAY[0].toordinal() + 1)
+            start = ROOMS.index(rnd.room)
+            rooms = [ROOMS[(start + k) % len(ROOMS)] for k in range(COUNTERS)]
+            rnd.targets = [room_lines(s, resolve_room(s, key).id, as_of=TODAY)[0].id for key in rooms]
 
 
 def _act(ctx: AppContext, k: int, rnd: Round) -> None:
-    c = Counter("T0", "c0") if rnd.kind == "void" else Counter(f"T{k}", f"c{k}")
+    c = Counter("T0", "c0") if rnd.kind == "void" else Counter("T0", f"c{k}") if rnd.kind == "newday" else Counter(
+        f"T{k}", f"c{k}")
     try:
         with ctx.uow() as s:
-            if rnd.kind == "line":
+            if rnd.kind == "newday":
+                start = ROOMS.index(rnd.room)
+                r = pay_bills(s, c, ROOMS[(start + k) % len(ROOMS)], [TenderInput("cash", 100000)],
+                              line_ids=[rnd.targets[k]])
+            elif rnd.kind == "line":
                 r = pay_bills(s, c, rnd.room, [TenderInput("cash", 100000)], line_ids=[rnd.target])
             elif rnd.kind == "prepaid":
                 r = charge_one_off(s, c, rnd.room, "ZX", ONE_OFF_FEN, f"race {k}",
@@ -177,7 +194,7 @@ def race_summary(url: str, rounds: list[Round]) -> dict:
         losers = sorted(o for o in r.outcomes if o[0] != "ok")
         if any(o[0] == "error" for o in r.outcomes):
             ok = False
-        elif r.kind == "deposit":
+        elif r.kind in ("deposit", "newday"):
             ok = wins == COUNTERS
         else:
             ok = wins == 1 and losers == [("conflict", expected_losers[r.kind])] * (COUNTERS - 1)
@@ -196,7 +213,8 @@ def race_summary(url: str, rounds: list[Round]) -> dict:
 
 
 def test_counters_racing_never_pay_twice(any_db_url, monkeypatch):
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    BUSINESS_DAY[0] = TODAY
+    monkeypatch.setattr(clock, "today", lambda: BUSINESS_DAY[0])
     _prepare(any_db_url)
     rng = random.Random(SEED)
     n = ROUNDS["postgresql" if any_db_url.startswith("postgresql") else "sqlite"]
