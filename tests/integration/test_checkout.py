@@ -246,3 +246,39 @@ def test_a_cashier_voids_only_her_own_shift(any_ctx, world):
         assert void_receipt(s, Counter("T1", "cashier1"), mine["receipt_no"], "收错")["status"] == "void"
         assert void_receipt(s, C, admins["receipt_no"], "主管作废")["status"] == "void"  # a manager may
         assert full_check(s)["ok"]
+
+
+def test_the_recorder_refuses_what_its_caller_read_before_another_counter_paid(any_ctx, world):
+    """The bill run's prepaid deduction (and any caller) hands the recorder lines and a balance
+    it read earlier; under the room lock the recorder looks again and loses with a Conflict."""
+    from app.services.billing.bills import room_lines
+    from app.services.cashier.payments import _record
+    from app.services.cashier.tenders import settle
+
+    room = world.rooms["1-1-102"]
+    with any_ctx.uow() as s:
+        prepay(s, C, "1-1-102", T("cash=200"))
+        stale = room_lines(s, room.id, as_of=date(2026, 12, 20))
+    first = stale[0]
+    with any_ctx.uow() as s:  # another counter pays the line and spends the balance
+        pay_bills(s, C, "1-1-102", T("cash=300"),
+                  line_ids=[first.id])
+        charge_one_off(s, C, "1-1-102", "ZX", 15000, "清运", T("prepaid=150"))
+    due = first.outstanding_fen + first.late_fee_fen
+    with pytest.raises(Conflict) as e:
+        with any_ctx.uow() as s:
+            _record(s, C, "bills", room, due, settle(due, T("cash=300")), date(2026, 12, 20),
+                    [(f"AR:{room.id}", -first.outstanding_fen), (f"LATE:{world.community.id}", -first.late_fee_fen)],
+                    allocations=[(first, first.outstanding_fen, first.late_fee_fen)])
+    assert e.value.code == "pay.line_taken"
+    other = stale[1]
+    due = other.outstanding_fen + other.late_fee_fen
+    with pytest.raises(Conflict) as e:
+        with any_ctx.uow() as s:  # the balance read before (200.00) is only 50.00 now
+            _record(s, C, "bills", room, due, settle(due, [TenderInput("prepaid", due)], 20000), date(2026, 12, 20),
+                    [(f"AR:{room.id}", -other.outstanding_fen)] + (
+                        [(f"LATE:{world.community.id}", -other.late_fee_fen)] if other.late_fee_fen else []),
+                    allocations=[(other, other.outstanding_fen, other.late_fee_fen)])
+    assert e.value.code == "pay.prepaid_short" and e.value.params["balance"] == 5000
+    with any_ctx.uow() as s:
+        assert full_check(s)["ok"]
