@@ -26,7 +26,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from app import clock
