@@ -62,7 +62,7 @@ def _pay_args(p: argparse.ArgumentParser) -> None:
 def run_pay(settings: Settings, args: argparse.Namespace) -> Result:
     tenders = [parse_tender(t) for t in args.tender]
     if not tenders:
-        raise InputError("at least one --tender is required")
+        raise InputError("cli.tender_required")
     line_ids = [x.strip() for x in args.lines.split(",") if x.strip()] if args.lines else None
     as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
     c = Counter(settings.terminal, settings.user)
@@ -160,12 +160,22 @@ def _ledger_args(p: argparse.ArgumentParser) -> None:
 
 @command("ledger", "prove the books: every transaction balances, every balance matches its facts", _ledger_args)
 def run_ledger(settings: Settings, args: argparse.Namespace) -> Result:
+    """Exit 0 when every check passes; otherwise the failed checks with their offending rows
+    (the JSON document with --json) and exit 1: the books are wrong, not the input."""
+    import json
+
     from app.services.ledger_check import full_check
 
     r = in_uow(settings, full_check)
-    text = f"账平 ledger ok: {r['transactions']} transactions" if r["ok"] else "账不平 LEDGER PROBLEMS:\n" + "\n".join(
-        f"  {p}" for p in r["problems"])
-    if not r["ok"]:
-        print(text)
-        raise SystemExit(1)
-    return Result(r, text)
+    if r["ok"]:
+        return Result(r, f"账平 ledger ok: {r['transactions']} transactions, {len(r['checks'])} checks")
+    if getattr(args, "json", False):
+        print(json.dumps(r, ensure_ascii=False, default=str))
+    else:
+        lines = ["账不平 LEDGER PROBLEMS:"]
+        for c in r["checks"]:
+            if not c["ok"]:
+                lines.append(f"  {c['name']}: {c['count']}")
+                lines += [f"    {json.dumps(o, ensure_ascii=False, sort_keys=True)}" for o in c["offenders"][:20]]
+        print("\n".join(lines))
+    raise SystemExit(1)

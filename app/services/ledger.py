@@ -59,9 +59,31 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
             room_id = (room_of or {}).get(code) or (rest if prefix in ("AR", "PRE", "DEP") else None)
             rows.append((id_, code, KIND_BY_PREFIX.get(prefix, "asset"), f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}",
                          room_id))
-            found[code] = id_
-        bulk_insert(conn, "ledger_account", ("id", "code", "kind", "name", "room_id"), rows)
+        if len(rows) > 5000:  # a bill run: one writer, bulk speed
+            bulk_insert(conn, "ledger_account", ("id", "code", "kind", "name", "room_id"), rows)
+            found.update((r[1], r[0]) for r in rows)
+        else:
+            _insert_if_absent(conn, rows)
+            for i in range(0, len(missing), 900):  # the ids that won, ours or another counter's
+                found.update(fetch_raw(conn, select(acc.code, acc.id).where(acc.code.in_(missing[i:i + 900]))))
     return found
+
+
+def _insert_if_absent(conn, rows: list[tuple]) -> None:  # type: ignore[no-untyped-def]
+    """Two counters may create the same shared account (a community's LATE, a fee's INC) at
+    the same moment on PostgreSQL: the second insert waits for the first and then does
+    nothing, instead of failing the payment with a duplicate key."""
+    table = LedgerAccount.__table__
+    name = conn.dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - the two databases we run on
+        conn.execute(table.insert(), [dict(zip(("id", "code", "kind", "name", "room_id"), r)) for r in rows])
+        return
+    conn.execute(dialect_insert(table).on_conflict_do_nothing(index_elements=["code"]),
+                 [dict(zip(("id", "code", "kind", "name", "room_id"), r)) for r in rows])
 
 
 def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type: str | None = None,

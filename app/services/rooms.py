@@ -1,4 +1,4 @@
-"""Finding a room by the key a person types."""
+"""Finding a room by the key a person types, and the room lock every money movement takes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def resolve_room(s: Session, key: str) -> Room:
     """'3-2-1502', or 'community/3-2-1502' when the same key exists in two communities."""
     key = (key or "").strip()
     if not key:
-        raise InputError("--room: a room key like 3-2-1502 is required")
+        raise InputError("room.key_required")
     community = None
     if "/" in key:
         community, key = (part.strip() for part in key.split("/", 1))
@@ -22,9 +22,29 @@ def resolve_room(s: Session, key: str) -> Room:
         q = q.join(Community, Community.id == Room.community_id).where(Community.name == community)
     rooms = s.scalars(q).all()
     if not rooms:
-        raise NotFound(f"room {key!r} does not exist" + (f" in community {community!r}" if community else ""))
+        if community:
+            raise NotFound("room.not_found_in", key=key, community=community)
+        raise NotFound("room.not_found", key=key)
     if len(rooms) > 1:
         names = sorted(s.scalars(select(Community.name).where(Community.id.in_([r.community_id for r in rooms]))))
-        raise InputError(f"room key {key!r} exists in several communities ({', '.join(names)}): "
-                         f"write it as 小区/房号, e.g. {names[0]}/{key}")
+        raise InputError("room.ambiguous", key=key, communities=names, example=f"{names[0]}/{key}")
     return rooms[0]
+
+
+def lock_room(s: Session, room_id: str) -> None:
+    """Take the room's row lock for the rest of the transaction (SELECT … FOR UPDATE).
+
+    Every unit of work that moves money for a room — a payment, a top-up, a deposit, a
+    one-off charge, a void, the bill run's prepaid deduction — calls this first, and only
+    then reads the room's open lines, paid amounts and prepaid balance. A second counter
+    working on the same room waits here until the first commits; PostgreSQL's READ
+    COMMITTED then gives every later statement of the waiting transaction a fresh snapshot,
+    so it sees the first counter's payment and cannot pay the same line or spend the same
+    balance again. One lock per unit of work (always the room, taken before any other row
+    lock) means no lock-order deadlocks. SQLite ignores FOR UPDATE: its BEGIN IMMEDIATE
+    already lets one writer in at a time (app.db.engine).
+    """
+    if s.scalar(select(Room.id).where(Room.id == room_id).with_for_update()) is None:
+        raise NotFound("room.not_found", key=room_id)
+
+

@@ -38,7 +38,7 @@ def test_cli_pay_flow_and_exit_codes(sqlite_url, capsys):
             "detail"} <= set(line)
     assert r["room"] == "1-101" and {"prepaid_fen", "deposits_fen"} <= set(r)
     code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=300", "--json")
-    assert code == 2 and "no open shift" in err
+    assert code == 2 and "shift.not_open" in err and "请先按 F11 开班" in err
     code, r, _ = _run(capsys, *db, "shift", "open", "--float", "100", "--json")
     assert code == 0 and r["float_fen"] == 10000
     code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=1.234", "--json")
@@ -69,3 +69,28 @@ def test_cli_bill_run_bad_period(sqlite_url, capsys):
     capsys.readouterr()
     code, _, err = _run(capsys, "--db", sqlite_url, "bill-run", "--period", "2026-13")
     assert code == 2 and "--period" in err
+
+
+def test_cli_absurd_input_exits_2_and_changes_nothing(sqlite_url, capsys):
+    assert main(["--db", sqlite_url, "init"]) == 0
+    ctx = AppContext.open(sqlite_url)
+    with ctx.uow() as s:
+        w = World(s)
+        w.room("1-101", "1470.68")
+        w.fee("PM", "area", "2")  # 2,941.36 a month
+        bill_run(s, "2026-10", user="admin")
+    ctx.close()
+    db = ["--db", sqlite_url]
+    assert main([*db, "shift", "open", "--float", "100"]) == 0
+    capsys.readouterr()
+    code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=999999999999", "--json")
+    assert code == 2 and "pay.change_too_large" in err and "找零" in err
+    for count in ("100=²", "100=٣", "100=" + "9" * 3000):
+        code, _, err = _run(capsys, *db, "shift", "close", "--count", count)
+        assert code == 2 and "现金清点" in err, (count, err)
+    code, r, _ = _run(capsys, *db, "ledger", "check", "--json")
+    assert code == 0 and r["transactions"] == 1  # only the bill: no payment, the shift still open
+    code, r, _ = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=3000", "--json")
+    assert code == 0 and r["change_fen"] == 300000 - 294136
+    code, r, _ = _run(capsys, *db, "shift", "close", "--count", "100=30,20=2,1=1,0.1=3,0.05=1,0.01=1", "--json")
+    assert code == 0 and r["counted_fen"] == 10000 + 294136 and r["variance_fen"] == 0  # 分 rows balance the count

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Community, LedgerAccount, Posting, Room
 from app.services.billing.bills import room_lines
-from app.services.cashier.payments import Counter, _record
+from app.services.cashier.payments import Counter, _record, prepaid_balance
 from app.services.cashier.tenders import TenderInput, settle
+from app.services.rooms import lock_room
 
 
 def deduction_communities(s: Session, community_ids: list[str]) -> list[str]:
@@ -35,8 +36,9 @@ def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date
                      .where(LedgerAccount.code.like("PRE:%"), Room.community_id.in_(ids))
                      .group_by(LedgerAccount.room_id).having(func.sum(Posting.amount_fen) < 0)).all()
     receipts, total = [], 0
-    for room_id, pre in sorted(rows):
-        balance = -int(pre)
+    for room_id, _ in sorted(rows):
+        lock_room(s, room_id)  # then read fresh: a counter may have paid or spent meanwhile
+        balance = start = prepaid_balance(s, room_id)
         chosen = []
         for v in sorted((v for v in room_lines(s, room_id, as_of=as_of) if v.outstanding_fen > 0),
                         key=lambda v: (v.due_date, v.period, v.fee_code)):
@@ -50,7 +52,7 @@ def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date
         room = s.get(Room, room_id)
         principal = sum(v.outstanding_fen for v in chosen)
         late = sum(v.late_fee_fen for v in chosen)
-        st = settle(principal + late, [TenderInput("prepaid", principal + late)], -int(pre))
+        st = settle(principal + late, [TenderInput("prepaid", principal + late)], start)
         credits = [(f"AR:{room_id}", -principal)] + ([(f"LATE:{room.community_id}", -late)] if late else [])
         r = _record(s, c, "bills", room, principal + late, st, as_of, credits, note="预存抵扣",
                     allocations=[(v, v.outstanding_fen, v.late_fee_fen) for v in chosen], in_shift=False)

@@ -1,6 +1,12 @@
 """Taking money at the counter. Each function is one unit of work: the payment, its
 tenders, allocations, receipt number, ledger transaction, outbox event and audit record
-commit together or not at all. Every check runs before the first write."""
+commit together or not at all. Every check runs before the first write.
+
+Concurrency (docs/checkout.md "Two counters, one room"): every function here first locks
+the room's row (`rooms.lock_room`) and only then reads what is open, paid and held, so
+"the line is still open, the balance still covers it" and the allocation are one atomic
+step on PostgreSQL as on SQLite. The recorder checks again under the lock what its caller
+read (a caller that read before locking loses with `Conflict`, never pays twice)."""
 
 from __future__ import annotations
 
@@ -13,17 +19,21 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db.models import Allocation, BillLine, Community, FeeItem, Occupancy, Party, Payment, Receipt, Room, Tender
 from app.domain.periods import Period
-from app.errors import InputError, NotFound, Problem
+from app.errors import Conflict, InputError, NotFound, PermissionDenied, Problem
 from app.ids import new_id
 from app.money import fen_to_yuan_str
-from app.services import audit, ledger, print_queue, users
-from app.services.billing.bills import LineView, room_lines
+from app.services import audit, ledger, print_queue, rooms, users
+from app.services.billing.bills import LineView, paid_by_line, room_lines
 from app.services.billing.postings import post_bill_lines
 from app.services.cashier.receipt_numbers import next_receipt_no
 from app.services.cashier.shifts import require_open
 from app.services.cashier.tenders import Settlement, TenderInput, settle
 from app.services.outbox import emit
 from app.services.rooms import resolve_room
+
+# Most change a counter hands back unless the community says otherwise (Community.options
+# "max_change_fen"): a typo like cash=999999999999 is refused instead of recorded.
+DEFAULT_MAX_CHANGE_FEN = 100000
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ def _tender_entries(room_id: str, terminal: str, st: Settlement) -> list[tuple[s
 def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: Settlement, as_of: date,
             credits: list[tuple[str, int]], note: str | None = None,
             allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True) -> dict:
+    rooms.lock_room(s, room.id)  # a no-op when the caller already holds it
+    _recheck_under_lock(s, room, st, allocations or [])
     if in_shift:
         shift, terminal, user = require_open(s, c.terminal, c.user)
     else:  # the bill run's prepaid deduction: no cash moves, so no drawer and no shift
@@ -95,38 +107,101 @@ def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: S
     emit(s, "payment", pid, {k: v for k, v in result.items() if k != "prepaid_fen"} | {"terminal": terminal.code,
                                                                                      "user": c.user})
     audit.record(s, f"pay.{kind}", user=c.user, terminal=terminal.code, entity="payment", entity_id=pid,
-                 detail={"receipt_no": receipt_no, "total_fen": total_fen})
+                 detail={"receipt_no": receipt_no, "total_fen": total_fen, "as_of": as_of.isoformat(),
+                         **({"as_of_past": True} if as_of < day else {})})
     return result
+
+
+def _line_name(v: LineView) -> str:
+    return f"{v.fee_name} {v.period}"
+
+
+def _recheck_under_lock(s: Session, room: Room, st: Settlement,
+                        allocations: list[tuple[LineView, int, int]]) -> None:
+    """With the room locked, what the caller read must still hold: every allocated line is
+    paid exactly as much as when it was read, and the prepaid balance covers what is spent.
+    Otherwise another counter got there first: Conflict, nothing written."""
+    if allocations:
+        fresh = paid_by_line(s, [v.id for v, _, _ in allocations])
+        taken = [_line_name(v) for v, principal, _ in allocations
+                 if fresh.get(v.id, 0) != v.paid_fen or principal > v.amount_fen - fresh.get(v.id, 0)]
+        if taken:
+            raise Conflict("pay.line_taken", lines=taken, room=room.room_key)
+    _check_prepaid(s, room, sum(applied for t, applied in st.applied if t.method == "prepaid"))
+
+
+def _check_prepaid(s: Session, room: Room, spend_fen: int) -> None:
+    """Spending more than the balance (read now, under the room lock) is a Conflict: most
+    often another counter has just spent it; the message says to refresh either way."""
+    if spend_fen:
+        balance = prepaid_balance(s, room.id)
+        if spend_fen > balance:
+            raise Conflict("pay.prepaid_short", room=room.room_key, amount=spend_fen, balance=balance)
+
+
+def max_change_fen(community: Community | None) -> int:
+    value = ((community.options or {}) if community else {}).get("max_change_fen", DEFAULT_MAX_CHANGE_FEN)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return DEFAULT_MAX_CHANGE_FEN  # a bad option never lets unlimited change through
+    return value
+
+
+def _check_change(s: Session, room: Room, st: Settlement) -> None:
+    limit = max_change_fen(s.get(Community, room.community_id))
+    if st.change_fen > limit:
+        raise InputError("pay.change_too_large", change=st.change_fen, limit=limit, received=st.cash_received_fen)
+
+
+def _check_as_of(s: Session, c: Counter, as_of: date | None) -> date:
+    """Late fees as of another day than today: a past day shrinks the late fee, so it needs
+    the `waive` permission (and the payment's audit record carries the day); a future day
+    is refused."""
+    today = clock.today()
+    if as_of is None or as_of == today:
+        return today
+    if as_of > today:
+        raise InputError("pay.as_of_future", day=as_of.isoformat(), today=today.isoformat())
+    perms = users.permissions_of(s, c.user)
+    if "*" not in perms and "waive" not in perms:
+        raise PermissionDenied("pay.as_of_needs_waive", user=c.user, day=as_of.isoformat())
+    return as_of
 
 
 def pay_bills(s: Session, c: Counter, room_key: str, tenders: list[TenderInput], *, line_ids: list[str] | None = None,
               as_of: date | None = None) -> dict:
     """Pay the given lines (or all unpaid lines, oldest due first) with late fees as of the
-    payment day."""
+    payment day. A line another counter paid meanwhile is a Conflict (pay.line_taken)."""
     users.require(s, c.user, "pay")
     require_open(s, c.terminal, c.user)
-    as_of = as_of or clock.today()
+    as_of = _check_as_of(s, c, as_of)
     room = resolve_room(s, room_key)
+    rooms.lock_room(s, room.id)  # before reading the lines: see the module docstring
     views = {v.id: v for v in room_lines(s, room.id, as_of=as_of, include_paid=True)}
     if line_ids:
-        problems = []
+        problems, taken = [], []
         for lid in dict.fromkeys(line_ids):
             v = views.get(lid)
             if v is None:
-                problems.append(Problem(f"bill line {lid} is not a line of room {room.room_key}"))
+                problems.append(Problem.of("pay.line_not_in_room", line=lid, room=room.room_key))
+            elif v.status == "paid":
+                taken.append(_line_name(v))
             elif v.status != "unpaid" or v.outstanding_fen <= 0:
-                problems.append(Problem(f"bill line {lid} ({v.fee_name} {v.period}) is already {v.status}"))
+                problems.append(Problem.of("pay.line_not_payable", line=_line_name(v), status=v.status))
         if problems:
-            raise InputError("cannot pay these lines", problems)
+            raise InputError("pay.bad_lines", problems, room=room.room_key)
+        if taken:
+            raise Conflict("pay.line_taken", lines=taken, room=room.room_key)
         chosen = [views[lid] for lid in dict.fromkeys(line_ids)]
     else:
         chosen = [v for v in views.values() if v.status == "unpaid" and v.outstanding_fen > 0]
     if not chosen:
-        raise InputError(f"room {room.room_key} has nothing to pay")
+        raise InputError("pay.nothing_due", room=room.room_key)
     chosen.sort(key=lambda v: (v.due_date, v.period, v.fee_code))
     principal = sum(v.outstanding_fen for v in chosen)
     late = sum(v.late_fee_fen for v in chosen)
+    _check_prepaid(s, room, sum(t.amount_fen for t in tenders if t.method == "prepaid"))
     st = settle(principal + late, tenders, prepaid_balance(s, room.id))
+    _check_change(s, room, st)
     community = s.get(Community, room.community_id)
     credits = [(f"AR:{room.id}", -principal)] + ([(f"LATE:{community.id}", -late)] if late else [])
     return _record(s, c, "bills", room, principal + late, st, as_of, credits,
@@ -138,8 +213,9 @@ def prepay(s: Session, c: Counter, room_key: str, tenders: list[TenderInput]) ->
     users.require(s, c.user, "prepay")
     require_open(s, c.terminal, c.user)
     room = resolve_room(s, room_key)
+    rooms.lock_room(s, room.id)
     if any(t.method == "prepaid" for t in tenders):
-        raise InputError("a prepaid top-up cannot be paid from the prepaid balance")
+        raise InputError("prepay.from_prepaid")
     total = sum(t.amount_fen for t in tenders)
     st = settle(total, tenders, allow_change=False)
     return _record(s, c, "prepay", room, total, st, clock.today(), [(f"PRE:{room.id}", -total)], note="预存")
@@ -153,10 +229,11 @@ def collect_deposit(s: Session, c: Counter, room_key: str, purpose: str, tenders
     require_open(s, c.terminal, c.user)
     purpose = (purpose or "").strip()
     if not purpose:
-        raise InputError("--purpose is required (e.g. 装修押金)")
+        raise InputError("deposit.purpose_required")
     room = resolve_room(s, room_key)
+    rooms.lock_room(s, room.id)
     if any(t.method == "prepaid" for t in tenders):
-        raise InputError("a deposit cannot be paid from the prepaid balance")
+        raise InputError("deposit.from_prepaid")
     total = sum(t.amount_fen for t in tenders)
     st = settle(total, tenders, allow_change=False)
     result = _record(s, c, "deposit", room, total, st, clock.today(), [(f"DEP:{room.id}", -total)], note=purpose)
@@ -172,17 +249,20 @@ def charge_one_off(s: Session, c: Counter, room_key: str, fee_code: str, amount_
     users.require(s, c.user, "pay")
     require_open(s, c.terminal, c.user)
     room = resolve_room(s, room_key)
+    rooms.lock_room(s, room.id)
     item = s.scalar(select(FeeItem).where(FeeItem.community_id == room.community_id, FeeItem.code == fee_code))
     if item is None:
-        raise NotFound(f"fee item {fee_code!r} does not exist in this room's community")
+        raise NotFound("charge.fee_not_found", fee=fee_code, room=room.room_key)
     if item.basis != "one_off":
-        raise InputError(f"fee item {fee_code} is billed by the bill run ({item.basis}), not as a one-off charge")
+        raise InputError("charge.not_one_off", fee=fee_code, name=item.name, basis=item.basis)
     if amount_fen <= 0:
-        raise InputError(f"amount {fen_to_yuan_str(amount_fen)} must be greater than 0")
+        raise InputError("charge.amount_not_positive", amount=amount_fen)
     if not (note or "").strip():
-        raise InputError("--note is required: say what the charge is for")
+        raise InputError("charge.note_required")
     today = clock.today()
+    _check_prepaid(s, room, sum(t.amount_fen for t in tenders if t.method == "prepaid"))
     st = settle(amount_fen, tenders, prepaid_balance(s, room.id))
+    _check_change(s, room, st)
     lid = new_id()
     s.add(BillLine(id=lid, room_id=room.id, fee_item_id=item.id, period=str(Period.of(today)), kind="one_off",
                    amount_fen=amount_fen, detail={"basis": "one_off", "amount": fen_to_yuan_str(amount_fen),

@@ -16,7 +16,7 @@ from app.services.cashier.shifts import expected_by_tender
 def shift_report(s: Session, shift_id: str) -> ShiftReport:
     shift = s.get(Shift, shift_id)
     if shift is None:
-        raise NotFound(f"shift {shift_id} does not exist")
+        raise NotFound("shift.not_found", shift=shift_id)
     terminal = s.get(Terminal, shift.terminal_id)
     user = s.get(User, shift.user_id)
     community = s.get(Community, terminal.community_id) if terminal.community_id else None

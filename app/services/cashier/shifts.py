@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -10,22 +11,29 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db.models import CashCount, Payment, Shift, Tender, Terminal, User
 from app.errors import InputError
-from app.money import MoneyError, fen_to_yuan_str, parse_yuan
+from app.money import fen_to_yuan_str
 from app.services import audit, users
 from app.services.outbox import emit
 from app.services.voided import not_voided
 
-# 100/50/20/10/5/1 元 and 5/1 角 notes and coins, in fen.
-DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+# 100/50/20/10/5/1 元, 5/1 角 and 5/2/1 分 notes and coins, in fen: the one list the drawer
+# count (CLI and the shift-close dialog) reads. The 分 rows let an honest count balance when
+# a payment's change had fen in it.
+DENOMINATIONS = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
+MAX_COUNT = 999_999  # pieces of one denomination: more is a typo, not a drawer
+
+# ASCII only: '²' and '٣' are digits to str.isdigit(), not to a cash count.
+_DENOM_RE = re.compile(r"^([0-9]{1,3})(?:\.([0-9]{1,2}))?$")
+_COUNT_RE = re.compile(r"^[0-9]{1,6}$")
 
 
 def open_shift(s: Session, terminal_code: str, username: str, float_fen: int = 0) -> Shift:
     user = users.require(s, username, "shift")
     terminal = users.ensure_terminal(s, terminal_code)
     if float_fen < 0:
-        raise InputError("--float may not be negative")
+        raise InputError("shift.float_negative")
     if current(s, terminal.id, user.id) is not None:
-        raise InputError(f"user {username} already has an open shift on terminal {terminal_code}: close it first")
+        raise InputError("shift.already_open", user=username, terminal=terminal_code)
     shift = Shift(terminal_id=terminal.id, user_id=user.id, float_fen=float_fen, opened_at=clock.now())
     s.add(shift)
     s.flush()
@@ -46,30 +54,36 @@ def require_open(s: Session, terminal_code: str, username: str) -> tuple[Shift, 
     terminal = users.ensure_terminal(s, terminal_code)
     shift = current(s, terminal.id, user.id)
     if shift is None:
-        raise InputError(f"no open shift for {username} on terminal {terminal_code}: "
-                         f"open one first (propdesk shift open --float 200)")
+        raise InputError("shift.not_open", user=username, terminal=terminal_code)
     return shift, terminal, user
 
 
+def _denomination(text: str) -> int | None:
+    m = _DENOM_RE.match(text)
+    if not m:
+        return None
+    return int(m.group(1)) * 100 + int((m.group(2) or "").ljust(2, "0"))
+
+
 def parse_count(text: str) -> dict[int, int]:
-    """'100=3,50=1,0.5=2' -> {10000: 3, 5000: 1, 50: 2}."""
+    """'100=3,50=1,0.5=2,0.01=4' -> {10000: 3, 5000: 1, 50: 2, 1: 4}. Anything else — a
+    denomination that is not one, a count that is not 0–999999 in ASCII digits — is an
+    InputError naming the part."""
     counts: dict[int, int] = {}
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         denom_text, sep, n_text = part.partition("=")
+        denom_text, n_text = denom_text.strip(), n_text.strip()
         if not sep:
-            raise InputError(f"--count {part!r}: write DENOMINATION=COUNT, e.g. 100=3")
-        try:
-            denom = parse_yuan(denom_text.strip())
-        except MoneyError as e:
-            raise InputError(f"--count {part!r}: {e}") from None
+            raise InputError("count.syntax", part=part)
+        denom = _denomination(denom_text)
         if denom not in DENOMINATIONS:
-            raise InputError(f"--count {part!r}: {denom_text.strip()} is not a denomination "
-                             f"(100, 50, 20, 10, 5, 1, 0.5, 0.1)")
-        if not (n_text.strip().isascii() and n_text.strip().isdigit() and len(n_text.strip()) <= 6):  # not ², ٣
-            raise InputError(f"--count {part!r}: the count must be a whole number ≥ 0")
+            raise InputError("count.bad_denomination", part=part, denomination=denom_text,
+                             choices=[fen_to_yuan_str(d) for d in DENOMINATIONS])
+        if not _COUNT_RE.match(n_text):
+            raise InputError("count.bad_number", part=part, max=MAX_COUNT)
         if denom in counts:
-            raise InputError(f"--count: denomination {denom_text.strip()} given twice")
-        counts[denom] = int(n_text.strip())
+            raise InputError("count.twice", denomination=denom_text)
+        counts[denom] = int(n_text)
     return counts
 
 
@@ -86,6 +100,10 @@ def expected_by_tender(s: Session, shift: Shift) -> dict[str, int]:
 
 
 def close_shift(s: Session, terminal_code: str, username: str, counts: dict[int, int]) -> dict:
+    for d, n in counts.items():  # the GUI passes its spin boxes straight in
+        if d not in DENOMINATIONS or isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_COUNT:
+            raise InputError("count.bad_row", denomination=fen_to_yuan_str(d) if isinstance(d, int) else str(d),
+                             count=n, max=MAX_COUNT)
     shift, terminal, user = require_open(s, terminal_code, username)
     expected = expected_by_tender(s, shift)
     counted = sum(d * n for d, n in counts.items())

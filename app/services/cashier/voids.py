@@ -1,5 +1,9 @@
 """Voiding a receipt (作废) within its shift: the number stays, the receipt is marked void,
-the ledger transaction is reversed by a new one, and the lines it paid are open again."""
+the ledger transaction is reversed by a new one, and the lines it paid are open again.
+
+Who may void: the cashier whose open shift took the payment; a supervisor (permission
+`void_others`, every manager) any receipt of an open shift on this terminal. Two counters
+voiding one receipt: the room lock serialises them and the second gets a Conflict."""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.models import BillLine, LedgerTxn, Payment, Receipt, ReceiptVoid, Shift, Terminal
-from app.errors import InputError, NotFound
+from app.db.models import BillLine, LedgerTxn, Payment, Receipt, ReceiptVoid, Shift, Terminal, User
+from app.errors import Conflict, InputError, NotFound, PermissionDenied
 from app.ids import new_id
-from app.money import fen_to_yuan_str
-from app.services import audit, ledger, users
+from app.services import audit, ledger, rooms, users
 from app.services.billing.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.outbox import emit
@@ -21,24 +24,31 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
     user = users.require(s, c.user, "void")
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("--reason is required: say why the receipt is voided")
-    receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no.strip()))
+        raise InputError("void.reason_required")
+    receipt_no = (receipt_no or "").strip()
+    receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == receipt_no))
     if receipt is None:
-        raise NotFound(f"receipt {receipt_no} does not exist")
-    if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
-        raise InputError(f"receipt {receipt_no} is already void")
+        raise NotFound("void.receipt_not_found", receipt=receipt_no)
     payment = s.get(Payment, receipt.payment_id)
     shift = s.get(Shift, payment.shift_id) if payment.shift_id else None
     if shift is None or shift.closed_at is not None:
-        raise InputError(f"receipt {receipt_no} belongs to a closed shift and cannot be voided: it needs a refund")
+        raise InputError("void.shift_closed", receipt=receipt_no)
     terminal = s.get(Terminal, receipt.terminal_id)
     if terminal.code != c.terminal:
-        raise InputError(f"receipt {receipt_no} was issued at terminal {terminal.code}; void it there")
+        raise InputError("void.other_terminal", receipt=receipt_no, terminal=terminal.code)
+    if shift.user_id != user.id:
+        perms = users.permissions_of(s, c.user)
+        if "*" not in perms and "void_others" not in perms:
+            owner = s.get(User, shift.user_id)
+            raise PermissionDenied("void.not_your_shift", receipt=receipt_no,
+                                   cashier=owner.display_name if owner else "?")
+    rooms.lock_room(s, payment.room_id)  # then look again: another counter may have voided it meanwhile
+    if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
+        raise Conflict("void.already_void", receipt=receipt_no)
     if payment.kind == "prepay":
         balance = -ledger.balance(s, f"PRE:{payment.room_id}")
         if balance < payment.total_fen:
-            raise InputError(f"the prepaid balance is {fen_to_yuan_str(balance)}: part of this top-up was already "
-                             f"used, so it cannot be voided")
+            raise InputError("void.prepaid_spent", receipt=receipt_no, balance=balance, amount=payment.total_fen)
     txn_id = s.scalar(select(LedgerTxn.id).where(LedgerTxn.ref_type == "payment", LedgerTxn.ref_id == payment.id,
                                                  LedgerTxn.kind == "payment"))
     reversal = ledger.reverse(s, txn_id, "void", memo=f"作废 {receipt_no}: {reason}", user=c.user,
