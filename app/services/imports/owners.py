@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Occupancy, Party, Room
 from app.services.imports.common import Collector, IdPool, bulk_insert, chunks, name_initials
-from app.services.imports.fields import parse_phone, parse_text
+from app.services.imports.fields import column_size, parse_phone, parse_text
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,13 @@ class OwnerIn:
 
 
 def parse(c: Collector, row: int, name_text: str, phone_text: str) -> OwnerIn | None:
-    name = c.value(row, "owner", name_text, parse_text, max_len=100)
+    name = c.value(row, "owner", name_text, parse_text, size_of=Party.name)
     phone = c.value(row, "phone", phone_text, parse_phone)
+    if phone is not None and len(phone[0]) > column_size(Party.phone):
+        c.add(row, "phone", "import.too_long", value=phone[0], max=column_size(Party.phone), length=len(phone[0]))
+        phone = None
     if phone_text and not name_text:
-        c.add(row, "phone", "a phone number needs the owner's name in column owner (业主姓名)")
+        c.add(row, "phone", "import.phone_without_owner", owner=c.headers.get("owner", "owner (业主姓名)"))
     if name is None:
         return None
     return OwnerIn(name, phone[0] if phone else None, phone[1] if phone else None)
