@@ -139,6 +139,8 @@ def load_json(path: str | Path) -> tuple[str, Any]:
 
 def _show(value: Any) -> str:
     """A JSON value as the user wrote it, cut short."""
+    if isinstance(value, (JsonConstant, Decimal)):
+        return shown(value)
     return shown(json.dumps(value, default=str, ensure_ascii=False))
 
 
