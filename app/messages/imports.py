@@ -6,8 +6,12 @@ column is the header as the file writes it. Values are quoted as given, cut shor
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- the import as a whole
-    "import.failed": ("导入失败，未导入任何数据：共 {count} 处问题",
+    "import.failed": ("{kind}导入失败，未导入任何数据：共 {count} 处问题",
                       "{kind} import failed, nothing was imported: {count} problem(s)"),
+    "import.kind_rooms": ("房屋", "rooms"),
+    "import.kind_meters": ("水电表", "meters"),
+    "import.kind_readings": ("抄表读数", "readings"),
+    "import.kind_fee_items": ("收费项目", "fee-items"),
     "import.unknown_kind": ("未知的导入类型“{kind}”（可选：{kinds}）", "unknown import kind {kind!r} (one of {kinds})"),
     "import.rollover_only_readings": ("表盘回转确认只适用于抄表读数的导入", "--rollover only applies to readings"),
 
@@ -129,7 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "meter {meter} already has a reading for the later period {later}; readings are "
                                     "entered in period order"),
     "import.reading_lower": (
-        "读数 {reading} 小于{what}，未导入。如果 {digits} 位表盘确实走满归零（回转），请确认该表回转后重新导入；"
+        "读数 {reading} 小于{what}，未导入。如果 {digits} 位表盘确实走满归零（回转），请确认表 {meter} 回转后重新导入；"
         "如果换了新表，请登记换表",
         "reading {reading} is lower than {what}: rejected. If the {digits}-digit register rolled over, confirm it "
         "with --rollover {meter}; a replaced meter needs a meter replacement (换表)"),
@@ -194,8 +198,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.daily_rate_required": ('必填，例如 "0.0003"', 'required, e.g. "0.0003"'),
     "import.bad_rounding": ("未知的舍入方式 {got}（可用：{allowed}）", "unknown rounding {got} (allowed: {allowed})"),
     "import.basis_change": ("收费项目 {fee} 的计费方式是“{old}”，不能改为“{new}”（请用新代码，并停用旧项目）",
-                            "fee item {fee} is {old!r}; its basis cannot change (use a new code and stop the old "
-                            "item)"),
+                            "fee item {fee} is {old!r}; its basis cannot change to {new!r} (use a new code and stop "
+                            "the old item)"),
     "import.price_differs": ("收费项目 {fee} 在 {effective_from} 生效的价格与文件不同：新价格需要新的生效日期 effective_from",
                              "fee item {fee} already has a different price effective {effective_from}; a new price "
                              "needs a new effective_from"),

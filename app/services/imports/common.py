@@ -19,6 +19,9 @@ from app.ids import new_ids
 from app.services.imports.fields import FieldError
 
 T = TypeVar("T")
+# The import kinds as messages name them (房屋导入失败 / rooms import failed).
+KIND_NAMES = {"rooms": "import.kind_rooms", "meters": "import.kind_meters", "readings": "import.kind_readings",
+              "fee-items": "import.kind_fee_items"}
 Event = tuple[str, str | None, str | None, dict[str, Any]]  # (action, entity, entity_id, detail)
 
 
@@ -54,8 +57,8 @@ class Collector:
 
     def raise_if_any(self, kind: str) -> None:
         if self.problems:
-            raise InputError("import.failed", self.problems, source=self.source, kind=kind,
-                             count=len(self.problems))
+            raise InputError("import.failed", self.problems, source=self.source,
+                             kind=Msg.of(KIND_NAMES.get(kind, kind)), count=len(self.problems))
 
 
 @dataclass
