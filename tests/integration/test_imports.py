@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.context import AppContext
 from app.db.models import AuditEvent, Meter, MeterReading, Occupancy, Party, Room, TariffVersion
 from app.services import users
@@ -72,7 +73,7 @@ def test_changes_on_reimport(ctx_any, tmp_path):
         assert room.area == Decimal(90)
         owners = s.execute(select(Party.name, Occupancy.end_date).join(Party, Party.id == Occupancy.party_id)
                            .where(Occupancy.room_id == room.id).order_by(Occupancy.id)).all()
-        assert [tuple(o) for o in owners] == [("张三", date.today()), ("赵六", None)]
+        assert [tuple(o) for o in owners] == [("张三", clock.today()), ("赵六", None)]
         meter = s.scalar(select(Meter).where(Meter.meter_no == "W-3-2-1502"))
         assert meter.room_id == s.scalar(select(Room.id).where(Room.room_key == "3-2-1501"))
         actions = sorted(s.scalars(select(AuditEvent.action)))

@@ -162,3 +162,10 @@ def test_semicolon_separated_file_gets_a_hint(db, tmp_path):
     f = tmp_path / "semi.csv"
     f.write_text(";".join(ROOMS_HEADER) + "\n" + ";".join(GOOD) + "\n", encoding="utf-8")
     fails(db, "rooms", f, "unknown column", "separated by commas")
+
+
+def test_problems_name_the_column_as_the_file_writes_it(db, tmp_path):
+    header = ["小区", "楼栋", "单元", "房号", "建筑面积", "房屋类型", "计费开始日期", "业主姓名", "联系电话"]
+    bad = GOOD[:4] + ["abc"] + GOOD[5:]
+    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [header, bad]), "第2行，列 建筑面积", "row 2, column 建筑面积")
+    assert [(p.row, p.column) for p in e.problems] == [(2, "建筑面积")]

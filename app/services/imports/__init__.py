@@ -61,7 +61,7 @@ def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
         return fee_schema.parse_fee_file(doc, c), c
     module = {"rooms": rooms, "meters": meters, "readings": readings}[kind]
     table = read_table(path, module.COLUMNS)
-    c = Collector(table.source)
+    c = Collector(table.source, headers=table.headers)  # problems name columns as the file does
     return module.validate(table, c), c  # type: ignore[attr-defined]
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import Occupancy, Party, Room
 from app.services.imports.common import Collector, IdPool, bulk_insert, chunks, name_initials
 from app.services.imports.fields import column_size, parse_phone, parse_text
@@ -67,7 +68,7 @@ class OwnerBook:
             parties[party_id] = {"name": name, "phone": phone}
         by_name_phone = {(name, phone): id_ for id_, name, phone in
                          s.execute(select(Party.id, Party.name, Party.phone).where(Party.phone.is_not(None)))}
-        return cls(date.today(), current, parties, by_name_phone)
+        return cls(clock.today(), current, parties, by_name_phone)  # the business day, not the PC's
 
     def _party(self, owner: OwnerIn) -> str:
         if owner.phone and (owner.name, owner.phone) in self.by_name_phone:
