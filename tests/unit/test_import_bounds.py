@@ -203,3 +203,17 @@ def test_cli_exits_2_not_1(tmp_path, capsys, kind, name, text):
 def test_fee_items_name_limits_come_from_the_model():
     assert (column_size(FeeItem.code), column_size(FeeItem.name)) == (
         FeeItem.__table__.c.code.type.length, FeeItem.__table__.c.name.type.length)
+
+
+def test_xlsx_number_of_thousands_of_digits_is_a_bad_file_not_a_crash(db, tmp_path):
+    import zipfile
+
+    good = write_xlsx(tmp_path / "good.xlsx", [ROOMS_HEADER, _room(area=123457)])  # type: ignore[arg-type]
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<v>123457</v>", b"<v>" + THOUSANDS.encode() + b"</v>")
+            out.writestr(item, data)
+    fails(db, "rooms", bad, "not a valid XLSX file (ValueError)", "不是有效的 XLSX 文件")
