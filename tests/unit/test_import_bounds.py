@@ -105,8 +105,8 @@ def test_room_key_longer_than_its_column(db, tmp_path):
     ("initial", "NaN", "not a decimal number"),
 ])
 def test_meter_bounds(company, tmp_path, column, value, reason):
-    fails(company, "meters", write_csv(tmp_path / "m.csv", [METERS_HEADER, _meter(**{"meter_no": "W-9", column: value})]),
-          "第2行", reason)
+    row = _meter(**{"meter_no": "W-9", column: value})
+    fails(company, "meters", write_csv(tmp_path / "m.csv", [METERS_HEADER, row]), "第2行", reason)
 
 
 @pytest.mark.parametrize("column, value, reason", [

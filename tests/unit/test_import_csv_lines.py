@@ -18,7 +18,7 @@ from app.errors import InputError
 from app.services.imports.csv_lines import csv_rows, split_line
 from app.services.imports.reader import Column, _build
 from tests.unit.import_support import (  # noqa: F401
-    FIXTURES, READINGS_HEADER, ROOMS_HEADER, db, fails, import_template_db, run, seed, write_csv)
+    ROOMS_HEADER, db, fails, import_template_db, run, seed, write_csv)
 
 PROBE_ROOMS = ("community,building,unit,room,area,usage,charge_start,owner,phone\r\n"
                "阳光花园,3,2,1502,89.5,residential,2026-01-01,\"张三,\r\n"

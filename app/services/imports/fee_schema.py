@@ -19,7 +19,8 @@ from app.errors import InputError, Problem
 from app.money import Rounding
 from app.services.imports.common import Collector
 from app.services.imports.fields import (
-    MAX_UNIT_PRICE, METER_KINDS, USAGES, FieldError, column_size, parse_choice, parse_date, parse_decimal, parse_rate, shown)
+    MAX_UNIT_PRICE, METER_KINDS, USAGES, FieldError, column_size, parse_choice, parse_date, parse_decimal, parse_rate,
+    shown)
 
 BASES = ("area", "fixed", "usage", "apportioned", "parking", "one_off")
 ITEM_KEYS = {"code", "name", "basis", "unit_price", "tiers", "tier_period", "meter_kind", "apportion", "usages",

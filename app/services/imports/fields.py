@@ -112,7 +112,8 @@ def parse_decimal(text: str, *, max_decimals: int, positive: bool = False, max_v
     if len(frac) > max_decimals:
         raise FieldError("import.too_many_decimals", value=shown(text), max=max_decimals)
     if len(whole.lstrip("0")) > max_integer_digits:
-        raise FieldError("import.too_large", value=shown(text), max=_plain(max_value or Decimal(10) ** max_integer_digits))
+        bound = max_value if max_value is not None else Decimal(10) ** max_integer_digits
+        raise FieldError("import.too_large", value=shown(text), max=_plain(bound))
     value = Decimal(s)
     if positive and value == 0:
         raise FieldError("import.not_positive", value=shown(text))
