@@ -56,6 +56,9 @@ def test_overlong_values_are_input_errors_not_database_errors(ctx_any, tmp_path)
     # PostgreSQL enforces varchar lengths; the import must say so before the database does.
     rows = [ROOMS_HEADER, ["阳光花园", "3", "2" * 21, "1502", "89.5", "", "", "", ""]]
     fails(ctx_any, "rooms", write_csv(tmp_path / "r.csv", rows), "列 unit", "longer than 20")
+    rows = [ROOMS_HEADER, ["阳光花园", "B" * 40, "U" * 20, "1502", "89.5", "", "", "张" * 10_000, ""]]
+    fails(ctx_any, "rooms", write_csv(tmp_path / "r.csv", rows), "第2行", "列 room", "longer than 60",
+          "列 owner", "longer than 100 characters (it has 10000)")
     run(ctx_any, "rooms", FIXTURES / "rooms.csv")
     rows = [METERS_HEADER, ["M" * 41, "water", "", "阳光花园", "", "", ""]]
     fails(ctx_any, "meters", write_csv(tmp_path / "m.csv", rows), "列 meter_no", "longer than 40")
