@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -85,11 +86,13 @@ def shown(text: Any) -> str:
 
 def half_width(text: str) -> str:
     """Full-width ASCII forms (１５０２, Ａ, －) as ASCII; nothing else changes."""
-    return text.translate(_FULL_WIDTH)
+    return text if text.isascii() else text.translate(_FULL_WIDTH)
 
 
 def _ascii(text: str) -> str:
     """Number text with full-width forms made ASCII; any other digit character is refused."""
+    if text.isascii():
+        return text.strip()
     s = half_width(text).strip()
     for ch in s:
         if not ch.isascii() and unicodedata.digit(ch, None) is not None:
@@ -219,6 +222,7 @@ def parse_choice(text: str, choices: dict[str, str]) -> str:
     return value
 
 
+@lru_cache(maxsize=None)
 def column_size(column: InstrumentedAttribute[Any]) -> int:
     """The length of a model's String column: limits are read from the schema, never copied,
     so SQLite (which stores any length) refuses what PostgreSQL would."""
