@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.context import AppContext
 from app.db.models import AuditEvent, Meter, MeterReading, Occupancy, Party, Room, TariffVersion
 from app.services import users
@@ -55,6 +56,9 @@ def test_overlong_values_are_input_errors_not_database_errors(ctx_any, tmp_path)
     # PostgreSQL enforces varchar lengths; the import must say so before the database does.
     rows = [ROOMS_HEADER, ["阳光花园", "3", "2" * 21, "1502", "89.5", "", "", "", ""]]
     fails(ctx_any, "rooms", write_csv(tmp_path / "r.csv", rows), "列 unit", "longer than 20")
+    rows = [ROOMS_HEADER, ["阳光花园", "B" * 40, "U" * 20, "1502", "89.5", "", "", "张" * 10_000, ""]]
+    fails(ctx_any, "rooms", write_csv(tmp_path / "r.csv", rows), "第2行", "列 room", "longer than 60",
+          "列 owner", "longer than 100 characters (it has 10000)")
     run(ctx_any, "rooms", FIXTURES / "rooms.csv")
     rows = [METERS_HEADER, ["M" * 41, "water", "", "阳光花园", "", "", ""]]
     fails(ctx_any, "meters", write_csv(tmp_path / "m.csv", rows), "列 meter_no", "longer than 40")
@@ -72,7 +76,7 @@ def test_changes_on_reimport(ctx_any, tmp_path):
         assert room.area == Decimal(90)
         owners = s.execute(select(Party.name, Occupancy.end_date).join(Party, Party.id == Occupancy.party_id)
                            .where(Occupancy.room_id == room.id).order_by(Occupancy.id)).all()
-        assert [tuple(o) for o in owners] == [("张三", date.today()), ("赵六", None)]
+        assert [tuple(o) for o in owners] == [("张三", clock.today()), ("赵六", None)]
         meter = s.scalar(select(Meter).where(Meter.meter_no == "W-3-2-1502"))
         assert meter.room_id == s.scalar(select(Room.id).where(Room.room_key == "3-2-1501"))
         actions = sorted(s.scalars(select(AuditEvent.action)))
@@ -116,3 +120,40 @@ def test_xlsx_sample_equals_csv_sample(ctx_any):
     run(ctx_any, "rooms", FIXTURES / "rooms.csv")
     result = run(ctx_any, "rooms", FIXTURES / "rooms.xlsx")  # the same rooms, typed into Excel
     assert (result["rows"], result["unchanged"]) == (4, 4)
+
+
+def test_an_imported_one_off_item_can_be_charged_at_the_counter(ctx_any, tmp_path):
+    """Issue 10: `charge` used to work only on demo data, because no file could create a
+    one-off item. Imported rooms + an imported one-off item + a counter charge."""
+    import json
+
+    from app.services.cashier.payments import Counter, charge_one_off
+    from app.services.cashier.shifts import open_shift
+    from app.services.cashier.tenders import TenderInput
+    from app.services.imports.fee_items import community_options
+
+    run(ctx_any, "rooms", FIXTURES / "rooms.csv")
+    f = tmp_path / "fees.json"
+    f.write_text(json.dumps({"community": "阳光花园", "options": {"prepaid_deduction": True},
+                             "fee_items": [{"code": "ZX", "name": "装修垃圾清运费", "basis": "one_off"}]},
+                            ensure_ascii=False), encoding="utf-8")
+    assert run(ctx_any, "fee-items", f)["created"] == 1
+    with ctx_any.uow() as s:
+        users.ensure_user(s, "cashier1", "cashier", "收银员")
+        users.ensure_terminal(s, "T1")
+        open_shift(s, "T1", "cashier1", 0)
+    with ctx_any.uow() as s:
+        result = charge_one_off(s, Counter("T1", "cashier1"), "3-2-1502", "ZX", 8000, "装修垃圾清运",
+                                [TenderInput("cash", 8000)])
+        assert community_options(s, "阳光花园") == {"prepaid_deduction": True}
+    assert result["total_fen"] == 8000 and result["receipt_no"]
+    assert run(ctx_any, "fee-items", f)["unchanged"] == 1
+
+
+def test_probe_file_with_an_unclosed_quote_imports_nothing(ctx_any, tmp_path):
+    f = tmp_path / "rooms.csv"
+    f.write_text(",".join(ROOMS_HEADER) + "\n阳光花园,3,2,1502,89.5,residential,2026-01-01,\"张三,\n"
+                 "阳光花园,3,2,1501,90,,,,\n", encoding="utf-8")
+    e = fails(ctx_any, "rooms", f, "第2行")
+    assert [p.row for p in e.problems] == [2]
+    assert _count(ctx_any, Room) == 0

@@ -47,7 +47,13 @@ def db(import_template_db: Path, tmp_path: Path) -> Iterator[AppContext]:
     ctx.close()
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, bom: bool = False, encoding: str = "utf-8") -> Path:
+def write_csv(path: Path, rows: Sequence[Sequence[Any]], *, bom: bool = False, encoding: str = "utf-8",
+              pad: bool = True) -> Path:
+    """Rows as Excel writes them ("CSV UTF-8"): CRLF, quotes only where needed, and (`pad`)
+    every row as wide as the header, as Excel pads the empty cells of a row."""
+    width = len(rows[0]) if rows else 0
+    if pad:
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)
     data = buf.getvalue().encode(encoding)
@@ -81,11 +87,12 @@ def run(ctx: AppContext, kind: str, path: Path, **kw: Any) -> dict[str, Any]:
 
 
 def fails(ctx: AppContext, kind: str, path: Path, *fragments: str, **kw: Any) -> InputError:
-    """The import raises InputError whose text holds every fragment, and changes nothing."""
+    """The import raises InputError whose text (Chinese, then English) holds every fragment,
+    and changes nothing."""
     before = snapshot(ctx)
     with pytest.raises(InputError) as info:
         run(ctx, kind, path, **kw)
-    text = str(info.value)
+    text = info.value.text("zh") + "\n" + info.value.text("en")
     for f in fragments:
         assert f in text, f"{f!r} not in:\n{text}"
     assert snapshot(ctx) == before, "a failed import changed the database"

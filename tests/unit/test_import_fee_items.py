@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db.models import AuditEvent, FeeItem, TariffVersion
 from tests.unit.import_support import FIXTURES, db, fails, import_template_db, run, seed, snapshot  # noqa: F401
@@ -216,3 +216,105 @@ def test_changed_fields_update_with_audit_but_basis_cannot_change(company, tmp_p
     assert ev.detail["changes"] == {"name": ["物业服务费", "物业费"], "due_day": [15, 20]}
     fails(company, "fee-items", _file(tmp_path, _doc({**PM, "basis": "fixed"})), "列 fee_items[0].basis",
           "cannot change")
+
+
+# --- one-off items (basis one_off: charged at the counter, never by a bill run)
+
+ONE_OFF = {"code": "ZX", "name": "装修垃圾清运费", "basis": "one_off"}
+
+
+def test_one_off_item_without_a_suggested_amount(company, tmp_path):
+    result = run(company, "fee-items", _file(tmp_path, _doc(ONE_OFF)))
+    assert (result["created"], result["tariff_versions_created"]) == (1, 0)
+    with company.uow() as s:
+        item = s.scalar(select(FeeItem))
+        assert s.scalar(select(TariffVersion)) is None  # no price to version
+    assert (item.basis, item.late_fee) == ("one_off", None)
+    assert item.usages == ["residential", "shop", "office", "parking"]
+    before = snapshot(company)
+    assert run(company, "fee-items", _file(tmp_path, _doc(ONE_OFF)))["unchanged"] == 1
+    assert snapshot(company) == before
+
+
+def test_one_off_item_with_a_suggested_amount(company, tmp_path):
+    run(company, "fee-items", _file(tmp_path, _doc({**ONE_OFF, "unit_price": "150.50"})))
+    with company.uow() as s:
+        assert s.scalar(select(TariffVersion.unit_price)) == Decimal("150.5")
+
+
+def test_one_off_items_are_what_the_charge_dialog_offers(company, tmp_path):
+    from app.services.fee_items_query import one_off_items
+
+    run(company, "fee-items", _file(tmp_path, _doc(PM, ONE_OFF)))
+    with company.uow() as s:
+        assert one_off_items(s, "3-2-1502") == [{"code": "ZX", "name": "装修垃圾清运费"}]
+
+
+@pytest.mark.parametrize("item, path, reason", [
+    ({**ONE_OFF, "unit_price": "12.345"}, "fee_items[0].unit_price", "at most 2 decimals"),
+    ({**ONE_OFF, "unit_price": "0"}, "fee_items[0].unit_price", "yuan amount > 0"),
+    ({**ONE_OFF, "late_fee": {"daily_rate": "0.0003"}}, "fee_items[0].late_fee", "does not apply to basis 'one_off'"),
+    ({**ONE_OFF, "due_day": 10}, "fee_items[0].due_day", "does not apply"),
+    ({**ONE_OFF, "rounding": "yuan_half_up"}, "fee_items[0].rounding", "does not apply"),
+    ({**ONE_OFF, "usages": ["shop"]}, "fee_items[0].usages", "does not apply"),
+    ({**ONE_OFF, "meter_kind": "water"}, "fee_items[0].meter_kind", "does not apply"),
+    ({**ONE_OFF, "tiers": [{"up_to": None, "unit_price": "1"}]}, "fee_items[0].tiers", "does not apply"),
+])
+def test_bad_one_off_item(company, tmp_path, item, path, reason):
+    fails(company, "fee-items", _file(tmp_path, _doc(item)), f"列 {path}", reason)
+
+
+def test_one_off_basis_cannot_become_a_billed_basis(company, tmp_path):
+    run(company, "fee-items", _file(tmp_path, _doc(ONE_OFF)))
+    fails(company, "fee-items", _file(tmp_path, _doc({**ONE_OFF, "basis": "fixed", "unit_price": "5"})),
+          "列 fee_items[0].basis", "cannot change")
+
+
+# --- community options (billing-rules.md: top-level "options")
+
+def _options(ctx):  # type: ignore[no-untyped-def]
+    from app.services.imports.fee_items import community_options
+
+    with ctx.uow() as s:
+        return community_options(s, "阳光花园")
+
+
+def test_options_are_stored_audited_and_read_by_the_deduction(company, tmp_path):
+    from app.db.models import Community
+    from app.services.billing.deduction import deduction_communities
+
+    doc = {**_doc(PM), "options": {"prepaid_deduction": True, "max_change": "500"}}
+    result = run(company, "fee-items", _file(tmp_path, doc))
+    assert result["options_changed"] == 2
+    assert _options(company) == {"prepaid_deduction": True, "max_change_fen": 50000}
+    with company.uow() as s:
+        cid = s.scalar(select(Community.id))
+        assert deduction_communities(s, [cid]) == [cid]
+        ev = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.fee_items.options"))
+    assert ev.entity_id == cid and ev.detail["changes"] == {"max_change_fen": [None, 50000],
+                                                            "prepaid_deduction": [None, True]}
+    before = snapshot(company)
+    assert run(company, "fee-items", _file(tmp_path, doc))["options_changed"] == 0
+    assert snapshot(company) == before  # the same file again changes nothing
+
+
+def test_a_file_may_set_only_options_and_keeps_the_others(company, tmp_path):
+    run(company, "fee-items", _file(tmp_path, {**_doc(PM), "options": {"prepaid_deduction": True, "max_change": 100}}))
+    result = run(company, "fee-items", _file(tmp_path, {"community": "阳光花园", "options": {"prepaid_deduction": False}}))
+    assert (result["rows"], result["options_changed"]) == (0, 1)
+    assert _options(company) == {"prepaid_deduction": False, "max_change_fen": 10000}
+    with company.uow() as s:
+        assert s.scalar(select(func.count()).where(AuditEvent.action == "import.fee_items")) == 2
+
+
+@pytest.mark.parametrize("options, path, reason", [
+    ({"prepaid_deduction": "yes"}, "options.prepaid_deduction", "true or false"),
+    ({"prepaid_deduction": 1}, "options.prepaid_deduction", "true or false"),
+    ({"auto_pay": True}, "options.auto_pay", "unknown key (allowed: prepaid_deduction, max_change)"),
+    ({"max_change": "5.001"}, "options.max_change", "more than 2 decimals"),
+    ({"max_change": True}, "options.max_change", "yuan amount"),
+    ({"max_change": "٥٠٠"}, "options.max_change", "ARABIC-INDIC"),
+    ([True], "options", "must be an object"),
+])
+def test_bad_options(company, tmp_path, options, path, reason):
+    fails(company, "fee-items", _file(tmp_path, {**_doc(PM), "options": options}), f"列 {path}", reason)

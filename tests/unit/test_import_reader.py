@@ -72,15 +72,29 @@ def test_blank_rows_are_skipped_but_counted(db, tmp_path):
     assert [(p.row, p.column) for p in e.problems] == [(5, "area")]
 
 
-def test_multiline_quoted_cell_counts_as_one_row(db, tmp_path):
+def test_line_break_inside_a_quoted_value_is_refused_naming_the_row(db, tmp_path):
+    # The formats have no line breaks inside a value; every line is one row, so a quoted value
+    # spanning two lines is an unclosed quote on the first (and a stray quote on the second).
     owner = GOOD[:7] + ["张\n三", GOOD[8]]
-    bad = ["阳光花园", "3", "2", "1503", "-1", "", "", "", ""]
-    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [ROOMS_HEADER, owner, bad]), "第3行")
-    assert e.problems[0].row == 3
+    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [ROOMS_HEADER, owner, GOOD]), "第2行", "row 2",
+              "not closed on this row", "第3行", "quote")
+    assert [(p.row, p.column) for p in e.problems] == [(2, "H (owner)"), (3, "A (community)")]
+
+
+def test_csv_row_with_more_fields_than_the_header(db, tmp_path):
+    f = write_csv(tmp_path / "r.csv", [ROOMS_HEADER, GOOD + ["", "stray"]])
+    e = fails(db, "rooms", f, "第2行", "11 fields but the header has 9")
+    assert [(p.row, p.column) for p in e.problems] == [(2, None)]
+
+
+def test_csv_row_with_fewer_fields_than_the_header(db, tmp_path):
+    f = write_csv(tmp_path / "r.csv", [ROOMS_HEADER, GOOD, GOOD[:8]], pad=False)
+    e = fails(db, "rooms", f, "第3行", "8 fields but the header has 9", "本行有 8 个字段，表头有 9 个")
+    assert [(p.row, p.column) for p in e.problems] == [(3, None)]
 
 
 def test_value_in_a_column_without_header(db, tmp_path):
-    f = write_csv(tmp_path / "r.csv", [ROOMS_HEADER, GOOD + ["", "stray"]])
+    f = write_xlsx(tmp_path / "r.xlsx", [ROOMS_HEADER, GOOD + [None, "stray"]])
     fails(db, "rooms", f, "第2行", "列 K", "without a header")
 
 
@@ -148,3 +162,10 @@ def test_semicolon_separated_file_gets_a_hint(db, tmp_path):
     f = tmp_path / "semi.csv"
     f.write_text(";".join(ROOMS_HEADER) + "\n" + ";".join(GOOD) + "\n", encoding="utf-8")
     fails(db, "rooms", f, "unknown column", "separated by commas")
+
+
+def test_problems_name_the_column_as_the_file_writes_it(db, tmp_path):
+    header = ["小区", "楼栋", "单元", "房号", "建筑面积", "房屋类型", "计费开始日期", "业主姓名", "联系电话"]
+    bad = GOOD[:4] + ["abc"] + GOOD[5:]
+    e = fails(db, "rooms", write_csv(tmp_path / "r.csv", [header, bad]), "第2行，列 建筑面积", "row 2, column 建筑面积")
+    assert [(p.row, p.column) for p in e.problems] == [(2, "建筑面积")]

@@ -123,15 +123,21 @@ def test_empty_optional_cells_keep_stored_values(db, tmp_path):
         assert s.scalar(select(func.count()).select_from(Occupancy)) == 1
 
 
-def test_owner_change_keeps_history(db, tmp_path):
+def test_owner_change_keeps_history(db, tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from app import clock
+
     run(db, "rooms", write_csv(tmp_path / "a.csv", [ROOMS_HEADER, ROW]))
+    # 2026-03-01 20:00 UTC is already 2 March in Shanghai: the change is dated on the business day
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc))
     result = run(db, "rooms", write_csv(tmp_path / "b.csv", [ROOMS_HEADER, _with(owner="李四", phone="13900001111")]))
     assert result["updated"] == 1
     with db.uow() as s:
         occ = s.execute(select(Occupancy, Party.name).join(Party, Party.id == Occupancy.party_id)
                         .order_by(Occupancy.id)).all()
         assert [(name, o.start_date, o.end_date) for o, name in occ] == [
-            ("张三", None, date.today()), ("李四", date.today(), None)]
+            ("张三", None, date(2026, 3, 2)), ("李四", date(2026, 3, 2), None)]
         assert s.scalar(select(func.count()).select_from(Party)) == 2  # the old owner is kept
         ev = s.scalar(select(AuditEvent).where(AuditEvent.action == "import.rooms.update"))
     assert ev.detail["changes"]["owner"] == ["张三", "李四"]

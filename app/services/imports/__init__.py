@@ -41,10 +41,10 @@ def import_file(target: AppContext | Session, kind: str, path: str | Path, *, us
     """
     kind = kind.replace("_", "-")
     if kind not in KINDS:
-        raise InputError(f"unknown import kind {kind!r} (one of {', '.join(KINDS)})")
+        raise InputError("import.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     confirmed = {m.strip() for m in rollover if m.strip()}
     if confirmed and kind != "readings":
-        raise InputError("--rollover only applies to readings")
+        raise InputError("import.rollover_only_readings")
     # The file is read and checked before the transaction starts: no lock is held meanwhile.
     parsed, c = _parse(kind, path)
     actor = Actor(user, terminal, c.source)
@@ -61,7 +61,7 @@ def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
         return fee_schema.parse_fee_file(doc, c), c
     module = {"rooms": rooms, "meters": meters, "readings": readings}[kind]
     table = read_table(path, module.COLUMNS)
-    c = Collector(table.source)
+    c = Collector(table.source, headers=table.headers)  # problems name columns as the file does
     return module.validate(table, c), c  # type: ignore[attr-defined]
 
 

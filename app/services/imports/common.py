@@ -14,43 +14,51 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models import AuditEvent
-from app.errors import InputError, Problem
+from app.errors import InputError, Msg, Problem
 from app.ids import new_ids
 from app.services.imports.fields import FieldError
 
 T = TypeVar("T")
+# The import kinds as messages name them (房屋导入失败 / rooms import failed).
+KIND_NAMES = {"rooms": "import.kind_rooms", "meters": "import.kind_meters", "readings": "import.kind_readings",
+              "fee-items": "import.kind_fee_items"}
 Event = tuple[str, str | None, str | None, dict[str, Any]]  # (action, entity, entity_id, detail)
-MISSING = "required value missing 必填项为空"
 
 
 @dataclass
 class Collector:
-    """Every problem of a file, so one run tells the user everything to fix."""
+    """Every problem of a file, so one run tells the user everything to fix.
+
+    `headers` maps a column key to the header as the file writes it (`建筑面积` for `area`):
+    problems name the column the user sees."""
 
     source: str
     problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
 
-    def add(self, row: int | None, column: str | None, reason: str) -> None:
-        self.problems.append(Problem(reason, row, column))
+    def add(self, row: int | None, column: str | None, code: str, **params: Any) -> None:
+        self.problems.append(Problem.of(code, row=row, column=self.headers.get(column or "", column), **params))
+
+    def add_msg(self, row: int | None, column: str | None, msg: Msg) -> None:
+        self.add(row, column, msg.code, **msg.params)
 
     def value(self, row: int, column: str, text: str, parse: Callable[..., T], *, required: bool = False,
               **kw: Any) -> T | None:
         """`parse(text)`, or None when the cell is empty (a problem if required) or bad."""
         if text == "":
             if required:
-                self.add(row, column, MISSING)
+                self.add(row, column, "import.required")
             return None
         try:
             return parse(text, **kw)
         except FieldError as e:
-            self.add(row, column, str(e))
+            self.add(row, column, e.code, **e.params)
             return None
 
     def raise_if_any(self, kind: str) -> None:
         if self.problems:
-            n = len(self.problems)
-            raise InputError(f"导入失败，未导入任何数据 {kind} import failed, nothing was imported: "
-                             f"{n} problem(s)", self.problems, source=self.source)
+            raise InputError("import.failed", self.problems, source=self.source,
+                             kind=Msg.of(KIND_NAMES.get(kind, kind)), count=len(self.problems))
 
 
 @dataclass
@@ -129,17 +137,19 @@ def audit_events(s: Session, actor: Actor, events: Sequence[Event]) -> None:
         for action, entity, entity_id, detail in events])
 
 
-def audit_summary(s: Session, actor: Actor, counts: Counts) -> None:
-    """One event per import that changed anything; a no-op re-import leaves no trace."""
-    if counts.created or counts.updated:
+def audit_summary(s: Session, actor: Actor, counts: Counts, *, changed: bool = False) -> None:
+    """One event per import that changed anything (`changed`: something besides the counted
+    records, e.g. community options); a no-op re-import leaves no trace."""
+    if counts.created or counts.updated or changed:
         audit_events(s, actor, [(f"import.{counts.kind.replace('-', '_')}", None, None, counts.as_dict())])
 
 
-def duplicate(seen: dict[Any, int], key: Any, row: int, what: str, c: Collector, column: str) -> bool:
-    """True (and a problem naming both rows) when `key` was already on an earlier row."""
+def duplicate(seen: dict[Any, int], key: Any, row: int, what: Msg, c: Collector, column: str) -> bool:
+    """True (and a problem naming both rows) when `key` was already on an earlier row.
+    `what` says which thing, e.g. Msg.of("import.what_room", key=…, community=…)."""
     first = seen.get(key)
     if first is not None:
-        c.add(row, column, f"duplicate {what} 重复: rows {first} and {row} (第{first}行和第{row}行)")
+        c.add(row, column, "import.duplicate", what=what, first=first, second=row)
         return True
     seen[key] = row
     return False

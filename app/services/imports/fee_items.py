@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.db.models import Building, Community, FeeItem, Meter, TariffVersion
 from app.services.imports.common import Actor, Collector, Counts, Event, audit_events, audit_summary, bulk_insert
-from app.services.imports.fee_schema import FeeFile
+from app.services.imports.fee_schema import FeeFile, FeeItemIn
 
 # Fee item fields an import may update; `basis` is not one: it changes what the item is.
 UPDATABLE = ("name", "meter_kind", "tier_period", "apportion", "usages", "rounding", "due_day", "late_fee")
@@ -46,21 +46,23 @@ def _check_refs(s: Session, doc: FeeFile, cid: str, c: Collector) -> None:
             continue
         no, scope = item.apportion["meter_no"], item.apportion["scope"]
         if no not in meters or meters[no][0] != cid:
-            c.add(None, f"{item.path}.apportion.meter_no", f"unknown meter 表号不存在 {no!r} in {doc.community}")
+            c.add(None, f"{item.path}.apportion.meter_no", "import.unknown_meter_in", meter=no,
+                  community=doc.community)
         elif meters[no][1] is not None:
-            c.add(None, f"{item.path}.apportion.meter_no", f"meter {no} belongs to a room: apportionment needs a "
-                  "public meter 公表 (a meter without room)")
+            c.add(None, f"{item.path}.apportion.meter_no", "import.apportion_room_meter", meter=no)
         if scope != "community" and scope not in buildings:
-            c.add(None, f"{item.path}.apportion.scope",
-                  f"{scope!r} is neither \"community\" nor a building of {doc.community}")
+            c.add(None, f"{item.path}.apportion.scope", "import.apportion_bad_scope", scope=scope,
+                  community=doc.community)
 
 
 def apply(s: Session, doc: FeeFile, c: Collector, actor: Actor) -> Counts:
     counts = Counts("fee-items", len(doc.items))
-    cid = s.scalar(select(Community.id).where(Community.name == doc.community))
-    if cid is None:
-        c.add(None, "community", f"unknown community 小区不存在 {doc.community!r} (import rooms first)")
+    community = s.scalar(select(Community).where(Community.name == doc.community))
+    if community is None:
+        c.add(None, "community", "import.unknown_community", community=doc.community)
         c.raise_if_any("fee-items")
+    assert community is not None
+    cid = community.id
     _check_refs(s, doc, cid, c)
     existing = {f.code: f for f in s.scalars(select(FeeItem).where(FeeItem.community_id == cid))}
     versions = {(v.fee_item_id, v.effective_from): v for v in s.scalars(
@@ -79,20 +81,19 @@ def apply(s: Session, doc: FeeFile, c: Collector, actor: Actor) -> Counts:
         if old is None:
             new_items.append({"community_id": cid, "code": item.code, "basis": item.basis, "active": True,
                               "created_at": now, **fields})
-            new_versions.append({"fee_item_code": item.code, **version})
+            if _priced(item):
+                new_versions.append({"fee_item_code": item.code, **version})
             continue
         if old.basis != item.basis:
-            c.add(None, f"{item.path}.basis", f"fee item {item.code} is {old.basis!r}; its basis cannot change "
-                  "(use a new code and stop the old item)")
+            c.add(None, f"{item.path}.basis", "import.basis_change", fee=item.code, old=old.basis, new=item.basis)
             continue
         changed = {k: v for k, v in fields.items() if _norm(k, v) != _norm(k, getattr(old, k))}
         same_day = versions.get((old.id, item.effective_from))
-        new_price = same_day is None
+        new_price = same_day is None and _priced(item)
         if same_day is not None and _price_key(same_day.unit_price, same_day.tiers) != _price_key(
                 item.unit_price, item.tiers):
-            c.add(None, f"{item.path}.{'tiers' if item.tiers else 'unit_price'}",
-                  f"fee item {item.code} already has a different price effective {item.effective_from}; "
-                  "a new price needs a new effective_from 新价格需要新的生效日期")
+            c.add(None, f"{item.path}.{'tiers' if item.tiers else 'unit_price'}", "import.price_differs",
+                  fee=item.code, effective_from=item.effective_from.isoformat())
             continue
         if changed:
             updates.append((old, changed))
@@ -107,8 +108,13 @@ def apply(s: Session, doc: FeeFile, c: Collector, actor: Actor) -> Counts:
             counts.updated += 1
         else:
             counts.unchanged += 1
+    options_changed = _option_changes(community.options or {}, doc.options)
     c.raise_if_any("fee-items")
 
+    if options_changed:
+        community.options = {**(community.options or {}), **doc.options}
+        events.append(("import.fee_items.options", "community", cid,
+                       {"community": doc.community, "changes": options_changed}))
     for old, changed in updates:
         for k, v in changed.items():
             setattr(old, k, v)
@@ -120,7 +126,24 @@ def apply(s: Session, doc: FeeFile, c: Collector, actor: Actor) -> Counts:
     s.flush()
     bulk_insert(s, TariffVersion, new_versions)
     counts.created = len(new_items)
-    counts.extra = {"tariff_versions_created": len(new_versions)}
+    counts.extra = {"tariff_versions_created": len(new_versions), "options_changed": len(options_changed)}
     audit_events(s, actor, events)
-    audit_summary(s, actor, counts)
+    audit_summary(s, actor, counts, changed=bool(options_changed))
     return counts
+
+
+def _priced(item: FeeItemIn) -> bool:
+    """Whether the item has a price to version: a one-off item without a suggested amount has none."""
+    return not (item.basis == "one_off" and item.unit_price is None)
+
+
+def _option_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{option: [old, new]} for each option the file sets to another value."""
+    return {k: [old.get(k), v] for k, v in sorted(new.items()) if old.get(k) != v or k not in old}
+
+
+def community_options(s: Session, community: str) -> dict[str, Any]:
+    """The options of a community by name, as the fee-items import stored them (tests and
+    the GUI read them here rather than from the column)."""
+    options = s.scalar(select(Community.options).where(Community.name == community))
+    return dict(options or {})

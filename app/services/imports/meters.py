@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from app.db.models import Community, Meter, MeterReading, Room
 from app.services.imports.common import (
     Actor, Collector, Counts, Event, audit_events, audit_summary, bulk_insert, bulk_update, chunks, duplicate)
-from app.services.imports.fields import METER_KINDS, parse_choice, parse_decimal, parse_int, parse_text
+from app.errors import Msg
+from app.services.imports.fields import (
+    MAX_MULTIPLIER, METER_KINDS, parse_choice, parse_decimal, parse_int, parse_text)
 from app.services.imports.reader import Column, Table
 
 COLUMNS = [
@@ -52,15 +54,15 @@ def validate(table: Table, c: Collector) -> list[MeterRow]:
     seen: dict[str, int] = {}
     for row, v in table.rows:
         before = len(c.problems)
-        meter_no = c.value(row, "meter_no", v["meter_no"], parse_text, required=True, max_len=40)
+        meter_no = c.value(row, "meter_no", v["meter_no"], parse_text, required=True, size_of=Meter.meter_no, key=True)
         kind = c.value(row, "kind", v["kind"], parse_choice, required=True, choices=METER_KINDS)
-        community = c.value(row, "community", v["community"], parse_text, required=True, max_len=100)
-        room = c.value(row, "room", v.get("room", ""), parse_text, max_len=60)
+        community = c.value(row, "community", v["community"], parse_text, required=True, size_of=Community.name)
+        room = c.value(row, "room", v.get("room", ""), parse_text, size_of=Room.room_key, key=True)
         multiplier = c.value(row, "multiplier", v.get("multiplier", ""), parse_decimal, max_decimals=4,
-                             positive=True)
+                             positive=True, max_value=MAX_MULTIPLIER)
         digits = c.value(row, "digits", v.get("digits", ""), parse_int, low=1, high=12)
         initial = c.value(row, "initial", v.get("initial", ""), parse_decimal, max_decimals=4)
-        if meter_no and duplicate(seen, meter_no, row, f"meter {meter_no}", c, "meter_no"):
+        if meter_no and duplicate(seen, meter_no, row, Msg.of("import.what_meter", meter=meter_no), c, "meter_no"):
             continue
         if len(c.problems) == before:
             out.append(MeterRow(row, meter_no or "", kind or "", community or "", room, "room" in table.columns,
@@ -81,13 +83,13 @@ def apply(s: Session, rows: list[MeterRow], c: Collector, actor: Actor) -> Count
     for r in rows:
         cid = communities.get(r.community)
         if cid is None:
-            c.add(r.row, "community", f"unknown community 小区不存在 {r.community!r} (import rooms first)")
+            c.add(r.row, "community", "import.unknown_community", community=r.community)
             continue
         room_id = None
         if r.room is not None:
             room_id = rooms.get((cid, r.room))
             if room_id is None:
-                c.add(r.row, "room", f"unknown room 房号不存在 {r.room!r} in {r.community}")
+                c.add(r.row, "room", "import.unknown_room", room=r.room, community=r.community)
                 continue
         old = existing.get(r.meter_no)
         want = {"community_id": cid, "room_id": room_id, "kind": r.kind, "multiplier": r.multiplier,
@@ -95,7 +97,7 @@ def apply(s: Session, rows: list[MeterRow], c: Collector, actor: Actor) -> Count
         digits = r.digits or (old.digits if old else DEFAULTS["digits"])
         initial = r.initial if r.initial is not None else (old.initial if old else DEFAULTS["initial"])
         if initial >= Decimal(10) ** digits:
-            c.add(r.row, "initial", f"initial reading {initial} does not fit a {digits}-digit register")
+            c.add(r.row, "initial", "import.initial_too_big", initial=str(initial), digits=digits)
             continue
         planned.append((r, want))
 
@@ -121,8 +123,8 @@ def apply(s: Session, rows: list[MeterRow], c: Collector, actor: Actor) -> Count
                    if (v is not None or (k == "room_id" and r.room_given)) and v != getattr(old, k)}
         frozen = [k for k in FROZEN_ONCE_READ if k in changed]
         if frozen and old.id in has_readings:
-            c.add(r.row, frozen[0], f"meter {r.meter_no} already has readings: its {', '.join(frozen)} cannot change "
-                  "(record a meter replacement 换表 instead)")
+            c.add(r.row, frozen[0], "import.meter_has_readings", meter=r.meter_no,
+                  fields=[c.headers.get(k, k) for k in frozen])
             continue
         if changed:
             updates.append({"id": old.id, **changed})

@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import Occupancy, Party, Room
 from app.services.imports.common import Collector, IdPool, bulk_insert, chunks, name_initials
-from app.services.imports.fields import parse_phone, parse_text
+from app.services.imports.fields import column_size, parse_phone, parse_text
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,13 @@ class OwnerIn:
 
 
 def parse(c: Collector, row: int, name_text: str, phone_text: str) -> OwnerIn | None:
-    name = c.value(row, "owner", name_text, parse_text, max_len=100)
+    name = c.value(row, "owner", name_text, parse_text, size_of=Party.name)
     phone = c.value(row, "phone", phone_text, parse_phone)
+    if phone is not None and len(phone[0]) > column_size(Party.phone):
+        c.add(row, "phone", "import.too_long", value=phone[0], max=column_size(Party.phone), length=len(phone[0]))
+        phone = None
     if phone_text and not name_text:
-        c.add(row, "phone", "a phone number needs the owner's name in column owner (业主姓名)")
+        c.add(row, "phone", "import.phone_without_owner", owner=c.headers.get("owner", "owner (业主姓名)"))
     if name is None:
         return None
     return OwnerIn(name, phone[0] if phone else None, phone[1] if phone else None)
@@ -64,7 +68,7 @@ class OwnerBook:
             parties[party_id] = {"name": name, "phone": phone}
         by_name_phone = {(name, phone): id_ for id_, name, phone in
                          s.execute(select(Party.id, Party.name, Party.phone).where(Party.phone.is_not(None)))}
-        return cls(date.today(), current, parties, by_name_phone)
+        return cls(clock.today(), current, parties, by_name_phone)  # the business day, not the PC's
 
     def _party(self, owner: OwnerIn) -> str:
         if owner.phone and (owner.name, owner.phone) in self.by_name_phone:

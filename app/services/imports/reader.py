@@ -1,19 +1,19 @@
 """CSV / XLSX files as a table of trimmed text cells keyed by column, with row numbers as the
-spreadsheet shows them (header = row 1). File-format problems (encoding, header, formulas)
-are raised here; what the values mean is checked by each import."""
+spreadsheet shows them (header = row 1). File-format problems (encoding, header, quoting,
+field counts, formulas) are raised here; what the values mean is checked by each import."""
 
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import InputError, Problem
-from app.services.imports.xlsx import CellErrors, column_letter, read_xlsx_rows
+from app.services.imports.csv_lines import RowErrors, cell_problem, csv_rows
+from app.services.imports.fields import shown
+from app.services.imports.xlsx import column_letter, read_xlsx_rows
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Table:
     source: str
     columns: list[str]  # keys of the columns the file has
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column key -> header as the file writes it
 
 
 def _norm(header: str) -> str:
@@ -43,59 +44,49 @@ def read_table(path: str | Path, columns: Sequence[Column]) -> Table:
     p = Path(path)
     source = p.name
     if not p.is_file():
-        raise InputError(f"文件不存在 file not found: {path}", source=source)
+        raise InputError("import.file_not_found", source=source, path=str(path))
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        rows: Iterable[tuple[int, list[str], CellErrors]] = _csv_rows(p, source)
+        rows: Iterable[tuple[int, list[str], RowErrors]] = csv_rows(_csv_text(p, source))
     elif suffix == ".xlsx":
         rows = read_xlsx_rows(p, source)
     elif suffix in (".xls", ".et", ".xlsm", ".xlsb"):
-        raise InputError(f"不支持 {suffix} 文件 {suffix} files are not supported: save as .xlsx or CSV UTF-8",
-                         source=source)
+        raise InputError("import.old_excel", source=source, suffix=suffix)
     else:
-        raise InputError(f"文件类型不支持 unsupported file type {suffix or '(none)'}: use .csv or .xlsx",
-                         source=source)
+        raise InputError("import.unsupported_type", source=source, suffix=suffix or "(none)")
     return _build(source, iter(rows), columns)
 
 
-def _csv_rows(p: Path, source: str) -> Iterator[tuple[int, list[str], CellErrors]]:
+def _csv_text(p: Path, source: str) -> str:
     data = p.read_bytes()
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError("文件是 UTF-16 编码 the file is UTF-16 (Excel 'Unicode text'), not UTF-8: "
-                         "in Excel choose 另存为 Save As → 'CSV UTF-8 (逗号分隔)'", source=source)
+        raise InputError("import.utf16", source=source)
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(
-            f"文件不是 UTF-8 编码 the file is not UTF-8 (first bad byte on line {line}; GBK from Excel?): "
-            "in Excel choose 另存为 Save As → 'CSV UTF-8 (逗号分隔)' and import that file",
-            [Problem("not valid UTF-8", line)], source=source) from None
+        raise InputError("import.not_utf8", [Problem.of("import.not_utf8_line", row=line)], source=source,
+                         line=line) from None
     if "\x00" in text:
-        raise InputError("文件含有 NUL 字节 the file contains NUL bytes: it is not a CSV text file",
-                         source=source)
-    try:
-        # A quoted cell may span lines; the spreadsheet row is the record's number, not a line's.
-        for rownum, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-            yield rownum, [cell.strip() for cell in record], []
-    except csv.Error as e:
-        raise InputError(f"CSV 格式错误 malformed CSV: {e}", source=source) from None
+        raise InputError("import.nul_bytes", source=source)
+    return text
 
 
-def _build(source: str, rows: Iterator[tuple[int, list[str], CellErrors]], columns: Sequence[Column]) -> Table:
+def _build(source: str, rows: Iterator[tuple[int, list[str], RowErrors]], columns: Sequence[Column]) -> Table:
     by_name: dict[str, Column] = {}
     for c in columns:
         by_name[_norm(c.key)] = c
         by_name[_norm(c.zh)] = c
     first = next(rows, None)
     if first is None:
-        raise InputError("文件是空的 the file is empty: row 1 must be the header", source=source)
+        raise InputError("import.empty_file", source=source)
     _, header, header_errors = first
-    problems = [Problem(reason, 1, column_letter(i)) for i, reason in header_errors]
+    problems = [Problem.of(m.code, row=1, column=None if i is None else column_letter(i), **m.params)
+                for i, m in header_errors]
     if not any(h.strip() for h in header):
-        raise InputError("第1行必须是表头 row 1 must be the header (it is empty)", source=source)
+        raise InputError("import.header_empty", problems, source=source)
 
     index: dict[int, str] = {}  # cell index -> column key
     seen: dict[str, str] = {}
@@ -106,42 +97,50 @@ def _build(source: str, rows: Iterator[tuple[int, list[str], CellErrors]], colum
         col = by_name.get(_norm(name))
         if col is None:
             known = ", ".join(c.label for c in columns)
-            hint = " — a CSV must be separated by commas 逗号" if (";" in name or "\t" in name) else ""
-            problems.append(Problem(f"unknown column 未知列 {name!r} (known: {known}){hint}", 1, name))
+            code = "import.unknown_column_separator" if (";" in name or "\t" in name) else "import.unknown_column"
+            problems.append(Problem.of(code, row=1, column=shown(name), name=shown(name), known=known))
         elif col.key in seen:
-            problems.append(Problem(f"column {col.label} given twice: {seen[col.key]!r} and {name!r}", 1, name))
+            problems.append(Problem.of("import.column_twice", row=1, column=name, label=col.label,
+                                       first=seen[col.key], second=name))
         else:
             seen[col.key] = name
             index[i] = col.key
     for c in columns:
         if c.required and c.key not in seen:
-            problems.append(Problem(f"required column missing 缺少必填列 {c.label}", 1, c.key))
+            problems.append(Problem.of("import.column_missing", row=1, column=c.key, label=c.label))
     if problems:
-        raise InputError("表头有误 bad header", problems, source=source)
+        raise InputError("import.bad_header", problems, source=source)
 
-    table = Table(source=source, columns=list(seen))
+    table = Table(source=source, columns=list(seen), headers=dict(seen))
     for rownum, cells, errors in rows:
-        for i, reason in errors:
-            problems.append(Problem(reason, rownum, _col_name(i, index)))
+        for i, m in errors:
+            problems.append(Problem.of(m.code, row=rownum, column=None if i is None else _col_name(i, index, seen),
+                                       **m.params))
         texts = cells  # already trimmed (a DateText must stay one: no str methods here)
         if not any(texts) and not errors:
             continue  # blank rows are ignored, but keep counting them: numbers stay as Excel shows
         values = {key: "" for key in index.values()}
+        if errors:  # where the cells of a malformed line belong is not known: say only what is wrong
+            table.rows.append((rownum, values))
+            continue
         for i, text in enumerate(texts):
             if i in index:
                 values[index[i]] = text
             elif text:
-                problems.append(Problem(f"value {text!r} in a column without a header 此列没有表头",
-                                        rownum, column_letter(i)))
+                problems.append(Problem.of("import.no_header_value", row=rownum, column=column_letter(i),
+                                           value=shown(text)))
+            bad = cell_problem(text) if text else None  # an XLSX cell with Alt+Enter, say
+            if bad is not None:
+                problems.append(Problem.of(bad.code, row=rownum, column=_col_name(i, index, seen), **bad.params))
         table.rows.append((rownum, values))
     if problems:
-        raise InputError(f"文件格式有误 the file has {len(problems)} bad cell(s); nothing was imported",
-                         problems, source=source)
+        raise InputError("import.bad_rows", problems, source=source, count=len(problems),
+                         rows=len({p.row for p in problems}))
     if not table.rows:
-        raise InputError("文件只有表头没有数据 the file has a header but no data rows", source=source)
+        raise InputError("import.no_data_rows", source=source)
     return table
 
 
-def _col_name(i: int, index: dict[int, str]) -> str:
+def _col_name(i: int, index: dict[int, str], headers: dict[str, str]) -> str:
     letter = column_letter(i)
-    return f"{letter} ({index[i]})" if i in index else letter
+    return f"{letter} ({headers[index[i]]})" if i in index else letter

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.db.models import Meter, MeterReading
 from app.services.imports.common import Actor, Collector, Counts, audit_summary, bulk_insert, duplicate
+from app.errors import Msg
 from app.services.imports.fields import parse_date, parse_decimal, parse_period, parse_text
 from app.services.imports.reader import Column, Table
 
@@ -47,13 +48,13 @@ def validate(table: Table, c: Collector) -> list[ReadingRow]:
     seen: dict[tuple[str, str], int] = {}
     for row, v in table.rows:
         before = len(c.problems)
-        meter_no = c.value(row, "meter_no", v["meter_no"], parse_text, required=True, max_len=40)
+        meter_no = c.value(row, "meter_no", v["meter_no"], parse_text, required=True, size_of=Meter.meter_no, key=True)
         period = c.value(row, "period", v["period"], parse_period, required=True)
         reading = c.value(row, "reading", v["reading"], parse_decimal, required=True, max_decimals=4)
         read_at = c.value(row, "read_at", v.get("read_at", ""), parse_date)
-        reader = c.value(row, "reader", v.get("reader", ""), parse_text, max_len=40)
-        if meter_no and period and duplicate(seen, (meter_no, period), row, f"reading of {meter_no} for {period}",
-                                             c, "period"):
+        reader = c.value(row, "reader", v.get("reader", ""), parse_text, size_of=MeterReading.reader)
+        if meter_no and period and duplicate(seen, (meter_no, period), row,
+                                             Msg.of("import.what_reading", meter=meter_no, period=period), c, "period"):
             continue
         if len(c.problems) == before and reading is not None:
             out.append(ReadingRow(row, meter_no or "", period or "", reading, read_at, reader))
@@ -88,18 +89,18 @@ def apply(s: Session, rows: list[ReadingRow], c: Collector, actor: Actor, rollov
     in_file = {r.meter_no for r in rows}
     for no in sorted(rollover):
         if no not in meters:
-            c.add(None, "--rollover", f"unknown meter 表号不存在 {no!r}")
+            c.add(None, "--rollover", "import.unknown_meter", meter=no)
         elif no not in in_file:
-            c.add(None, "--rollover", f"meter {no} has no reading in this file")
+            c.add(None, "--rollover", "import.rollover_not_in_file", meter=no)
     by_meter: dict[str, list[ReadingRow]] = defaultdict(list)
     for r in rows:
         m = meters.get(r.meter_no)
         if m is None:
-            c.add(r.row, "meter_no", f"unknown meter 表号不存在 {r.meter_no!r} (import meters first)")
+            c.add(r.row, "meter_no", "import.unknown_meter", meter=r.meter_no)
         elif not m.active:
-            c.add(r.row, "meter_no", f"meter {r.meter_no} is no longer active (replaced)")
+            c.add(r.row, "meter_no", "import.meter_inactive", meter=r.meter_no)
         elif r.reading >= Decimal(10) ** m.digits:
-            c.add(r.row, "reading", f"reading {r.reading} does not fit meter {r.meter_no}'s {m.digits}-digit register")
+            c.add(r.row, "reading", "import.reading_too_big", reading=str(r.reading), meter=r.meter_no, digits=m.digits)
         else:
             by_meter[r.meter_no].append(r)
     community_ids = sorted({meters[no].community_id for no in by_meter})
@@ -118,23 +119,21 @@ def apply(s: Session, rows: list[ReadingRow], c: Collector, actor: Actor, rollov
                 if known[r.period] == r.reading:
                     counts.unchanged += 1
                 else:
-                    c.add(r.row, "reading", f"meter {no} already has reading {known[r.period]} for {r.period}; "
-                          "an import does not change readings (use a reading correction 读数更正)")
+                    c.add(r.row, "reading", "import.reading_differs", meter=no, stored=str(known[r.period]),
+                          period=r.period)
                 continue
             if last_stored is not None and last_stored > r.period:
-                c.add(r.row, "period", f"meter {no} already has a reading for the later period {last_stored}; "
-                      "readings are entered in period order")
+                c.add(r.row, "period", "import.reading_out_of_order", meter=no, later=last_stored)
                 continue
             earlier = [p for p in known if p < r.period]
             prev_period = max(earlier, default=None)
             previous = known[prev_period] if prev_period else m.initial
             is_rollover = r.reading < previous
             if is_rollover and no not in rollover:
-                what = (f"the previous reading {previous} ({prev_period})" if prev_period
-                        else f"the initial reading {previous}")
-                c.add(r.row, "reading", f"reading {r.reading} is lower than {what}: rejected 读数小于上次读数. "
-                      f"If the {m.digits}-digit register rolled over, confirm it with --rollover {no}; "
-                      "a replaced meter needs a meter replacement 换表")
+                what = (Msg.of("import.previous_reading", reading=str(previous), period=prev_period) if prev_period
+                        else Msg.of("import.initial_reading", reading=str(previous)))
+                c.add(r.row, "reading", "import.reading_lower", reading=str(r.reading), what=what, digits=m.digits,
+                      meter=no)
                 continue
             known[r.period] = r.reading
             new_rows.append({

@@ -19,7 +19,9 @@ from app.db.models import Building, Community, Room
 from app.services.imports import owners
 from app.services.imports.common import (
     Actor, Collector, Counts, Event, audit_events, audit_summary, bulk_insert, bulk_update, duplicate)
-from app.services.imports.fields import USAGES, parse_choice, parse_date, parse_decimal, parse_text
+from app.errors import Msg
+from app.services.imports.fields import (
+    MAX_AREA, USAGES, column_size, parse_choice, parse_date, parse_decimal, parse_text, shown)
 from app.services.imports.reader import Column, Table
 
 COLUMNS = [
@@ -57,18 +59,26 @@ def room_key(building: str, unit: str, number: str) -> str:
 def validate(table: Table, c: Collector) -> list[RoomRow]:
     out: list[RoomRow] = []
     seen: dict[tuple[str, str], int] = {}
+    key_size = column_size(Room.room_key)
     for row, v in table.rows:
         before = len(c.problems)
-        community = c.value(row, "community", v["community"], parse_text, required=True, max_len=100)
-        building = c.value(row, "building", v["building"], parse_text, required=True, max_len=40, no_dash=True)
-        unit = c.value(row, "unit", v.get("unit", ""), parse_text, max_len=20, no_dash=True) or ""
-        number = c.value(row, "room", v["room"], parse_text, required=True, max_len=20, no_dash=True)
-        area = c.value(row, "area", v["area"], parse_decimal, required=True, max_decimals=4, positive=True)
+        community = c.value(row, "community", v["community"], parse_text, required=True, size_of=Community.name)
+        building = c.value(row, "building", v["building"], parse_text, required=True, size_of=Building.name,
+                           no_dash=True, key=True)
+        unit = c.value(row, "unit", v.get("unit", ""), parse_text, size_of=Room.unit, no_dash=True, key=True) or ""
+        number = c.value(row, "room", v["room"], parse_text, required=True, size_of=Room.number, no_dash=True,
+                         key=True)
+        area = c.value(row, "area", v["area"], parse_decimal, required=True, max_decimals=4, positive=True,
+                       max_value=MAX_AREA)
         usage = c.value(row, "usage", v.get("usage", ""), parse_choice, choices=USAGES)
         charge_start = c.value(row, "charge_start", v.get("charge_start", ""), parse_date)
         owner = owners.parse(c, row, v.get("owner", ""), v.get("phone", ""))
         key = room_key(building, unit, number) if community and building and number else ""
-        if key and duplicate(seen, (community, key), row, f"room {key} in {community}", c, "room"):
+        if len(key) > key_size:
+            c.add(row, "room", "import.room_key_too_long", key=shown(key), max=key_size, length=len(key))
+            continue
+        if key and duplicate(seen, (community, key), row, Msg.of("import.what_room", key=key, community=community),
+                             c, "room"):
             continue
         if len(c.problems) == before:
             out.append(RoomRow(row, community or "", building or "", unit, number or "", key, area or Decimal(0),

@@ -9,7 +9,6 @@ no exact decimal can honestly be read from it.
 from __future__ import annotations
 
 import math
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -17,23 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
-from app.errors import InputError
-from app.services.imports.fields import DateText, FieldError
+from app.errors import InputError, Msg
+from app.services.imports.fields import DateText, FieldError, shown
 
 EXCEL_DIGITS = 15
 
 
 def float_text(v: float) -> str:
     if not math.isfinite(v):
-        raise FieldError(f"{v!r} is not a number")
+        raise FieldError("import.xlsx_not_finite", value=repr(v))
     if v.is_integer() and abs(v) < 10**EXCEL_DIGITS:
         return str(int(v))
     d = Decimal(repr(v))
     if len(d.normalize().as_tuple().digits) > EXCEL_DIGITS:
-        raise FieldError(f"{v!r} cannot be read as an exact decimal (a calculated value?); "
-                         "round it or format the column as text 设置为文本")
+        raise FieldError("import.xlsx_inexact", value=repr(v))
     return format(d, "f")
 
 
@@ -42,7 +39,7 @@ def cell_text(value: Any, data_type: str | None) -> str:
     if value is None:
         return ""
     if data_type == "f":
-        raise FieldError(f"contains a formula {str(value)!r}: paste values 请复制后“选择性粘贴→数值”")
+        raise FieldError("import.xlsx_formula", formula=shown(value))
     if isinstance(value, bool):  # before int: bool is an int
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -69,7 +66,7 @@ def column_letter(index: int) -> str:
     return out
 
 
-CellErrors = list[tuple[int, str]]  # (column index, reason)
+CellErrors = list[tuple[int | None, Msg]]  # (column index, reason)
 
 
 def read_xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[str], CellErrors]]:
@@ -77,23 +74,40 @@ def read_xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[str], Ce
     included, so the numbers are the ones Excel shows. A bad cell reads as ''."""
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as e:
-        raise InputError(f"不是有效的 XLSX 文件 not a valid XLSX file ({type(e).__name__}); "
-                         "save it again from Excel as .xlsx", source=source) from None
+    except FileNotFoundError:
+        raise
+    except Exception as e:  # noqa: BLE001 — whatever openpyxl trips over in a file, the file is bad
+        raise InputError("import.xlsx_invalid", source=source, kind=type(e).__name__) from None
     try:
         if not wb.worksheets:
-            raise InputError("工作簿没有工作表 the workbook has no sheet", source=source)
+            raise InputError("import.xlsx_no_sheet", source=source)
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # a stale <dimension> would hide rows; read what is really there
-        for rownum, cells in enumerate(ws.iter_rows(min_row=1), start=1):
+        for rownum, cells in enumerate(_rows(ws, source), start=1):
             texts: list[str] = []
             errors: CellErrors = []
             for i, cell in enumerate(cells):
                 try:
                     texts.append(cell_text(cell.value, getattr(cell, "data_type", None)))
                 except FieldError as e:
-                    errors.append((i, f"cell {column_letter(i)}{rownum} {e}"))
+                    errors.append((i, Msg.of("import.in_cell", cell=f"{column_letter(i)}{rownum}",
+                                             reason=Msg(e.code, e.params))))
                     texts.append("")
             yield rownum, texts, errors
     finally:
         wb.close()
+
+
+def _rows(ws: Any, source: str) -> Iterator[Any]:
+    """The sheet's rows; a workbook openpyxl cannot read (a number of thousands of digits
+    written by another program, a broken XML part) is an input error, not a crash. Only
+    openpyxl's own reading is inside the `try`: errors of our code are not masked."""
+    rows = ws.iter_rows(min_row=1)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 — openpyxl reading a malformed sheet: the file is bad, not us
+            raise InputError("import.xlsx_invalid", source=source, kind=type(e).__name__) from None
+        yield row
