@@ -79,7 +79,7 @@ def test_selected_lines_and_receipt_sequence_has_no_gaps(any_ctx, world):
     ((("pos", "500", "123456789012"),), ("exceed the amount due", "只有现金能找零")),
     ((("cash", "10", None),), ("less than the amount due", "少于应收")),
     ((("pos", "100", "12345"),), ("12-digit reference", "请输入签购单上的12位参考号")),
-    ((("prepaid", "10", None),), ("more than the balance", "超过预存余额")),
+    ((("prepaid", "10", None),), ("more than the balance", "不够抵扣")),
     ((("wechat", "10", "abc"),), ("28-digit", "28位交易单号")),
     ((("pos", "422.40", "123456789012"), ("cash", "1", None)), ("remove the cash tender", "无需再收现金")),
 ])
