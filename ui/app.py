@@ -20,7 +20,7 @@ def _demo(ctx: AppContext) -> None:
     if overview.counts(ctx)["rooms"]:
         return
     from app.services import users
-    from app.services.demo import build_demo
+    from app.demo import build_demo
 
     with ctx.uow() as s:  # what `propdesk init` creates, so the demo can log in as admin/admin
         users.ensure_user(s, "admin", "manager", "管理员", password="admin")

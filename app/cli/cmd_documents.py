@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 
 from app import clock
-from app.cli import Result, command, yuan_option
-from app.cli.cmd_billing import parse_day
-from app.cli.cmd_cashier import in_uow
+from app.cli import Result, command
+from app.cli.common import in_uow, parse_day, yuan_option
 from app.config import Settings
 from app.errors import InputError
 from app.money import fen_to_yuan_str
@@ -74,7 +73,7 @@ def run_notices(settings: Settings, args: argparse.Namespace) -> Result:
     notices = in_uow(settings, lambda s: bill_notices(s, args.period, as_of=as_of, building=args.building,
                                                       community=args.community))
     if not notices:
-        raise InputError(f"no room has bill lines for {args.period} in that selection")
+        raise InputError("cli.no_notices", period=args.period)
     bill_notice_pdf(notices, args.output)
     return Result({"notices": len(notices), "file": args.output}, f"已生成 {len(notices)} 份通知单 → {args.output}")
 
@@ -99,7 +98,7 @@ def run_arrears(settings: Settings, args: argparse.Namespace) -> Result:
     rows = in_uow(settings, lambda s: arrears_notices(s, as_of=as_of, building=args.building, community=args.community,
                                                       room_keys=keys, min_fen=max(1, min_fen)))
     if not rows:
-        raise InputError("no room in that selection is in arrears")
+        raise InputError("cli.no_arrears")
     arrears_notice_pdf(rows, args.output)
     total = sum(r.total_fen for r in rows)
     return Result({"notices": len(rows), "total_fen": total, "file": args.output},

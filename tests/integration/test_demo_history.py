@@ -28,8 +28,8 @@ from app.services import users
 from app.services.billing.bills import room_bills
 from app.services.cashier.payments import payer_name
 from app.services.cashier.tenders import TenderInput, settle, validate_tender
-from app.services.demo import build_demo
-from app.services.demo_history import HISTORY_TABLES
+from app.demo import build_demo
+from app.demo.history import HISTORY_TABLES
 from app.services.ledger_check import full_check
 
 TODAY = date(2026, 3, 10)

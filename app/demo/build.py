@@ -7,12 +7,10 @@ and pinyin initials, cars, a water and an electricity meter per handed-over flat
 meters, twelve months of readings and the fee items of billing-rules.md; then (unless
 `bills=False`, `init --demo --no-bills`) it bills those twelve months with the real bill run
 and writes a year of payments that leaves a realistic share of arrears
-(app.services.demo_history).
+(app.demo.history).
 
-Modules: this one holds the entry point, the communities and their fee items;
-app.services.demo_master the rooms, people and cars of a community; app.services.demo_readings
-the meters and readings, the storage forms and the bulk writer; app.services.demo_history the
-bills and payments.
+This module holds the entry point, the communities and their fee items; the package doc
+(app.demo) lists the others.
 
 Shape of the data (N = rooms, counted over flats + shops + parking spaces, exactly N rows in
 `room`):
@@ -38,7 +36,7 @@ Determinism: every value comes from `random.Random(seed)` and `today`; the same 
 different company.
 
 Re-running: `build_demo` refuses a database that already has communities or rooms
-(InputError "database already has data; use a new --db") and changes nothing then.
+(InputError `demo.not_empty`) and changes nothing then.
 
 Speed: rows are built as tuples and written in one transaction by the driver's bulk path
 (sqlite3 `executemany`, PostgreSQL `COPY`), in storage form (decimal text as DecimalText
@@ -59,14 +57,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.context import AppContext
 from app.db.models import Community, FeeItem, Room, TariffVersion
 from app.errors import InputError
 from app.ids import new_ids
-from app.services import demo_names as N
-from app.services import demo_history, users
-from app.services.demo_master import Initials, MasterBuilder
-from app.services.demo_readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
+from app.demo import names as N
+from app.demo import history
+from app.services import users
+from app.demo.master import Initials, MasterBuilder
+from app.demo.readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
 
 __all__ = ["PERIODS", "ROOMS_PER_COMMUNITY", "Initials", "build_demo", "dec1", "dec2", "demo_periods",
            "fee_items_for", "month_add"]
@@ -170,7 +170,7 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
 
     Deterministic in (`rooms`, `seed`, `today`); `today` defaults to the current date and
     sets the twelve demo months (those ending with the month before it). With `bills` (the
-    default) the twelve months are then billed and paid (app.services.demo_history); without,
+    default) the twelve months are then billed and paid (app.demo.history); without,
     the demo stops at master data and readings.
 
     Refuses (InputError, nothing changed) when the database already has communities or rooms:
@@ -181,8 +181,8 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
     "billing" (the bill runs) and "payments" (the payment history), each with its "seconds".
     """
     if rooms < 1:
-        raise InputError(f"rooms must be at least 1, got {rooms}")
-    today = today or date.today()
+        raise InputError("demo.too_few_rooms", rooms=rooms)
+    today = today or clock.today()
     t0 = time.monotonic()
     with ctx.engine.connect() as conn:
         writer = _Writer(conn)
@@ -192,7 +192,7 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
                 has = conn.scalar(select(func.count()).select_from(Community.__table__)) or conn.scalar(
                     select(func.count()).select_from(Room.__table__))
                 if has:
-                    raise InputError("database already has data; use a new --db")
+                    raise InputError("demo.not_empty")
                 builder = _Builder(writer, rooms, seed, today)
                 summary = builder.run()
                 s = Session(bind=conn)
@@ -209,8 +209,8 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
             writer.restore()  # after the commit: the big cache holds the dirty pages until then
     summary["master_seconds"] = round(time.monotonic() - t0, 2)
     if bills:
-        summary["billing"] = demo_history.bill_periods(ctx, builder.periods)
-        summary["payments"] = demo_history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
+        summary["billing"] = history.bill_periods(ctx, builder.periods)
+        summary["payments"] = history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
                                                          rooms=rooms)
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary
