@@ -15,14 +15,16 @@ from app.money import fen_to_yuan_str
 
 def _receipt_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("receipt_no")
-    p.add_argument("--format", choices=["escpos", "pdf"], default="escpos")
+    p.add_argument("--format", choices=["escpos", "pdf", "png"], default="escpos",
+                   help="escpos: the bytes a thermal printer gets; png: a picture of what it prints; pdf: A5")
     p.add_argument("--width", type=int, choices=[58, 80], default=58, help="thermal paper width (escpos)")
     p.add_argument("--encoding", choices=["gb18030", "utf-8"], default="gb18030", help="printer text encoding")
     p.add_argument("--reprint", action="store_true", help="mark as a reprint (重打) with the time now")
     p.add_argument("-o", "--output", required=True, help="file to write")
 
 
-@command("receipt", "render a receipt as ESC/POS bytes or an A5 PDF", _receipt_args)
+@command("receipt", "render a receipt as ESC/POS bytes, a picture of the printed roll (PNG) or an A5 PDF",
+         _receipt_args)
 def run_receipt(settings: Settings, args: argparse.Namespace) -> Result:
     from app.printing.escpos_layout import PrinterProfile, render_escpos
     from app.printing.pdf_receipt import receipt_pdf
@@ -33,7 +35,12 @@ def run_receipt(settings: Settings, args: argparse.Namespace) -> Result:
     if args.format == "pdf":
         receipt_pdf(doc, out)
     else:
-        out.write_bytes(render_escpos(doc, args.width, PrinterProfile(encoding=args.encoding, width_mm=args.width)))
+        data = render_escpos(doc, args.width, PrinterProfile(encoding=args.encoding, width_mm=args.width))
+        if args.format == "png":
+            from app.printing.escpos_preview import render_png
+
+            data = render_png(data, args.width, args.encoding)
+        out.write_bytes(data)
     return Result({"receipt_no": doc.receipt_no, "format": args.format, "file": str(out), "bytes": out.stat().st_size,
                    "status": doc.status}, f"已生成 wrote {out} ({doc.receipt_no}, {doc.status})")
 

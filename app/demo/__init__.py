@@ -14,7 +14,7 @@ Modules:
 """
 
 from app.demo.build import (PERIODS, ROOMS_PER_COMMUNITY, Initials, build_demo, dec1, dec2, demo_periods,
-                            fee_items_for, month_add)
+                            demo_print_file, fee_items_for, month_add)
 
 __all__ = ["PERIODS", "ROOMS_PER_COMMUNITY", "Initials", "build_demo", "dec1", "dec2", "demo_periods",
-           "fee_items_for", "month_add"]
+           "demo_print_file", "fee_items_for", "month_add"]

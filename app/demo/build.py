@@ -52,24 +52,27 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.config import APP_NAME
 from app.context import AppContext
 from app.db.models import Community, FeeItem, Room, TariffVersion
-from app.errors import InputError
-from app.ids import new_ids
-from app.demo import names as N
 from app.demo import history
-from app.services import users
+from app.demo import names as N
 from app.demo.master import Initials, MasterBuilder
 from app.demo.readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
+from app.errors import InputError
+from app.ids import new_ids
+from app.services import terminal_settings, users
 
 __all__ = ["PERIODS", "ROOMS_PER_COMMUNITY", "Initials", "build_demo", "dec1", "dec2", "demo_periods",
-           "fee_items_for", "month_add"]
+           "demo_print_file", "fee_items_for", "month_add"]
 
 ROOMS_PER_COMMUNITY = 30_000
 
@@ -164,6 +167,17 @@ class _Builder(MasterBuilder):
 # --------------------------------------------------------------------------- entry point
 
 
+def demo_print_file(ctx: AppContext) -> Path:
+    """Where the demo counter's printer writes (transport `file`: each receipt's ESC/POS
+    bytes appended): `receipts/<terminal>.escpos` beside a SQLite database file, else in the
+    user data dir — so a first receipt is there to see without a printer
+    (`propdesk receipt NO --format png`)."""
+    db = ctx.engine.url.database if ctx.engine.dialect.name == "sqlite" else None
+    folder = (Path(db).resolve().parent if db and db != ":memory:" and not db.startswith("file:")
+              else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+    return folder / "receipts" / f"{ctx.terminal}.escpos"
+
+
 def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = None, *,
                bills: bool = True) -> dict[str, Any]:
     """Fill an empty database with a demo company of exactly `rooms` rooms (see module doc).
@@ -176,7 +190,8 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
     Refuses (InputError, nothing changed) when the database already has communities or rooms:
     demo data is never mixed with other data nor duplicated by a second `init --demo`.
     Also creates the users `cashier1` (收银员, password 1234) and `reader1` (抄表员, password
-    1234) and this counter's terminal. Returns counts, e.g. {"communities", "rooms", "meters",
+    1234) and this counter's terminal, whose printer (unless it has one) is a file printer
+    writing to `demo_print_file(ctx)`. Returns counts, e.g. {"communities", "rooms", "meters",
     "readings", "periods": [first, last], "master_seconds", "seconds", ...}, with `bills` also
     "billing" (the bill runs) and "payments" (the payment history), each with its "seconds".
     """
@@ -202,6 +217,9 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
                     term = users.ensure_terminal(s, ctx.terminal)
                     if term.community_id is None:
                         term.community_id = builder.first_community_id
+                    if not term.printer:  # a counter's own printer is never replaced
+                        term.printer = terminal_settings.validate_printer(
+                            {"transport": "file", "target": str(demo_print_file(ctx))})
                     s.flush()
                 finally:
                     s.close()
@@ -211,6 +229,6 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
     if bills:
         summary["billing"] = history.bill_periods(ctx, builder.periods)
         summary["payments"] = history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
-                                                         rooms=rooms)
+                                                    rooms=rooms)
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary

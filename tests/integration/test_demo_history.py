@@ -313,3 +313,45 @@ def test_cli_init_demo_with_and_without_bills(tmp_path, capsys):  # type: ignore
         else:
             assert out["demo"]["billing"]["lines"] == n_lines > 0
             assert out["demo"]["payments"]["receipts"] == n_pay > 0
+
+
+def test_the_demo_counter_prints_its_first_receipt_to_a_file(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    """The demo comes with a file printer (receipts/<terminal>.escpos beside the database), so
+    the first receipt taken is there to see: its ESC/POS bytes, and `receipt --format png`."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db = ["--db", url]
+    assert main([*db, "init", "--demo", "--rooms", "40"]) == 0
+    spool = tmp_path / "receipts" / "T1.escpos"
+    ctx = AppContext.open(url)
+    try:
+        with ctx.uow() as s:
+            printer = s.scalar(select(Terminal.printer).where(Terminal.code == "T1"))
+            room = s.scalars(select(Room.room_key).order_by(Room.room_key)).first()
+    finally:
+        ctx.close()
+    assert printer["transport"] == "file" and printer["target"] == str(spool)
+    assert not spool.exists()  # the history is not printed; the counter's first receipt is
+    assert main([*db, "shift", "open", "--float", "100"]) == 0
+    assert main([*db, "prepay", "--room", room, "--tender", "cash=100", "--json"]) == 0
+    receipt_no = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["receipt_no"]
+    assert main([*db, "print-queue", "run", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["printed"]
+    assert [(p["receipt_no"], p["ok"]) for p in printed] == [(receipt_no, True)]
+    job = spool.read_bytes()
+    assert job.startswith(b"\x1b@") and receipt_no.encode() in job
+    png = tmp_path / "first.png"
+    assert main([*db, "receipt", receipt_no, "--format", "png", "--width", "80", "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_counter_with_its_own_printer_keeps_it(tmp_path):  # type: ignore[no-untyped-def]
+    ctx = _open(f"sqlite:///{tmp_path / 'own.db'}")
+    own = {"transport": "network", "target": "192.168.1.50:9100", "width_mm": 80}
+    try:
+        with ctx.uow() as s:
+            s.scalar(select(Terminal).where(Terminal.code == "T1")).printer = own
+        build_demo(ctx, rooms=5, seed=1, today=TODAY, bills=False)
+        with ctx.uow() as s:
+            assert s.scalar(select(Terminal.printer).where(Terminal.code == "T1")) == own
+    finally:
+        ctx.close()
