@@ -6,7 +6,7 @@ and without a terminal (so no prepaid deduction runs).
 
 Payments are generated in bulk, but every row is the one the real payment path
 (app.services.cashier.payments._record) would have written for the same payment:
-Payment + Receipt + one Tender + Allocations (principal and the late fee as of the payment
+Payment (with the prepaid balance after it) + Receipt + one Tender + Allocations (principal and the late fee as of the payment
 day, with its detail) + one balanced ledger transaction (kind 'payment', ref the payment:
 Dr TND:<method>:<terminal> the amount applied, Cr AR:<room> the principal, Cr
 LATE:<community> the late fees; a top-up credits PRE:<room>, a deposit DEP:<room> and has its
@@ -88,7 +88,7 @@ RANDOM_INDEXES = {"payment": ("ix_payment_room_created", "ix_payment_business_da
 HISTORY_TABLES = ("payment", "tender", "allocation", "deposit", "receipt", "receipt_void", "receipt_sequence",
                   "ledger_txn", "posting")
 PAY_COLS = ("id", "kind", "room_id", "payer_name", "shift_id", "terminal_id", "user_id", "total_fen", "change_fen",
-            "as_of", "business_day", "note", "created_at")
+            "as_of", "business_day", "note", "created_at", "prepaid_after_fen")
 TENDER_COLS = ("id", "payment_id", "method", "amount_fen", "received_fen", "reference", "pos_batch", "pos_voucher")
 ALLOC_COLS = ("id", "payment_id", "bill_line_id", "principal_fen", "late_fee_fen", "late_fee_detail")
 RECEIPT_COLS = ("id", "receipt_no", "payment_id", "terminal_id", "day", "seq", "issued_at")
@@ -194,6 +194,10 @@ class _History(_Planner):
     def run(self) -> None:
         self.load()
         self.plan()
+        # a room's one top-up, as (day, secs, amount): the prepaid balance after each payment
+        # (printed on its receipt) is the top-up once it is made, else 0 — bills are never
+        # paid from it here, and it comes after the room's last bills payment
+        self.topups = {idx: (v["day"], v["secs"], v["what"]) for idx, v in self.extra if v["kind"] == "prepay"}
         self.lap("plan")
         dropped = self._drop_indexes()
         for k in range(len(self.periods)):
@@ -325,8 +329,10 @@ class _History(_Planner):
         at = datetime(day.year, day.month, day.day) + timedelta(seconds=secs) - self._utc_offset(day)
         stamp, d = f.ts(at), f.day(day)
         pid = nid()
+        top = self.topups.get(idx)
+        prepaid_after = top[2] if top is not None and (day, secs) >= top[:2] else 0
         self.pays.append((pid, kind, room_id, payer, None, self.terminal_id, self.user_id, total, change, d, d,
-                          v["note"], stamp))
+                          v["note"], stamp, prepaid_after))
         self.tenders.append((nid(), pid, method, total, received if method == "cash" else None, ref, batch, voucher))
         rows = self.allocs
         if f.other:

@@ -234,6 +234,28 @@ def test_every_payment_is_what_the_counter_writes(built):  # type: ignore[no-unt
             assert p.payer_name == payer_name(s, p.room_id)
 
 
+def test_each_payment_keeps_the_prepaid_balance_after_it_as_the_counter_does(built):  # type: ignore[no-untyped-def]
+    """payments._record stores the room's prepaid balance after the payment (the receipt's
+    预存余额): here the running sum of the room's PRE postings in the order of the payments."""
+    ctx, summary, _dump = built
+    with ctx.uow() as s:
+        pre_of = defaultdict(int)  # payment id -> its PRE posting (a top-up credits, paying from it debits)
+        for pid, code, amount in s.execute(
+                select(LedgerTxn.ref_id, LedgerAccount.code, Posting.amount_fen)
+                .join(Posting, Posting.txn_id == LedgerTxn.id).join(LedgerAccount, LedgerAccount.id == Posting.account_id)
+                .where(LedgerTxn.kind == "payment", LedgerAccount.code.like("PRE:%"))):
+            pre_of[pid] += amount
+        balance: Counter[str] = Counter()
+        seen = Counter()
+        for p in s.scalars(select(Payment).join(Receipt, Receipt.payment_id == Payment.id)
+                           .order_by(Payment.created_at, Receipt.receipt_no)):
+            balance[p.room_id] -= pre_of.get(p.id, 0)
+            assert p.prepaid_after_fen == balance[p.room_id], (p.kind, p.room_id)
+            seen[(p.kind, p.prepaid_after_fen > 0)] += 1
+    assert seen[("prepay", True)] == summary["payments"]["prepay"]["payments"] >= 1
+    assert seen[("bills", False)] > 0
+
+
 def test_a_realistic_share_of_arrears(built):  # type: ignore[no-untyped-def]
     ctx, summary, dump = built
     p = summary["payments"]
