@@ -62,10 +62,7 @@ def test_void_without_reason_is_not_sent(qtbot, window, ctx, monkeypatch):
 def test_verify_receipt_qr(qtbot, window, ctx, monkeypatch):
     no = _pay(ctx, "1-1-101", 50000)
     mod = receipts_view.receipt_qr_module()
-    if mod is None:
-        window.receipts.verify()
-        assert "not available" in window.receipts.info.text()
-        return
+    assert mod is not None  # app.printing.receipt_qr is part of the product: no "not available" path to test
     from app.db.models import Receipt, Payment
     from app.services.terminal_settings import terminal_key
     from sqlalchemy import select
