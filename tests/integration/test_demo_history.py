@@ -14,7 +14,9 @@ import re
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import platformdirs
 import pytest
 from sqlalchemy import func, inspect, select
 
@@ -311,6 +313,9 @@ def test_postgresql_gets_the_same_history(built, pg_url, pg):  # type: ignore[no
         assert {k: v for k, v in summary["payments"].items() if k not in ("timings", "seconds")} == {
             k: v for k, v in built[1]["payments"].items() if k not in ("timings", "seconds")}
         assert schema(ctx) == schema(fresh)  # foreign keys dropped for the load are back (and validated)
+        with ctx.uow() as s:  # no database file to put the receipts beside: the user data dir
+            target = s.scalar(select(Terminal.printer).where(Terminal.code == "T1"))["target"]
+        assert Path(target) == Path(platformdirs.user_data_dir("PropDesk", appauthor=False)) / "receipts" / "T1.escpos"
     finally:
         ctx.close()
         fresh.close()
