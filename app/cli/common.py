@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.config import Settings
 from app.context import AppContext
-from app.errors import InputError
+from app.errors import InputError, Msg
 from app.money import MoneyError, parse_yuan
 
 
@@ -33,14 +33,15 @@ def in_uow(settings: Settings, fn: Callable[[Session], Any]) -> Any:
         ctx.close()
 
 
-def parse_day(text: str | None, option: str) -> date:
-    """A day option (`--as-of 2026-12-01`); without one, today's business day (app.clock)."""
+def parse_day(text: str | None, field: Msg | str) -> date:
+    """A day option (`--as-of 2026-12-01`); without one, today's business day (app.clock).
+    `field` names it in the message: the option (`"--as-of"`) or a field name's `Msg`."""
     if not text:
         return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError("input.bad_date", field=option, value=text) from None
+        raise InputError("input.bad_date", field=field, value=text) from None
 
 
 def yuan_option(text: str, option: str) -> int:

@@ -22,7 +22,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "No room in that selection has bill lines for {period}: there is no notice to print."),
     "cli.no_arrears": ("所选范围内没有欠费的房间，没有催缴通知单可生成。",
                        "No room in that selection is in arrears: there is no arrears notice to print."),
-    "cli.bad_json": ("{field}不是有效的 JSON：{detail}", "{field} is not JSON: {detail}"),
     "demo.too_few_rooms": ("演示房间数至少为 1（现为 {rooms}）。", "The demo needs at least 1 room (got {rooms})."),
     "demo.not_empty": ("数据库中已有数据：演示公司只建在空数据库中，请换一个新的数据库。",
                        "The database already has data: the demo company is built only in an empty database; "
