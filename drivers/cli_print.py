@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli import Result, command
-from app.cli.cmd_cashier import in_uow
+from app.cli.common import in_uow
 from app.config import Settings
 from app.context import AppContext
 from app.errors import AppError, InputError

@@ -20,7 +20,7 @@ def _demo(ctx: AppContext) -> None:
     if overview.counts(ctx)["rooms"]:
         return
     from app.services import users
-    from app.services.demo import build_demo
+    from app.demo import build_demo
 
     users.ensure_first_login(ctx)  # what `propdesk init` creates, so the demo can log in as admin/admin
     build_demo(ctx, rooms=2000, seed=1)

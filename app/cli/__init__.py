@@ -1,4 +1,5 @@
-"""`propdesk` command line (spec/cli.md). Every command the GUI has to data lives here too.
+"""`propdesk` command line (README.md, "Commands"). Every command the GUI has to data lives here
+too. The commands live in the cmd_* modules; what they share (unit of work, options) in common.
 
 Exit status: 0 done; 2 bad input (nothing changed, the message says what and where);
 1 any other failure. Results go to stdout (JSON with --json), messages to stderr.
@@ -99,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def error_lines(e: AppError, lang: str) -> str:
-    """The one place the CLI puts an error in words: Chinese with the English after it
-    (cli.md), or English only with `--lang en`."""
+    """The one place the CLI puts an error in words: Chinese with the English after it, or
+    English only with `--lang en`."""
     from app.messages import error_text
 
     en = error_text(e, "en")
@@ -108,17 +109,6 @@ def error_lines(e: AppError, lang: str) -> str:
         return f"error: {en}"
     zh = error_text(e, "zh")
     return f"错误：{zh}" + ("" if en == zh else f"\nerror: {en}")
-
-
-def yuan_option(text: str, option: str) -> int:
-    """A money option typed in yuan (`--amount 150.5`) as fen; InputError naming the option."""
-    from app.errors import InputError
-    from app.money import MoneyError, parse_yuan
-
-    try:
-        return parse_yuan(text)
-    except MoneyError as e:
-        raise InputError(f"{option}: {e}") from None
 
 
 class Result:

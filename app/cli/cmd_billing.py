@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from app.cli import Result, command
+from app.cli.common import in_uow, parse_day
 from app.config import Settings
 from app.context import AppContext
 from app.errors import InputError
@@ -50,15 +50,6 @@ def _bills_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", help="late fees as of this day, YYYY-MM-DD (default today)")
 
 
-def parse_day(text: str | None, option: str) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{option}: {text!r} is not a date written YYYY-MM-DD") from None
-
-
 @command("bills", "a room's unpaid (or all) bill lines, with late fees as of a day", _bills_args)
 def run_bills(settings: Settings, args: argparse.Namespace) -> Result:
     as_of = parse_day(args.as_of, "--as-of")
@@ -93,7 +84,6 @@ def _cr_args(p: argparse.ArgumentParser) -> None:
 
 @command("correct-reading", "correct a meter reading; affected bill lines get delta lines (更正)", _cr_args)
 def run_correct_reading(settings: Settings, args: argparse.Namespace) -> Result:
-    from app.cli.cmd_cashier import in_uow
     from app.services.billing.corrections import correct_reading
 
     r = in_uow(settings, lambda s: correct_reading(s, args.meter, args.period, args.reading, args.reason,
@@ -118,7 +108,6 @@ def _cp_args(p: argparse.ArgumentParser) -> None:
 def run_correct_price(settings: Settings, args: argparse.Namespace) -> Result:
     from app import safe_json
 
-    from app.cli.cmd_cashier import in_uow
     from app.services.billing.corrections import correct_price
 
     tiers = None
@@ -139,7 +128,6 @@ def _waive_args(p: argparse.ArgumentParser) -> None:
 
 @command("waive-late-fee", "waive a bill line's late fee (needs the 'waive' permission)", _waive_args)
 def run_waive(settings: Settings, args: argparse.Namespace) -> Result:
-    from app.cli.cmd_cashier import in_uow
     from app.services.billing.waivers import waive_late_fee
 
     r = in_uow(settings, lambda s: waive_late_fee(s, args.line, args.reason, user=settings.user,

@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 
-from sqlalchemy.orm import Session
-
-from app.cli import Result, command, yuan_option
-from app.cli.cmd_billing import parse_day
+from app.cli import Result, command
+from app.cli.common import in_uow, parse_day, yuan_option
+from app.cli.common import tender_arg as _tender_arg
 from app.config import Settings
-from app.context import AppContext
 from app.errors import InputError
 from app.money import fen_to_yuan_str
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
 from app.services.cashier.tenders import METHOD_NAMES, parse_tender
 from app.services.cashier.voids import void_receipt
-
-
-def in_uow(settings: Settings, fn: Callable[[Session], Any]) -> Any:
-    ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
-    try:
-        with ctx.uow() as s:
-            return fn(s)
-    finally:
-        ctx.close()
-
-
-def _tender_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--tender", action="append", default=[], metavar="METHOD=AMOUNT[:REF]",
-                   help="cash=200, pos=50:123456789012[/batch/voucher], transfer=…, prepaid=…, wechat=…:REF, "
-                        "alipay=…:REF (repeat for split tender)")
 
 
 def _receipt_text(r: dict) -> str:

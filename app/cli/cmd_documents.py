@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 
 from app import clock
-from app.cli import Result, command, yuan_option
-from app.cli.cmd_billing import parse_day
-from app.cli.cmd_cashier import in_uow
+from app.cli import Result, command
+from app.cli.common import in_uow, parse_day, yuan_option
 from app.config import Settings
 from app.errors import InputError
 from app.money import fen_to_yuan_str
@@ -16,14 +15,16 @@ from app.money import fen_to_yuan_str
 
 def _receipt_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("receipt_no")
-    p.add_argument("--format", choices=["escpos", "pdf"], default="escpos")
+    p.add_argument("--format", choices=["escpos", "pdf", "png"], default="escpos",
+                   help="escpos: the bytes a thermal printer gets; png: a picture of what it prints; pdf: A5")
     p.add_argument("--width", type=int, choices=[58, 80], default=58, help="thermal paper width (escpos)")
     p.add_argument("--encoding", choices=["gb18030", "utf-8"], default="gb18030", help="printer text encoding")
     p.add_argument("--reprint", action="store_true", help="mark as a reprint (重打) with the time now")
     p.add_argument("-o", "--output", required=True, help="file to write")
 
 
-@command("receipt", "render a receipt as ESC/POS bytes or an A5 PDF", _receipt_args)
+@command("receipt", "render a receipt as ESC/POS bytes, a picture of the printed roll (PNG) or an A5 PDF",
+         _receipt_args)
 def run_receipt(settings: Settings, args: argparse.Namespace) -> Result:
     from app.printing.escpos_layout import PrinterProfile, render_escpos
     from app.printing.pdf_receipt import receipt_pdf
@@ -34,7 +35,12 @@ def run_receipt(settings: Settings, args: argparse.Namespace) -> Result:
     if args.format == "pdf":
         receipt_pdf(doc, out)
     else:
-        out.write_bytes(render_escpos(doc, args.width, PrinterProfile(encoding=args.encoding, width_mm=args.width)))
+        data = render_escpos(doc, args.width, PrinterProfile(encoding=args.encoding, width_mm=args.width))
+        if args.format == "png":
+            from app.printing.escpos_preview import render_png
+
+            data = render_png(data, args.width, args.encoding)
+        out.write_bytes(data)
     return Result({"receipt_no": doc.receipt_no, "format": args.format, "file": str(out), "bytes": out.stat().st_size,
                    "status": doc.status}, f"已生成 wrote {out} ({doc.receipt_no}, {doc.status})")
 
@@ -74,7 +80,7 @@ def run_notices(settings: Settings, args: argparse.Namespace) -> Result:
     notices = in_uow(settings, lambda s: bill_notices(s, args.period, as_of=as_of, building=args.building,
                                                       community=args.community))
     if not notices:
-        raise InputError(f"no room has bill lines for {args.period} in that selection")
+        raise InputError("cli.no_notices", period=args.period)
     bill_notice_pdf(notices, args.output)
     return Result({"notices": len(notices), "file": args.output}, f"已生成 {len(notices)} 份通知单 → {args.output}")
 
@@ -99,7 +105,7 @@ def run_arrears(settings: Settings, args: argparse.Namespace) -> Result:
     rows = in_uow(settings, lambda s: arrears_notices(s, as_of=as_of, building=args.building, community=args.community,
                                                       room_keys=keys, min_fen=max(1, min_fen)))
     if not rows:
-        raise InputError("no room in that selection is in arrears")
+        raise InputError("cli.no_arrears")
     arrears_notice_pdf(rows, args.output)
     total = sum(r.total_fen for r in rows)
     return Result({"notices": len(rows), "total_fen": total, "file": args.output},

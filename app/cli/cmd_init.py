@@ -29,7 +29,7 @@ def _args(p: argparse.ArgumentParser) -> None:
 @command("init", "create or upgrade the database; --demo fills a demo company", _args)
 def run(settings: Settings, args: argparse.Namespace) -> Result:
     if args.demo and args.rooms < 1:
-        raise InputError(f"--rooms must be at least 1, got {args.rooms}")
+        raise InputError("demo.too_few_rooms", rooms=args.rooms)
     t0 = time.monotonic()
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
@@ -39,7 +39,7 @@ def run(settings: Settings, args: argparse.Namespace) -> Result:
             users.ensure_terminal(s, settings.terminal)
         demo: dict = {}
         if args.demo:
-            from app.services.demo import build_demo
+            from app.demo import build_demo
 
             demo = build_demo(ctx, rooms=args.rooms, seed=args.seed, bills=not args.no_bills)
         with ctx.uow() as s:

@@ -66,4 +66,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "json.not_utf8": ("{what} 不是 UTF-8 编码：请另存为 UTF-8。", "{what} is not UTF-8: save it as UTF-8"),
     "db.bad_url": ("数据库地址“{value}”无效：请用 sqlite:///文件路径 或 postgresql+psycopg://用户@主机/库名。",
                    "database URL {value!r} is not valid: use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
+    # command line and demo (app/cli, app/demo)
+    "cli.bad_amount": ("{field}“{value}”不是金额：请写元，最多两位小数，不能为负，例如 150.50。",
+                       "{field} {value!r} is not an amount: write yuan, at most 2 decimals, not negative, "
+                       "e.g. 150.50."),
+    "cli.no_notices": ("所选范围内没有房间有 {period} 的账单，没有通知单可生成。",
+                       "No room in that selection has bill lines for {period}: there is no notice to print."),
+    "cli.no_arrears": ("所选范围内没有欠费的房间，没有催缴通知单可生成。",
+                       "No room in that selection is in arrears: there is no arrears notice to print."),
+    "demo.too_few_rooms": ("演示房间数至少为 1（现为 {rooms}）。", "The demo needs at least 1 room (got {rooms})."),
+    "demo.not_empty": ("数据库中已有数据：演示公司只建在空数据库中，请换一个新的数据库。",
+                       "The database already has data: the demo company is built only in an empty database; "
+                       "use a new one (--db)."),
 }

@@ -1,4 +1,4 @@
-"""The command line contract (spec/cli.md): JSON fields and exit codes, end to end."""
+"""The command line contract (docs/cli.md): JSON fields and exit codes, end to end."""
 
 from __future__ import annotations
 

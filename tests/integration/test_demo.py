@@ -33,7 +33,7 @@ from app.db.models import (
 )
 from app.errors import InputError
 from app.services import users
-from app.services.demo import build_demo
+from app.demo import build_demo
 
 TODAY = date(2026, 3, 10)
 PERIODS = [f"2025-{m:02d}" for m in range(3, 13)] + ["2026-01", "2026-02"]
@@ -208,7 +208,8 @@ def test_demo_on_each_database(demo, sqlite_reference):  # type: ignore[no-untyp
         prev = Decimal(meters[no][6])
         digits, mult = meters[no][5], Decimal(meters[no][4])
         for _, value, rollover in rows:
-            assert value >= 0 and value == value.quantize(Decimal("0.01"))
+            # what the register can show: 0 up to its digits, to the hundredth
+            assert 0 <= value < 10 ** digits and value == value.quantize(Decimal("0.01"))
             if rollover:
                 rollovers += 1
                 assert value < prev
@@ -247,8 +248,10 @@ def test_demo_on_each_database(demo, sqlite_reference):  # type: ignore[no-untyp
         assert HAN.match(reader.display_name)
 
     # --- a second run refuses and changes nothing
-    with pytest.raises(InputError, match="already has data"):
+    with pytest.raises(InputError) as refused:
         build_demo(ctx, rooms=ROOMS, seed=7, today=TODAY)
+    assert refused.value.code == "demo.not_empty" and "already has data" in refused.value.text("en")
+    assert "已有数据" in refused.value.text("zh")
     with ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(Room)) == ROOMS
         assert s.scalar(select(func.count()).select_from(User)) == 3
@@ -272,7 +275,7 @@ def test_same_seed_same_data_other_seed_other_data(tmp_path, sqlite_reference): 
 
 @pytest.mark.parametrize("rooms", [1, 7, 45, 400])
 def test_exact_room_count_at_any_size(tmp_path, monkeypatch, rooms):  # type: ignore[no-untyped-def]
-    from app.services import demo
+    from app.demo import build as demo
 
     if rooms == 400:  # several communities without building 60,000 rooms
         monkeypatch.setattr(demo, "ROOMS_PER_COMMUNITY", 150)

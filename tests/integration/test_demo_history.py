@@ -14,7 +14,9 @@ import re
 from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import platformdirs
 import pytest
 from sqlalchemy import func, inspect, select
 
@@ -28,8 +30,8 @@ from app.services import users
 from app.services.billing.bills import room_bills
 from app.services.cashier.payments import payer_name
 from app.services.cashier.tenders import TenderInput, settle, validate_tender
-from app.services.demo import build_demo
-from app.services.demo_history import HISTORY_TABLES
+from app.demo import build_demo
+from app.demo.history import HISTORY_TABLES
 from app.services.ledger_check import full_check
 
 TODAY = date(2026, 3, 10)
@@ -234,6 +236,28 @@ def test_every_payment_is_what_the_counter_writes(built):  # type: ignore[no-unt
             assert p.payer_name == payer_name(s, p.room_id)
 
 
+def test_each_payment_keeps_the_prepaid_balance_after_it_as_the_counter_does(built):  # type: ignore[no-untyped-def]
+    """payments._record stores the room's prepaid balance after the payment (the receipt's
+    预存余额): here the running sum of the room's PRE postings in the order of the payments."""
+    ctx, summary, _dump = built
+    with ctx.uow() as s:
+        pre_of = defaultdict(int)  # payment id -> its PRE posting (a top-up credits, paying from it debits)
+        for pid, code, amount in s.execute(
+                select(LedgerTxn.ref_id, LedgerAccount.code, Posting.amount_fen)
+                .join(Posting, Posting.txn_id == LedgerTxn.id).join(LedgerAccount, LedgerAccount.id == Posting.account_id)
+                .where(LedgerTxn.kind == "payment", LedgerAccount.code.like("PRE:%"))):
+            pre_of[pid] += amount
+        balance: Counter[str] = Counter()
+        seen = Counter()
+        for p in s.scalars(select(Payment).join(Receipt, Receipt.payment_id == Payment.id)
+                           .order_by(Payment.created_at, Receipt.receipt_no)):
+            balance[p.room_id] -= pre_of.get(p.id, 0)
+            assert p.prepaid_after_fen == balance[p.room_id], (p.kind, p.room_id)
+            seen[(p.kind, p.prepaid_after_fen > 0)] += 1
+    assert seen[("prepay", True)] == summary["payments"]["prepay"]["payments"] >= 1
+    assert seen[("bills", False)] > 0
+
+
 def test_a_realistic_share_of_arrears(built):  # type: ignore[no-untyped-def]
     ctx, summary, dump = built
     p = summary["payments"]
@@ -289,6 +313,9 @@ def test_postgresql_gets_the_same_history(built, pg_url, pg):  # type: ignore[no
         assert {k: v for k, v in summary["payments"].items() if k not in ("timings", "seconds")} == {
             k: v for k, v in built[1]["payments"].items() if k not in ("timings", "seconds")}
         assert schema(ctx) == schema(fresh)  # foreign keys dropped for the load are back (and validated)
+        with ctx.uow() as s:  # no database file to put the receipts beside: the user data dir
+            target = s.scalar(select(Terminal.printer).where(Terminal.code == "T1"))["target"]
+        assert Path(target) == Path(platformdirs.user_data_dir("PropDesk", appauthor=False)) / "receipts" / "T1.escpos"
     finally:
         ctx.close()
         fresh.close()
@@ -313,3 +340,45 @@ def test_cli_init_demo_with_and_without_bills(tmp_path, capsys):  # type: ignore
         else:
             assert out["demo"]["billing"]["lines"] == n_lines > 0
             assert out["demo"]["payments"]["receipts"] == n_pay > 0
+
+
+def test_the_demo_counter_prints_its_first_receipt_to_a_file(tmp_path, capsys):  # type: ignore[no-untyped-def]
+    """The demo comes with a file printer (receipts/<terminal>.escpos beside the database), so
+    the first receipt taken is there to see: its ESC/POS bytes, and `receipt --format png`."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db = ["--db", url]
+    assert main([*db, "init", "--demo", "--rooms", "40"]) == 0
+    spool = tmp_path / "receipts" / "T1.escpos"
+    ctx = AppContext.open(url)
+    try:
+        with ctx.uow() as s:
+            printer = s.scalar(select(Terminal.printer).where(Terminal.code == "T1"))
+            room = s.scalars(select(Room.room_key).order_by(Room.room_key)).first()
+    finally:
+        ctx.close()
+    assert printer["transport"] == "file" and printer["target"] == str(spool)
+    assert not spool.exists()  # the history is not printed; the counter's first receipt is
+    assert main([*db, "shift", "open", "--float", "100"]) == 0
+    assert main([*db, "prepay", "--room", room, "--tender", "cash=100", "--json"]) == 0
+    receipt_no = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["receipt_no"]
+    assert main([*db, "print-queue", "run", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)["printed"]
+    assert [(p["receipt_no"], p["ok"]) for p in printed] == [(receipt_no, True)]
+    job = spool.read_bytes()
+    assert job.startswith(b"\x1b@") and receipt_no.encode() in job
+    png = tmp_path / "first.png"
+    assert main([*db, "receipt", receipt_no, "--format", "png", "--width", "80", "-o", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_counter_with_its_own_printer_keeps_it(tmp_path):  # type: ignore[no-untyped-def]
+    ctx = _open(f"sqlite:///{tmp_path / 'own.db'}")
+    own = {"transport": "network", "target": "192.168.1.50:9100", "width_mm": 80}
+    try:
+        with ctx.uow() as s:
+            s.scalar(select(Terminal).where(Terminal.code == "T1")).printer = own
+        build_demo(ctx, rooms=5, seed=1, today=TODAY, bills=False)
+        with ctx.uow() as s:
+            assert s.scalar(select(Terminal.printer).where(Terminal.code == "T1")) == own
+    finally:
+        ctx.close()

@@ -63,10 +63,7 @@ def test_void_without_reason_is_not_sent(qtbot, window, ctx, monkeypatch):
 def test_verify_receipt_qr(qtbot, window, ctx, monkeypatch):
     no = _pay(ctx, "1-1-101", 50000)
     mod = receipts_view.receipt_qr_module()
-    if mod is None:
-        window.receipts.verify()
-        assert "not available" in window.receipts.info.text()
-        return
+    assert mod is not None  # app.printing.receipt_qr is part of the product: no "not available" path to test
     from app.db.models import Receipt, Payment
     from app.services.terminal_settings import terminal_key
     from sqlalchemy import select
@@ -108,7 +105,7 @@ def test_shift_close_through_the_window(qtbot, window, ctx, monkeypatch):
 
 def test_prepay_deposit_and_one_off_through_the_window(qtbot, window, monkeypatch):
     window.do_prepay()  # no household yet
-    assert "household" in window.bar.currentMessage().lower() or window.bar.currentMessage()
+    assert "F6" in window.bar.currentMessage()  # find a household first (F6), in either language
     _select(qtbot, window, "1-1-102")
     monkeypatch.setattr(PrepayDialog, "ask", classmethod(lambda cls, p, label: [TenderInput("cash", 50000)]))
     window.do_prepay()

@@ -13,8 +13,8 @@ import pytest
 from pypinyin import Style, lazy_pinyin
 
 from app.db.base import DecimalText
-from app.services import demo_names as N
-from app.services.demo import Initials, dec1, dec2, demo_periods, fee_items_for
+from app.demo import names as N
+from app.demo import Initials, dec1, dec2, demo_periods, fee_items_for
 
 # billing-rules.md, "fee items": the keys a fee item may have
 SPEC_KEYS = {"code", "name", "basis", "unit_price", "tiers", "tier_period", "meter_kind", "apportion", "usages",

@@ -1,12 +1,12 @@
 """The demo company's year at the counter: its twelve bill runs and the payments its residents
-made, leaving a realistic share of arrears (`propdesk init --demo`, app.services.demo).
+made, leaving a realistic share of arrears (`propdesk init --demo`, app.demo).
 
 Bills: the real bill run (`bill_run`) for each demo period, oldest first, one unit of work each
 and without a terminal (so no prepaid deduction runs).
 
 Payments are generated in bulk, but every row is the one the real payment path
 (app.services.cashier.payments._record) would have written for the same payment:
-Payment + Receipt + one Tender + Allocations (principal and the late fee as of the payment
+Payment (with the prepaid balance after it) + Receipt + one Tender + Allocations (principal and the late fee as of the payment
 day, with its detail) + one balanced ledger transaction (kind 'payment', ref the payment:
 Dr TND:<method>:<terminal> the amount applied, Cr AR:<room> the principal, Cr
 LATE:<community> the late fees; a top-up credits PRE:<room>, a deposit DEP:<room> and has its
@@ -34,8 +34,8 @@ The story, drawn from `random.Random` seeded by the demo seed (deterministic but
   reversing the payment's), the new receipt numbered after it.
 
 History predates this counter: payments have no shift (`shift_id` NULL) and are taken by
-the demo cashier `cashier1` at this terminal on their business days (China time). They
-write no outbox events and no audit records: those record what happens at this counter and
+the demo cashier `cashier1` at this terminal on their business days (in the business time
+zone, app.clock; stored in UTC). They write no outbox events and no audit records: those record what happens at this counter and
 feed synchronisation as *new* events; a year of history loaded with the demo is neither.
 The books agree with the facts (`ledger check` / ledger_check.full_check passes).
 
@@ -65,6 +65,7 @@ from typing import Any
 from sqlalchemy import Connection, inspect
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.context import AppContext
 from app.ids import new_ids
 from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, ReceiptVoid,
@@ -72,11 +73,10 @@ from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Rec
 from app.domain.late_fee import late_fee
 from app.domain.periods import Period, due_date
 from app.services import ledger
-from app.services.demo_plan import CATEGORIES, METHODS, _Planner
-from app.services.demo_readings import _Writer
+from app.demo.plan import CATEGORIES, METHODS, _Planner
+from app.demo.readings import _Writer
 
 HISTORY_USER = "cashier1"
-CHINA = timedelta(hours=8)  # business days and hours are China time; timestamps are stored in UTC
 FLUSH = 300_000  # allocations written at a time
 
 # Secondary indexes that rows of the history would hit in random order: dropped for the load
@@ -88,7 +88,7 @@ RANDOM_INDEXES = {"payment": ("ix_payment_room_created", "ix_payment_business_da
 HISTORY_TABLES = ("payment", "tender", "allocation", "deposit", "receipt", "receipt_void", "receipt_sequence",
                   "ledger_txn", "posting")
 PAY_COLS = ("id", "kind", "room_id", "payer_name", "shift_id", "terminal_id", "user_id", "total_fen", "change_fen",
-            "as_of", "business_day", "note", "created_at")
+            "as_of", "business_day", "note", "created_at", "prepaid_after_fen")
 TENDER_COLS = ("id", "payment_id", "method", "amount_fen", "received_fen", "reference", "pos_batch", "pos_voucher")
 ALLOC_COLS = ("id", "payment_id", "bill_line_id", "principal_fen", "late_fee_fen", "late_fee_detail")
 RECEIPT_COLS = ("id", "receipt_no", "payment_id", "terminal_id", "day", "seq", "issued_at")
@@ -121,7 +121,7 @@ def bill_periods(ctx: AppContext, periods: list[str]) -> dict[str, Any]:
 
 
 class _Forms:
-    """Storage forms of dates and timestamps for the writer's dialect (as demo_readings._Writer)."""
+    """Storage forms of dates and timestamps for the writer's dialect (as readings._Writer)."""
 
     def __init__(self, dialect: str) -> None:
         self.sqlite = dialect == "sqlite"
@@ -153,6 +153,7 @@ class _History(_Planner):
         self.counts: Counter[str] = Counter()
         self.late_cache: dict[tuple, tuple[int, str | None]] = {}
         self.ymd: dict[date, str] = {}
+        self.offsets: dict[date, timedelta] = {}
         self.nid = _id_stream().__next__
         self.timings: dict[str, float] = {}
         self._t = time.perf_counter()
@@ -175,6 +176,14 @@ class _History(_Planner):
             raise LookupError(f"demo history: nothing for {sql} {params}")
         return rows[0][0]
 
+    def _utc_offset(self, day: date) -> timedelta:
+        """The business zone's offset on `day` (business days and hours are the company's, as
+        clock.today() sees them; timestamps are stored in UTC), memoised per day."""
+        off = self.offsets.get(day)
+        if off is None:
+            off = self.offsets[day] = clock.zone().utcoffset(datetime(day.year, day.month, day.day, 12)) or timedelta()
+        return off
+
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.timings[name] = self.timings.get(name, 0.0) + now - self._t
@@ -185,6 +194,10 @@ class _History(_Planner):
     def run(self) -> None:
         self.load()
         self.plan()
+        # a room's one top-up, as (day, secs, amount): the prepaid balance after each payment
+        # (printed on its receipt) is the top-up once it is made, else 0 — bills are never
+        # paid from it here, and it comes after the room's last bills payment
+        self.topups = {idx: (v["day"], v["secs"], v["what"]) for idx, v in self.extra if v["kind"] == "prepay"}
         self.lap("plan")
         dropped = self._drop_indexes()
         for k in range(len(self.periods)):
@@ -313,11 +326,13 @@ class _History(_Planner):
             received = -(-total // note_fen) * note_fen if kind == "bills" else total
             change = received - total
         secs = v["secs"] - (240 if voided else 0)
-        at = datetime(day.year, day.month, day.day) + timedelta(seconds=secs) - CHINA
+        at = datetime(day.year, day.month, day.day) + timedelta(seconds=secs) - self._utc_offset(day)
         stamp, d = f.ts(at), f.day(day)
         pid = nid()
+        top = self.topups.get(idx)
+        prepaid_after = top[2] if top is not None and (day, secs) >= top[:2] else 0
         self.pays.append((pid, kind, room_id, payer, None, self.terminal_id, self.user_id, total, change, d, d,
-                          v["note"], stamp))
+                          v["note"], stamp, prepaid_after))
         self.tenders.append((nid(), pid, method, total, received if method == "cash" else None, ref, batch, voucher))
         rows = self.allocs
         if f.other:

@@ -1,4 +1,4 @@
-"""Vocabulary of the demo company (app.services.demo): names, places, phone prefixes.
+"""Vocabulary of the demo company (app.demo): names, places, phone prefixes.
 
 Kept apart from the generator so the data can be read and extended without touching the
 logic. Everything here is plain constants; the order of every list matters for the seed

@@ -1,6 +1,6 @@
 """The plan of the demo's payment history: every random draw, made up front room by room in a
 deterministic order (who pays which periods in which visit, when, with what tender), so the
-writing part (demo_history) can stream the bill lines once and pay each visit as it is read."""
+writing part (app.demo.history) can stream the bill lines once and pay each visit as it is read."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ VOID_REASONS = ("收款方式选错", "金额录入错误", "业主要求重开"
 
 
 class _Planner:
-    """Mixed into demo_history._History, which provides rng, periods, today, k_of, counts,
+    """Mixed into history._History, which provides rng, periods, today, k_of, counts,
     ymd and query()."""
 
     @staticmethod

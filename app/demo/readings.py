@@ -1,4 +1,4 @@
-"""Meters and their twelve months of readings for the demo company (app.services.demo),
+"""Meters and their twelve months of readings for the demo company (app.demo),
 and the small pieces every part of the demo builder shares: storage forms of decimals, the
 demo periods, and the bulk writer.
 

@@ -1,6 +1,6 @@
-"""Master data of the demo company (app.services.demo): one community's buildings and rooms,
+"""Master data of the demo company (app.demo): one community's buildings and rooms,
 who owns or rents them since when, their cars; then its meters and readings
-(app.services.demo_readings).
+(app.demo.readings).
 
 Shape (N = rooms of the community, counted over flats + shops + parking spaces): ~1.5 %
 shops, parking spaces for ~15 % of the households, the rest flats in buildings `1..k`:
@@ -21,8 +21,8 @@ from datetime import date, timedelta
 
 from app.db.models import Building, Occupancy, Party, Room, Vehicle
 from app.ids import new_ids
-from app.services import demo_names as N
-from app.services.demo_readings import CHUNK, ReadingsBuilder, _Writer, dec2, demo_periods, month_add
+from app.demo import names as N
+from app.demo.readings import CHUNK, ReadingsBuilder, _Writer, dec2, demo_periods, month_add
 
 
 class Initials:
@@ -60,7 +60,7 @@ VEHICLE_COLS = ("id", "plate", "party_id", "space_room_id", "home_room_id")
 
 
 class MasterBuilder(ReadingsBuilder):
-    """Builds communities' rooms, people and meters; `app.services.demo._Builder` adds the
+    """Builds communities' rooms, people and meters; `app.demo.build._Builder` adds the
     communities themselves and their fee items."""
 
     def __init__(self, writer: _Writer, rooms: int, seed: int, today: date) -> None:

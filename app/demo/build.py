@@ -7,12 +7,10 @@ and pinyin initials, cars, a water and an electricity meter per handed-over flat
 meters, twelve months of readings and the fee items of billing-rules.md; then (unless
 `bills=False`, `init --demo --no-bills`) it bills those twelve months with the real bill run
 and writes a year of payments that leaves a realistic share of arrears
-(app.services.demo_history).
+(app.demo.history).
 
-Modules: this one holds the entry point, the communities and their fee items;
-app.services.demo_master the rooms, people and cars of a community; app.services.demo_readings
-the meters and readings, the storage forms and the bulk writer; app.services.demo_history the
-bills and payments.
+This module holds the entry point, the communities and their fee items; the package doc
+(app.demo) lists the others.
 
 Shape of the data (N = rooms, counted over flats + shops + parking spaces, exactly N rows in
 `room`):
@@ -38,7 +36,7 @@ Determinism: every value comes from `random.Random(seed)` and `today`; the same 
 different company.
 
 Re-running: `build_demo` refuses a database that already has communities or rooms
-(InputError "database already has data; use a new --db") and changes nothing then.
+(InputError `demo.not_empty`) and changes nothing then.
 
 Speed: rows are built as tuples and written in one transaction by the driver's bulk path
 (sqlite3 `executemany`, PostgreSQL `COPY`), in storage form (decimal text as DecimalText
@@ -54,22 +52,27 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import platformdirs
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import clock
+from app.config import APP_NAME
 from app.context import AppContext
 from app.db.models import Community, FeeItem, Room, TariffVersion
+from app.demo import history
+from app.demo import names as N
+from app.demo.master import Initials, MasterBuilder
+from app.demo.readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
 from app.errors import InputError
 from app.ids import new_ids
-from app.services import demo_names as N
-from app.services import demo_history, users
-from app.services.demo_master import Initials, MasterBuilder
-from app.services.demo_readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
+from app.services import terminal_settings, users
 
 __all__ = ["PERIODS", "ROOMS_PER_COMMUNITY", "Initials", "build_demo", "dec1", "dec2", "demo_periods",
-           "fee_items_for", "month_add"]
+           "demo_print_file", "fee_items_for", "month_add"]
 
 ROOMS_PER_COMMUNITY = 30_000
 
@@ -164,25 +167,37 @@ class _Builder(MasterBuilder):
 # --------------------------------------------------------------------------- entry point
 
 
+def demo_print_file(ctx: AppContext) -> Path:
+    """Where the demo counter's printer writes (transport `file`: each receipt's ESC/POS
+    bytes appended): `receipts/<terminal>.escpos` beside a SQLite database file, else in the
+    user data dir — so a first receipt is there to see without a printer
+    (`propdesk receipt NO --format png`)."""
+    db = ctx.engine.url.database if ctx.engine.dialect.name == "sqlite" else None
+    folder = (Path(db).resolve().parent if db and db != ":memory:" and not db.startswith("file:")
+              else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
+    return folder / "receipts" / f"{ctx.terminal}.escpos"
+
+
 def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = None, *,
                bills: bool = True) -> dict[str, Any]:
     """Fill an empty database with a demo company of exactly `rooms` rooms (see module doc).
 
     Deterministic in (`rooms`, `seed`, `today`); `today` defaults to the current date and
     sets the twelve demo months (those ending with the month before it). With `bills` (the
-    default) the twelve months are then billed and paid (app.services.demo_history); without,
+    default) the twelve months are then billed and paid (app.demo.history); without,
     the demo stops at master data and readings.
 
     Refuses (InputError, nothing changed) when the database already has communities or rooms:
     demo data is never mixed with other data nor duplicated by a second `init --demo`.
     Also creates the users `cashier1` (收银员, password 1234) and `reader1` (抄表员, password
-    1234) and this counter's terminal. Returns counts, e.g. {"communities", "rooms", "meters",
+    1234) and this counter's terminal, whose printer (unless it has one) is a file printer
+    writing to `demo_print_file(ctx)`. Returns counts, e.g. {"communities", "rooms", "meters",
     "readings", "periods": [first, last], "master_seconds", "seconds", ...}, with `bills` also
     "billing" (the bill runs) and "payments" (the payment history), each with its "seconds".
     """
     if rooms < 1:
-        raise InputError(f"rooms must be at least 1, got {rooms}")
-    today = today or date.today()
+        raise InputError("demo.too_few_rooms", rooms=rooms)
+    today = today or clock.today()
     t0 = time.monotonic()
     with ctx.engine.connect() as conn:
         writer = _Writer(conn)
@@ -192,7 +207,7 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
                 has = conn.scalar(select(func.count()).select_from(Community.__table__)) or conn.scalar(
                     select(func.count()).select_from(Room.__table__))
                 if has:
-                    raise InputError("database already has data; use a new --db")
+                    raise InputError("demo.not_empty")
                 builder = _Builder(writer, rooms, seed, today)
                 summary = builder.run()
                 s = Session(bind=conn)
@@ -202,6 +217,9 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
                     term = users.ensure_terminal(s, ctx.terminal)
                     if term.community_id is None:
                         term.community_id = builder.first_community_id
+                    if not term.printer:  # a counter's own printer is never replaced
+                        term.printer = terminal_settings.validate_printer(
+                            {"transport": "file", "target": str(demo_print_file(ctx))})
                     s.flush()
                 finally:
                     s.close()
@@ -209,8 +227,8 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
             writer.restore()  # after the commit: the big cache holds the dirty pages until then
     summary["master_seconds"] = round(time.monotonic() - t0, 2)
     if bills:
-        summary["billing"] = demo_history.bill_periods(ctx, builder.periods)
-        summary["payments"] = demo_history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
-                                                         rooms=rooms)
+        summary["billing"] = history.bill_periods(ctx, builder.periods)
+        summary["payments"] = history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
+                                                    rooms=rooms)
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary
