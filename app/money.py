@@ -40,8 +40,13 @@ _FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "ï¼
 _SHOWN = 24  # an amount echoed in a message is cut to this many characters
 
 
-def _shown(text: str) -> str:
+def shown(text: str) -> str:
+    """Typed text as a message may echo it: cut short, so a 5,000-digit paste does not
+    fill the screen."""
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "â€¦"
+
+
+_shown = shown
 
 
 def _ascii_number(text: str, what: str) -> str:

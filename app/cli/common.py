@@ -48,8 +48,10 @@ def yuan_option(text: str, option: str) -> int:
     """A money option typed in yuan (`--amount 150.5`) as fen."""
     try:
         return parse_yuan(text)
-    except MoneyError:
-        raise InputError("cli.bad_amount", field=option, value=text) from None
+    except MoneyError as e:
+        if e.code in ("money.not_ascii", "money.too_large"):  # the money module's reason is the precise one (foreign digit, too large)
+            raise InputError(e.code, source=option, **e.params) from None
+        raise InputError("cli.bad_amount", field=option, value=e.params.get("text", text)) from None
 
 
 def tender_arg(p: argparse.ArgumentParser) -> None:

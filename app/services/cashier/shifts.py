@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.db.models import CashCount, Payment, Shift, Tender, Terminal, User
 from app.errors import InputError
-from app.money import fen_to_yuan_str
+from app.money import fen_to_yuan_str, shown
 from app.services import audit, users
 from app.services.outbox import emit
 from app.services.voided import not_voided
@@ -73,16 +73,17 @@ def parse_count(text: str) -> dict[int, int]:
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         denom_text, sep, n_text = part.partition("=")
         denom_text, n_text = denom_text.strip(), n_text.strip()
+        part, denom_shown = shown(part), shown(denom_text)
         if not sep:
             raise InputError("count.syntax", part=part)
         denom = _denomination(denom_text)
         if denom not in DENOMINATIONS:
-            raise InputError("count.bad_denomination", part=part, denomination=denom_text,
+            raise InputError("count.bad_denomination", part=part, denomination=denom_shown,
                              choices=[fen_to_yuan_str(d) for d in DENOMINATIONS])
         if not _COUNT_RE.match(n_text):
             raise InputError("count.bad_number", part=part, max=MAX_COUNT)
         if denom in counts:
-            raise InputError("count.twice", denomination=denom_text)
+            raise InputError("count.twice", denomination=denom_shown)
         counts[denom] = int(n_text)
     return counts
 

@@ -41,12 +41,14 @@ def parse_amount(text: str) -> int:
     text = (text or "").strip()
     try:
         return parse_yuan(text)
-    except MoneyError:
-        if re.fullmatch(r"-?\d+\.\d{3,}", text):
+    except MoneyError as e:
+        if re.fullmatch(r"-?[0-9]+\.[0-9]{3,}", text):
             raise InputError("tender.amount_decimals", text=text) from None
-        if re.fullmatch(r"-\d+(\.\d{1,2})?", text):
+        if re.fullmatch(r"-[0-9]+(\.[0-9]{1,2})?", text):
             raise InputError("tender.amount_not_positive", method="", amount=-parse_yuan(text[1:])) from None
-        raise InputError("tender.bad_amount", text=text) from None
+        if e.code in ("money.not_ascii", "money.too_large"):  # the money module's reason is the precise one (foreign digit, too large)
+            raise
+        raise InputError("tender.bad_amount", text=e.params.get("text", text)) from None
 
 
 def build_tender(method: str, amount: str | int, reference: str | None = None, batch: str | None = None,
