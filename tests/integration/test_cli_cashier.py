@@ -83,7 +83,11 @@ def test_cli_absurd_input_exits_2_and_changes_nothing(sqlite_url, capsys):
     db = ["--db", sqlite_url]
     assert main([*db, "shift", "open", "--float", "100"]) == 0
     capsys.readouterr()
+    # The probe's ¥999,999,999,999 is past what anyone may type at all; ¥99,999,999 is typeable
+    # but gives absurd change on a ¥2,941.36 bill.
     code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=999999999999", "--json")
+    assert code == 2 and "money.too_large" in err
+    code, _, err = _run(capsys, *db, "pay", "--room", "1-101", "--all", "--tender", "cash=99999999", "--json")
     assert code == 2 and "pay.change_too_large" in err and "找零" in err
     for count in ("100=²", "100=٣", "100=" + "9" * 3000):
         code, _, err = _run(capsys, *db, "shift", "close", "--count", count)
