@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite3
+import time
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
@@ -33,6 +34,8 @@ SQLITE_CACHE_KIB = 131072
 # "Counters during a bill run or an import"). Two minutes outlasts both with a wide margin;
 # a counter that waits that long is told the database is busy instead of hanging.
 BUSY_TIMEOUT_MS = 120_000
+# How often a transaction waiting for SQLite's write lock tries again (see _sqlite_begin).
+BEGIN_POLL_S = 0.002
 # The option that starts a SQLite transaction as a plain (deferred) BEGIN: a read-only
 # snapshot that never takes the write lock (the bill run reads its inputs this way).
 READ_ONLY = "propdesk_read_only"
@@ -72,7 +75,30 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    raw = conn.connection.driver_connection
+    if conn.get_execution_options().get(READ_ONLY):
+        raw.execute("BEGIN")
+        return
+    # SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), and
+    # its lock has no queue: a writer that commits and begins again at once (a bill run
+    # between chunks, a counter paying one resident after another) would nearly always
+    # beat a waiter that happens to be asleep. So the waiting for the write lock is done
+    # here, trying every BEGIN_POLL_S, and any gap a writer leaves is taken.
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if not is_sqlite_busy(e):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise _busy_error() from e
+            time.sleep(BEGIN_POLL_S)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def is_sqlite_busy(e: BaseException | None) -> bool:
@@ -85,10 +111,15 @@ def is_sqlite_busy(e: BaseException | None) -> bool:
     return "database is locked" in str(e) or "database table is locked" in str(e)
 
 
+def _busy_error() -> AppError:
+    return AppError("db.busy", what=Msg.of("billing.busy_waited", seconds=BUSY_TIMEOUT_MS // 1000))
+
+
 def _sqlite_busy(ctx: ExceptionContext) -> BaseException | None:
-    """The busy timeout ran out: say so as a message code, not as a driver error."""
+    """The busy timeout ran out (in a statement other than BEGIN): say so as a message
+    code, not as a driver error."""
     if is_sqlite_busy(ctx.original_exception):
-        return AppError("db.busy", what=Msg.of("billing.busy_waited", seconds=BUSY_TIMEOUT_MS // 1000))
+        return _busy_error()
     return None
 
 

@@ -48,10 +48,11 @@ from app.services.billing.tariffs import PricedItem, communities, priced_items
 # writing on the 2-core reference machine, so a counter never waits much longer than that.
 # (Also below the 5,000 account codes where ledger.ensure_accounts switches to a full scan.)
 CHUNK_ROOMS = 4000
-# SQLite has no queue for its write lock: a waiting counter polls it every 100 ms (the busy
-# handler), and a run that began its next chunk the moment it committed would win nearly
-# every time. Pausing this long between chunks lets every waiting counter in first.
-SQLITE_YIELD_S = 0.12
+# SQLite has no queue for its write lock: a run that began its next chunk the moment it
+# committed could beat a waiting counter every time. Waiters try every 2 ms
+# (app.db.engine.BEGIN_POLL_S); pausing this long between chunks lets them all in first,
+# with room for a busy machine's scheduling delays.
+SQLITE_YIELD_S = 0.05
 
 
 class RoomRow(NamedTuple):
