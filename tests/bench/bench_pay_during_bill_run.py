@@ -1,6 +1,8 @@
-"""Benchmark: counter payments while a bill run of N rooms writes (SQLite).
+"""Benchmark: counter payments while a bill run of N rooms writes (SQLite) — or, with
+`--during import-rooms|import-readings`, while a file of N rooms (2N readings) is imported.
 
     .venv/bin/python -m tests.bench.bench_pay_during_bill_run --rooms 100000
+    .venv/bin/python -m tests.bench.bench_pay_during_bill_run --rooms 100000 --during import-readings
 
 The database is bench_bill_run's (N rooms × 5 fee items) plus a small counter community
 whose rooms owe a few months of a fixed fee. A second process (`--payer`) pays continuously
@@ -97,6 +99,24 @@ def payer(url: str, stop_file: Path, rooms: int) -> None:
     print(json.dumps(made), flush=True)
 
 
+def write_import_file(kind: str, rooms: int, folder: Path) -> Path:
+    """import-rooms: N new rooms of a new community; import-readings: next month's reading
+    of every meter bench_bill_run built (higher than any reading it wrote)."""
+    path = folder / f"{kind}.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        if kind == "import-rooms":
+            f.write("community,building,unit,room,area,usage,charge_start,owner,phone\n")
+            for i in range(rooms):
+                f.write(f"导入小区,{i % 40 + 1},{i // 40 % 4 + 1},{i // 160 + 101},{80 + i % 70}.5,residential,"
+                        f"2026-01-01,业主{i},138{i:08d}\n")
+        else:
+            f.write("meter_no,period,reading,read_at,reader\n")
+            for i in range(rooms):
+                for prefix in ("W", "E"):
+                    f.write(f"{prefix}{i:07d},2026-11,20000,2026-11-28,小刘\n")
+    return path
+
+
 def _summary(payments: list[tuple[float, float, str | None]]) -> dict:
     waits = [d * 1000 for _, d, _ in payments]
     errors = [e for _, _, e in payments if e]
@@ -112,6 +132,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--counter-rooms", type=int, default=300)
     ap.add_argument("--dir", default=None)
     ap.add_argument("--baseline-s", type=float, default=3.0, help="payments alone before the run starts")
+    ap.add_argument("--during", choices=("bill-run", "import-rooms", "import-readings"), default="bill-run")
     ap.add_argument("--payer", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--stop-file", help=argparse.SUPPRESS)
@@ -130,6 +151,7 @@ def main(argv: list[str] | None = None) -> dict:
     t0 = time.perf_counter()
     build(ctx, args.rooms)
     build_counter_community(ctx, args.counter_rooms)
+    import_file = write_import_file(args.during, args.rooms, tmp) if args.during != "bill-run" else None
     setup_s = time.perf_counter() - t0
     proc = subprocess.Popen([sys.executable, "-m", "tests.bench.bench_pay_during_bill_run", "--payer", "--db", url,
                              "--stop-file", str(stop_file), "--counter-rooms", str(args.counter_rooms)],
@@ -140,8 +162,13 @@ def main(argv: list[str] | None = None) -> dict:
             raise RuntimeError("the payer process did not start")
         time.sleep(args.baseline_s)
         run_start = time.time()
-        with ctx.uow() as s:
-            result = bill_run(s, PERIOD, user="bench", community="基准小区")
+        if import_file is None:
+            with ctx.uow() as s:
+                result = bill_run(s, PERIOD, user="bench", community="基准小区")
+        else:
+            from app.services.imports import import_file as import_it
+
+            result = import_it(ctx, args.during.removeprefix("import-"), import_file, user="bench")
         run_end = time.time()
         time.sleep(0.5)
     finally:
@@ -153,10 +180,13 @@ def main(argv: list[str] | None = None) -> dict:
     with ctx.uow() as s:
         books = full_check(s)
     ctx.close()
+    work = ({"lines": result["lines"], "total_fen": result["total_fen"],
+             "bill_run_seconds": round(run_end - run_start, 3), "phases": result.get("timings")}
+            if import_file is None else
+            {"imported": {k: result.get(k) for k in ("kind", "rows", "created", "updated", "unchanged")},
+             "import_seconds": round(run_end - run_start, 3)})
     out = {
-        "benchmark": "pay_during_bill_run", "rooms": args.rooms, "lines": result["lines"],
-        "total_fen": result["total_fen"], "bill_run_seconds": round(run_end - run_start, 3),
-        "phases": result.get("timings"),
+        "benchmark": "pay_during_bill_run", "during": args.during, "rooms": args.rooms, **work,
         "during_run": _summary(during),  # type: ignore[arg-type]
         "before_run": _summary(before),  # type: ignore[arg-type]
         "failures": sum(1 for p in payments if p[2]), "payments": len(payments),

@@ -173,3 +173,59 @@ def test_sqlite_locked_past_the_busy_timeout_is_db_busy(ctx, monkeypatch):
     with other.uow() as s:
         assert s.scalar(text("SELECT count(*) FROM terminal WHERE code = 'T9'")) == 0
     other.close()
+
+
+@pytest.mark.postgres
+def test_postgres_payment_commits_while_a_chunk_holding_its_room_is_open(pg_url, monkeypatch):
+    """On PostgreSQL a chunk holds row locks only: a payment for a room whose new lines
+    the open chunk has just written commits without waiting for the chunk."""
+    from app.services.billing import bill_run as bill_run_module
+
+    ctx = _setup_counter_only(pg_url)
+    c = Counter(PAYER_TERMINAL, PAYER_USER)
+    with ctx.uow() as s:
+        shifts.open_shift(s, PAYER_TERMINAL, PAYER_USER, 0)
+    chunk_open, paid = threading.Event(), threading.Event()
+    real_post = bill_run_module.post_bill_lines
+
+    def post_then_hold(s, lines, **kw):  # type: ignore[no-untyped-def]
+        real_post(s, lines, **kw)
+        chunk_open.set()
+        if not paid.wait(timeout=120):  # the payment is blocked behind this chunk
+            raise AssertionError("the payment waited for the open chunk")
+
+    monkeypatch.setattr(bill_run_module, "post_bill_lines", post_then_hold)
+    outcome: dict = {}
+
+    def run() -> None:
+        run_ctx = AppContext.open(pg_url, migrate=False)
+        try:
+            with run_ctx.uow() as s:
+                outcome["result"] = bill_run(s, "2026-10", user="bench", community=COUNTER_COMMUNITY)
+        except BaseException as e:  # noqa: BLE001
+            outcome["error"] = e
+        finally:
+            run_ctx.close()
+
+    runner = threading.Thread(target=run)
+    runner.start()
+    assert chunk_open.wait(timeout=120)
+    key = f"{COUNTER_COMMUNITY}/9-101"
+    _pay_once(ctx, c, key)  # the oldest line of a room in the open chunk
+    with ctx.uow() as s:
+        prepay(s, c, key, [TenderInput("cash", 700)])
+    paid.set()
+    runner.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    assert outcome["result"]["lines"] == COUNTER_ROOMS
+    with ctx.uow() as s:
+        check = full_check(s)
+    ctx.close()
+    assert check["ok"], check["problems"][:5]
+
+
+def _setup_counter_only(url: str) -> AppContext:
+    ctx = _ready_context(url)
+    build_counter_community(ctx, COUNTER_ROOMS)
+    return ctx

@@ -353,13 +353,15 @@ class _Writer:
         self.run_id = new_id()
 
     def _chunks(self) -> list[tuple[list[str], list[Line]]]:
-        """(room ids, their new lines) per chunk, rooms in key order. Rooms without new
-        lines only matter to the prepaid deduction (they may owe older lines)."""
+        """(room ids, their new lines) per chunk. Rooms go in id order: each chunk then
+        writes to one stretch of the indexes by room (lines by room, the rooms' receivable
+        accounts) instead of all over them. Rooms without new lines only matter to the
+        prepaid deduction (they may owe older lines)."""
         by_room: dict[str, list[Line]] = defaultdict(list)
         for x in self.comp.lines:
             by_room[x[1]].append(x)
         deduct_in = set(self.deducting)
-        rooms = [r.id for r in self.comp.rooms if r.id in by_room or r.community_id in deduct_in]
+        rooms = sorted(r.id for r in self.comp.rooms if r.id in by_room or r.community_id in deduct_in)
         n = self.chunk_rooms
         return [(ids, [x for rid in ids for x in by_room.get(rid, ())]) for ids in
                 (rooms[i:i + n] for i in range(0, len(rooms), n))]
