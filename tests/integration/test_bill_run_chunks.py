@@ -173,3 +173,33 @@ def test_cli_bills_refuses_an_unknown_user(sqlite_url, capsys):
     assert main(["--db", sqlite_url, "--user", "nobody", "bills", "--room", "1-101", "--json"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "nobody" in err
+
+
+def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ctx, monkeypatch):
+    """Two managers start the same period's run at once: the one that writes second finds
+    its lines written since it read, says so (Conflict), and writes nothing."""
+    from app.errors import Conflict
+    from app.services.billing.bill_run import _Writer
+
+    build(any_ctx)
+    real_write = _Writer.write
+    others: list[dict] = []
+
+    def the_other_run_writes_first(self, *, preview):  # type: ignore[no-untyped-def]
+        if not others:
+            other = AppContext.open(any_ctx.settings.db_url, migrate=False)
+            others.append({})
+            with other.uow() as s2:
+                others[0] = bill_run(s2, "2026-10", user="admin")
+            other.close()
+        return real_write(self, preview=preview)
+
+    monkeypatch.setattr(_Writer, "write", the_other_run_writes_first)
+    with pytest.raises(Conflict) as e:
+        with any_ctx.uow() as s:
+            bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert e.value.code == "billing.run_overlap" and "2026-10" in e.value.text("en")
+    with any_ctx.uow() as s:
+        assert s.scalar(select(func.count()).select_from(BillLine)) == others[0]["lines"]
+        assert s.scalar(select(func.count()).select_from(BillRun)) == 1
+        assert full_check(s)["ok"]
