@@ -2,7 +2,7 @@
 bill run can leave behind it)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "billing.field.period": ("账期", "period"),
+    "billing.field.period": ("月份", "month"),
     "billing.field.as_of": ("截至日期", "as-of day"),
     "billing.field.chunk_rooms": ("每批房间数", "rooms per chunk"),
     "billing.bad_chunk": ("每批房间数必须是正整数（现为 {value}）。", "Rooms per chunk must be a positive whole number "
