@@ -29,10 +29,11 @@ from app.errors import AppError, Msg
 
 SQLITE_CACHE_KIB = 131072
 # How long a SQLite transaction waits for the writer before it to finish. A bill-run chunk
-# holds the database well under a second; the longest single writer is an import (all or
-# nothing): 100,000 rooms take ~25 s on the 2-core reference machine (docs/billing.md,
-# "Counters during a bill run or an import"). Two minutes outlasts both with a wide margin;
-# a counter that waits that long is told the database is busy instead of hanging.
+# holds the database well under a second; the longest single writers are imports (all or
+# nothing): a counter waited 12 s during a 100,000-room import and 31 s during a
+# 200,000-reading one on the shared 2-core machine (docs/billing.md, "Counters during a bill
+# run or an import"). Two minutes outlasts both with a wide margin; a counter that waits
+# that long is told the database is busy instead of hanging.
 BUSY_TIMEOUT_MS = 120_000
 # How often a transaction waiting for SQLite's write lock tries again (see _sqlite_begin).
 BEGIN_POLL_S = 0.002
