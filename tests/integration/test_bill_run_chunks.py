@@ -203,3 +203,20 @@ def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ct
         assert s.scalar(select(func.count()).select_from(BillLine)) == others[0]["lines"]
         assert s.scalar(select(func.count()).select_from(BillRun)) == 1
         assert full_check(s)["ok"]
+
+
+def test_bill_run_takes_its_time_from_the_clock_module(any_ctx, monkeypatch):
+    """Lines, the run and its deductions are stamped by app.clock (patched here), never by
+    the PC's own clock (issue 10: the clock seam)."""
+    from datetime import datetime, timezone
+
+    from app import clock
+
+    moment = datetime(2026, 11, 3, 1, 30, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    build(any_ctx)
+    with any_ctx.uow() as s:
+        bill_run(s, "2026-10", user="admin")
+    with any_ctx.uow() as s:
+        assert set(s.scalars(select(BillLine.created_at))) == {moment}
+        assert s.scalar(select(BillRun.created_at)) == moment
