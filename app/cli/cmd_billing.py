@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from app import clock
 from app.cli import Result, command
 from app.cli.common import in_uow, parse_day
 from app.config import Settings
 from app.context import AppContext
-from app.errors import InputError
+from app.errors import InputError, Msg
 from app.money import fen_to_yuan_str
 from app.services import users
 from app.services.billing.bill_run import bill_run
@@ -26,8 +27,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 def run_bill_run(settings: Settings, args: argparse.Namespace) -> Result:
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
-        with ctx.uow() as s:
-            users.require(s, settings.user, "bill_run")
+        with ctx.uow() as s:  # bill_run checks the permission and commits chunk by chunk
             r = bill_run(s, args.period, community=args.community, dry_run=args.dry_run, user=settings.user,
                          terminal=settings.terminal)
     finally:
@@ -52,10 +52,11 @@ def _bills_args(p: argparse.ArgumentParser) -> None:
 
 @command("bills", "a room's unpaid (or all) bill lines, with late fees as of a day", _bills_args)
 def run_bills(settings: Settings, args: argparse.Namespace) -> Result:
-    as_of = parse_day(args.as_of, "--as-of")
+    as_of = parse_day(args.as_of, Msg.of("billing.field.as_of"))
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
         with ctx.uow() as s:
+            users.get_user(s, settings.user)  # an unknown or inactive user is refused, as everywhere
             room = resolve_room(s, args.room)
             r = room_bills(s, room.id, as_of=as_of, include_paid=args.all)
     finally:

@@ -43,8 +43,12 @@ def lock_room(s: Session, room_id: str) -> None:
     balance again. One lock per unit of work (always the room, taken before any other row
     lock) means no lock-order deadlocks. SQLite ignores FOR UPDATE: its BEGIN IMMEDIATE
     already lets one writer in at a time (app.db.engine).
+
+    The lock is FOR NO KEY UPDATE, not FOR UPDATE: it still excludes a second counter on
+    the room, but not the KEY SHARE lock a bill run's chunk takes on the room when it inserts
+    the room's bill lines (a foreign-key check), so a payment never waits behind a bill run.
     """
-    if s.scalar(select(Room.id).where(Room.id == room_id).with_for_update()) is None:
+    if s.scalar(select(Room.id).where(Room.id == room_id).with_for_update(key_share=True)) is None:
         raise NotFound("room.not_found", key=room_id)
 
 

@@ -68,7 +68,7 @@ def test_cli_bill_run_bad_period(sqlite_url, capsys):
     assert main(["--db", sqlite_url, "init"]) == 0
     capsys.readouterr()
     code, _, err = _run(capsys, "--db", sqlite_url, "bill-run", "--period", "2026-13")
-    assert code == 2 and "--period" in err
+    assert code == 2 and "2026-13" in err and "period" in err  # names the bad value (message codes, issue 10)
 
 
 def test_cli_absurd_input_exits_2_and_changes_nothing(sqlite_url, capsys):

@@ -88,15 +88,20 @@ def test_price_correction_recomputes_from_period_on(any_ctx, w):
 
 
 def test_bad_corrections_change_nothing(any_ctx, w):
-    for kwargs, needle in ((dict(meter_no="NOPE", period_text="2026-10", value="1"), "does not exist"),
-                           (dict(meter_no="W1", period_text="2026-10", value="-1"), "reading"),
-                           (dict(meter_no="W1", period_text="2026-11", value="5"), "lower than the previous"),
-                           (dict(meter_no="W1", period_text="2026-10", value="25"), "lower than the previous 25"),
-                           (dict(meter_no="W1", period_text="2025-01", value="5"), "no reading"),
-                           (dict(meter_no="W1", period_text="2026-13", value="5"), "period")):
-        with pytest.raises(InputError, match=needle):
+    for kwargs, code, needle in (
+            (dict(meter_no="NOPE", period_text="2026-10", value="1"), "billing.no_meter", "does not exist"),
+            (dict(meter_no="W1", period_text="2026-10", value="-1"), "billing.bad_reading", "reading"),
+            (dict(meter_no="W1", period_text="2026-11", value="5"), "billing.reading_does_not_fit",
+             "lower than the previous"),
+            (dict(meter_no="W1", period_text="2026-10", value="25"), "billing.reading_does_not_fit",
+             "lower than the previous 25"),
+            (dict(meter_no="W1", period_text="2025-01", value="5"), "billing.no_reading_to_correct", "no reading"),
+            (dict(meter_no="W1", period_text="2026-13", value="5"), "input.bad_period", "period")):
+        with pytest.raises(InputError) as e:
             with any_ctx.uow() as s:
                 correct_reading(s, reason="x", user="admin", **kwargs)
+        assert e.value.code == code and needle in e.value.text("en")
+        assert e.value.text("zh") != e.value.text("en")  # a catalogued code, in Chinese too
     with any_ctx.uow() as s:
         assert s.scalar(select(BillLine.id).where(BillLine.kind != "charge")) is None
 
@@ -109,9 +114,10 @@ def test_waive_late_fee_needs_permission_and_reason(any_ctx, w):
     with pytest.raises(PermissionDenied):
         with any_ctx.uow() as s:
             waive_late_fee(s, line.id, "老人", user="cashier1")
-    with pytest.raises(InputError, match="reason"):
+    with pytest.raises(InputError) as e:
         with any_ctx.uow() as s:
             waive_late_fee(s, line.id, "", user="admin")
+    assert e.value.code == "billing.waive.reason_required" and "reason" in e.value.text("en")
     with any_ctx.uow() as s:
         waive_late_fee(s, line.id, "困难户减免", user="admin")
         again = _water(s, w.rooms["1-101"].id, "2026-10")

@@ -1,5 +1,6 @@
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app import clock
@@ -13,7 +14,8 @@ from app.services.ledger_check import full_check
 from tests.support.builders import World
 
 
-def test_bill_run_deducts_prepaid_oldest_first_as_prepaid_tender(any_ctx, monkeypatch):
+@pytest.mark.parametrize("chunk_rooms", [1, 4000])  # each room its own transaction, or all together
+def test_bill_run_deducts_prepaid_oldest_first_as_prepaid_tender(any_ctx, monkeypatch, chunk_rooms):
     monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 1))
     with any_ctx.uow() as s:
         w = World(s, options={"prepaid_deduction": True})
@@ -23,15 +25,15 @@ def test_bill_run_deducts_prepaid_oldest_first_as_prepaid_tender(any_ctx, monkey
         w.fee("GARB", "fixed", "10")
         shifts.open_shift(s, "T1", "admin", 0)
         prepay(s, Counter("T1", "admin"), "1-101", [parse_tender("cash=150")])
-        dry = bill_run(s, "2026-10", user="admin", terminal="T1", dry_run=True)
-        real = bill_run(s, "2026-10", user="admin", terminal="T1")
+        dry = bill_run(s, "2026-10", user="admin", terminal="T1", dry_run=True, chunk_rooms=chunk_rooms)
+        real = bill_run(s, "2026-10", user="admin", terminal="T1", chunk_rooms=chunk_rooms)
         assert dry["prepaid_deduction"]["total_fen"] == real["prepaid_deduction"]["total_fen"] == 11000
         assert real["prepaid_deduction"]["payments"] == 1
         b = room_bills(s, w.rooms["1-101"].id, as_of=date(2026, 11, 1))
         assert b["owed_fen"] == 0 and b["prepaid_fen"] == 4000
         # November: 40.00 left; GARB (10, first by code among lines due the same day) fits,
         # then PM (100) does not: the deduction stops there and PM stays open
-        nov = bill_run(s, "2026-11", user="admin", terminal="T1")
+        nov = bill_run(s, "2026-11", user="admin", terminal="T1", chunk_rooms=chunk_rooms)
         assert nov["prepaid_deduction"]["total_fen"] == 1000
         b = room_bills(s, w.rooms["1-101"].id, as_of=date(2026, 12, 1))
         assert [v.fee_code for v in b["lines"]] == ["PM"] and b["prepaid_fen"] == 3000

@@ -104,18 +104,18 @@ def correct_reading(s: Session, meter_no: str, period_text: str, value: str, rea
     period = parse_period(period_text)
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("--reason is required: say why the reading is corrected")
+        raise InputError("billing.correction.reason_required")
     meter = s.scalar(select(Meter).where(Meter.meter_no == meter_no.strip()))
     if meter is None:
-        raise NotFound(f"meter {meter_no!r} does not exist")
+        raise NotFound("billing.no_meter", meter=meter_no.strip())
     try:
         new_value = parse_rate(value, what="reading")
     except MoneyError as e:
-        raise InputError(str(e)) from None
+        raise InputError("billing.bad_reading", value=value, reason=str(e)) from None
     current = s.scalar(select(MeterReading).where(MeterReading.meter_id == meter.id, MeterReading.period == str(period))
                        .order_by(MeterReading.revision.desc()).limit(1))
     if current is None:
-        raise NotFound(f"meter {meter_no} has no reading for {period} to correct")
+        raise NotFound("billing.no_reading_to_correct", meter=meter_no, period=str(period))
     prev = s.scalar(select(MeterReading).where(MeterReading.meter_id == meter.id, MeterReading.period < str(period))
                     .order_by(MeterReading.period.desc(), MeterReading.revision.desc()).limit(1))
     nxt = s.scalar(select(MeterReading).where(MeterReading.meter_id == meter.id, MeterReading.period > str(period))
@@ -125,7 +125,7 @@ def correct_reading(s: Session, meter_no: str, period_text: str, value: str, rea
         if nxt is not None:
             usage_between(new_value, nxt.reading, meter.multiplier, meter.digits, nxt.rollover)
     except ReadingError as e:
-        raise InputError(f"corrected reading {format(new_value, 'f')}: {e}") from None
+        raise InputError("billing.reading_does_not_fit", value=format(new_value, "f"), reason=str(e)) from None
     s.add(MeterReading(meter_id=meter.id, period=str(period), revision=current.revision + 1, reading=new_value,
                        read_at=current.read_at, reader=current.reader, source="correction", status="valid",
                        rollover=rollover, corrects_id=current.id, reason=reason, created_by=user))
@@ -156,19 +156,19 @@ def correct_price(s: Session, community: str, fee_code: str, period_text: str, *
     period = parse_period(period_text)
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("--reason is required: say why the price is corrected")
+        raise InputError("billing.correction.reason_required")
     item = s.scalar(select(FeeItem).join(Community, Community.id == FeeItem.community_id)
                     .where(Community.name == community, FeeItem.code == fee_code))
     if item is None:
-        raise NotFound(f"fee item {fee_code!r} does not exist in community {community!r}")
+        raise NotFound("billing.no_fee_item", fee=fee_code, community=community)
     if (unit_price is None) == (tiers is None):
-        raise InputError("give exactly one of --unit-price and --tiers")
+        raise InputError("billing.price_one_of")
     try:
         price = parse_rate(unit_price, what="unit_price") if unit_price is not None else None
         if tiers is not None:
             parse_tiers(tiers)
     except (MoneyError, ValueError) as e:
-        raise InputError(str(e)) from None
+        raise InputError("billing.bad_price", reason=str(e)) from None
     day: date = period.first_day
     rev = s.scalar(select(func.max(TariffVersion.revision)).where(TariffVersion.fee_item_id == item.id,
                                                                   TariffVersion.effective_from == day))

@@ -26,15 +26,29 @@ def deduction_communities(s: Session, community_ids: list[str]) -> list[str]:
             if (c.options or {}).get("prepaid_deduction")]
 
 
-def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date) -> dict:
+def _rooms_with_prepaid(s: Session, community_ids: list[str], room_ids: list[str] | None) -> list[tuple[str, int]]:
+    """(room id, PRE ledger balance < 0) of the rooms holding prepaid money."""
+    q = (select(LedgerAccount.room_id, func.sum(Posting.amount_fen))
+         .join(Posting, Posting.account_id == LedgerAccount.id)
+         .join(Room, Room.id == LedgerAccount.room_id)
+         .where(LedgerAccount.code.like("PRE:%"), Room.community_id.in_(community_ids))
+         .group_by(LedgerAccount.room_id).having(func.sum(Posting.amount_fen) < 0))
+    if room_ids is None:
+        return [tuple(r) for r in s.execute(q)]  # type: ignore[misc]
+    out: list[tuple[str, int]] = []
+    for i in range(0, len(room_ids), 900):
+        out += [tuple(r) for r in s.execute(q.where(LedgerAccount.room_id.in_(room_ids[i:i + 900])))]  # type: ignore[misc]
+    return out
+
+
+def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date, *,
+                   room_ids: list[str] | None = None) -> dict:
+    """Deduct for every room of the communities that enable it (or only for `room_ids`:
+    the bill run deducts chunk by chunk, in the chunk's own transaction)."""
     ids = deduction_communities(s, community_ids)
     if not ids:
         return {"payments": 0, "total_fen": 0, "receipts": []}
-    rows = s.execute(select(LedgerAccount.room_id, func.sum(Posting.amount_fen))
-                     .join(Posting, Posting.account_id == LedgerAccount.id)
-                     .join(Room, Room.id == LedgerAccount.room_id)
-                     .where(LedgerAccount.code.like("PRE:%"), Room.community_id.in_(ids))
-                     .group_by(LedgerAccount.room_id).having(func.sum(Posting.amount_fen) < 0)).all()
+    rows = _rooms_with_prepaid(s, ids, room_ids)
     receipts, total = [], 0
     for room_id, _ in sorted(rows):
         lock_room(s, room_id)  # then read fresh: a counter may have paid or spent meanwhile

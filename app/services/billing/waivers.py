@@ -16,13 +16,13 @@ def waive_late_fee(s: Session, line_id: str, reason: str, *, user: str, terminal
     users.require(s, user, "waive")
     reason = (reason or "").strip()
     if not reason:
-        raise InputError("--reason is required: say why the late fee is waived")
+        raise InputError("billing.waive.reason_required")
     line = s.get(BillLine, line_id.strip())
     if line is None:
-        raise NotFound(f"bill line {line_id} does not exist")
+        raise NotFound("billing.no_line", line=line_id.strip())
     if s.scalar(select(BillAdjustment.id).where(BillAdjustment.bill_line_id == line.id,
                                                 BillAdjustment.kind == "waive_late_fee")):
-        raise InputError(f"the late fee of bill line {line_id} is already waived")
+        raise InputError("billing.already_waived", line=line_id.strip())
     adj = BillAdjustment(bill_line_id=line.id, kind="waive_late_fee", amount_fen=None, reason=reason,
                          approved_by=user, created_at=clock.now())
     s.add(adj)

@@ -1,0 +1,222 @@
+"""The bill run writes chunk by chunk: a run interrupted inside its k-th chunk leaves whole
+rooms only (lines, ledger and all), and running it again writes exactly the rest — the
+same lines and totals as a run that was never interrupted. Also: who may run it, and the
+`bills` command refuses an unknown user."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter as Tally
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.context import AppContext
+from app.db.models import AuditEvent, BillLine, BillRun, FeeItem, LedgerTxn, Room
+from app.errors import NotFound, PermissionDenied
+from app.services import users
+from app.services.billing import bill_run as bill_run_module
+from app.services.billing.bill_run import bill_run
+from app.services.ledger_check import full_check
+from tests.conftest import _counter, _ready_context
+from tests.support.builders import World
+
+TIERS = [{"up_to": "10", "unit_price": "3"}, {"up_to": None, "unit_price": "4.5"}]
+ROOMS = 23  # with chunks of 5 rooms: 5 chunks, the last one short
+
+
+def build(ctx: AppContext) -> None:
+    with ctx.uow() as s:
+        w = World(s)
+        for i in range(ROOMS):
+            key = f"{i % 3 + 1}-{i + 101}"
+            w.room(key, f"{60 + i * 7}.5{i % 10}")
+            if i % 4:  # most rooms have a water meter
+                w.meter(f"W{i}", "water", key)
+                w.reading(f"W{i}", "2026-09", "100")
+                w.reading(f"W{i}", "2026-10", str(100 + i * 3))
+        w.fee("PM", "area", "1.85")
+        w.fee("GARB", "fixed", "12")
+        w.fee("WATER", "usage", tiers=TIERS, tier_period="month", meter_kind="water")
+        w.meter("PUB", "electricity", None, multiplier="20")
+        w.reading("PUB", "2026-09", "0")
+        w.reading("PUB", "2026-10", "77")
+        w.fee("PUBE", "apportioned", "0.61", apportion={"meter_no": "PUB", "by": "area", "scope": "community"})
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_ctx(request, tmp_path) -> Iterator[tuple[AppContext, AppContext]]:  # type: ignore[no-untyped-def]
+    """Two fresh databases of the same kind: one for the interrupted run, one for the reference."""
+    if request.param == "sqlite":
+        urls = [f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"]
+    else:
+        server = request.getfixturevalue("pg")
+        urls = [server.create_database(f"t{os.getpid()}_{next(_counter)}") for _ in range(2)]
+    ctxs = [_ready_context(u) for u in urls]
+    yield ctxs[0], ctxs[1]
+    for c in ctxs:
+        c.close()
+
+
+def _lines(ctx: AppContext) -> list[tuple]:
+    """Every bill line as data that does not depend on the database's own ids."""
+    with ctx.uow() as s:
+        rows = s.execute(select(Room.room_key, BillLine.fee_item_id, BillLine.period, BillLine.amount_fen,
+                                BillLine.quantity, BillLine.detail, BillLine.due_date)
+                         .join(Room, Room.id == BillLine.room_id)).all()
+        codes = dict(s.execute(select(FeeItem.id, FeeItem.code)).all())
+    return sorted((r[0], codes[r[1]], r[2], r[3], str(r[4]), json.dumps(r[5], sort_keys=True), r[6]) for r in rows)
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monkeypatch, k):
+    broken, reference = two_ctx
+    build(broken)
+    build(reference)
+    with reference.uow() as s:
+        whole = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert whole["lines"] > 0 and whole["missing_readings"] == 0
+
+    real_post = bill_run_module.post_bill_lines
+    chunks_seen = []
+
+    def post_then_fail_in_chunk_k(s, lines, **kw):  # type: ignore[no-untyped-def]
+        chunks_seen.append(len(lines))
+        real_post(s, lines, **kw)  # the k-th chunk's lines and postings are written…
+        if len(chunks_seen) == k:
+            raise RuntimeError("the machine went down inside chunk k")  # …and then lost
+
+    monkeypatch.setattr(bill_run_module, "post_bill_lines", post_then_fail_in_chunk_k)
+    with pytest.raises(RuntimeError):
+        with broken.uow() as s:
+            bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    monkeypatch.setattr(bill_run_module, "post_bill_lines", real_post)
+
+    # Whole rooms only: the k-1 committed chunks of 5 rooms, each room with every line the
+    # uninterrupted run gave it, and books that agree with the lines.
+    partial, full = _lines(broken), _lines(reference)
+    per_room = Tally(r[0] for r in full)
+    got_per_room = Tally(r[0] for r in partial)
+    assert len(got_per_room) == 5 * (k - 1)
+    assert all(n == per_room[room] for room, n in got_per_room.items())
+    assert set(partial) <= set(full)
+    with broken.uow() as s:
+        assert full_check(s)["ok"], full_check(s)["problems"]
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bill_run")) == 0
+
+    with broken.uow() as s:
+        rest = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert rest["skipped_existing"] == len(partial)
+    assert rest["lines"] == whole["lines"] - len(partial)
+    assert _lines(broken) == full
+    with broken.uow() as s:
+        assert full_check(s)["ok"], full_check(s)["problems"]
+        assert s.scalar(select(func.sum(BillLine.amount_fen))) == whole["total_fen"]
+        assert s.scalar(select(func.count()).select_from(BillRun)) == (2 if k > 1 else 1)  # chunk 1 also records the run
+    with broken.uow() as s:
+        again = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert again["lines"] == 0 and again["skipped_existing"] == whole["lines"]
+
+
+def test_chunk_size_changes_nothing_but_the_transactions(two_ctx):
+    one_by_one, all_at_once = two_ctx
+    build(one_by_one)
+    build(all_at_once)
+    with one_by_one.uow() as s:
+        a = bill_run(s, "2026-10", user="admin", chunk_rooms=1)
+    with all_at_once.uow() as s:
+        b = bill_run(s, "2026-10", user="admin", chunk_rooms=1000)
+    for key in ("period", "lines", "total_fen", "skipped_existing", "by_fee_item", "missing_readings"):
+        assert a[key] == b[key], key
+    assert _lines(one_by_one) == _lines(all_at_once)
+    with one_by_one.uow() as s:
+        # one ledger transaction per chunk of rooms with new lines
+        assert s.scalar(select(func.count()).select_from(LedgerTxn).where(LedgerTxn.ref_type == "bill_run")) == ROOMS
+        assert full_check(s)["ok"]
+
+
+def test_bill_run_checks_its_user_itself(any_ctx):
+    with any_ctx.uow() as s:
+        build_world = World(s)
+        build_world.room("1-101", "100")
+        build_world.fee("PM", "area", "2")
+        users.ensure_user(s, "cashier1", "cashier")
+    with pytest.raises(PermissionDenied):
+        with any_ctx.uow() as s:
+            bill_run(s, "2026-10", user="cashier1")
+    with pytest.raises(NotFound):
+        with any_ctx.uow() as s:
+            bill_run(s, "2026-10", user="nobody")
+    with pytest.raises(PermissionDenied):
+        with any_ctx.uow() as s:
+            bill_run(s, "2026-10", user="cashier1", dry_run=True)
+    with any_ctx.uow() as s:
+        assert s.scalar(select(func.count()).select_from(BillLine)) == 0
+        assert s.scalar(select(func.count()).select_from(BillRun)) == 0
+
+
+def test_cli_bills_refuses_an_unknown_user(sqlite_url, capsys):
+    assert main(["--db", sqlite_url, "init"]) == 0
+    ctx = AppContext.open(sqlite_url)
+    with ctx.uow() as s:
+        w = World(s)
+        w.room("1-101", "100")
+        w.fee("PM", "area", "2")
+        bill_run(s, "2026-10", user="admin")
+    ctx.close()
+    capsys.readouterr()
+    assert main(["--db", sqlite_url, "--user", "admin", "bills", "--room", "1-101", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", sqlite_url, "--user", "nobody", "bills", "--room", "1-101", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "nobody" in err
+
+
+def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ctx, monkeypatch):
+    """Two managers start the same period's run at once: the one that writes second finds
+    its lines written since it read, says so (Conflict), and writes nothing."""
+    from app.errors import Conflict
+    from app.services.billing.bill_run import _Writer
+
+    build(any_ctx)
+    real_write = _Writer.write
+    others: list[dict] = []
+
+    def the_other_run_writes_first(self, *, preview):  # type: ignore[no-untyped-def]
+        if not others:
+            other = AppContext.open(any_ctx.settings.db_url, migrate=False)
+            others.append({})
+            with other.uow() as s2:
+                others[0] = bill_run(s2, "2026-10", user="admin")
+            other.close()
+        return real_write(self, preview=preview)
+
+    monkeypatch.setattr(_Writer, "write", the_other_run_writes_first)
+    with pytest.raises(Conflict) as e:
+        with any_ctx.uow() as s:
+            bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert e.value.code == "billing.run_overlap" and "2026-10" in e.value.text("en")
+    with any_ctx.uow() as s:
+        assert s.scalar(select(func.count()).select_from(BillLine)) == others[0]["lines"]
+        assert s.scalar(select(func.count()).select_from(BillRun)) == 1
+        assert full_check(s)["ok"]
+
+
+def test_bill_run_takes_its_time_from_the_clock_module(any_ctx, monkeypatch):
+    """Lines, the run and its deductions are stamped by app.clock (patched here), never by
+    the PC's own clock (issue 10: the clock seam)."""
+    from datetime import datetime, timezone
+
+    from app import clock
+
+    moment = datetime(2026, 11, 3, 1, 30, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    build(any_ctx)
+    with any_ctx.uow() as s:
+        bill_run(s, "2026-10", user="admin")
+    with any_ctx.uow() as s:
+        assert set(s.scalars(select(BillLine.created_at))) == {moment}
+        assert s.scalar(select(BillRun.created_at)) == moment
