@@ -13,7 +13,7 @@ from app.errors import InputError, Msg
 from app.money import fen_to_yuan_str
 from app.services import users
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.rooms import resolve_room
 
 

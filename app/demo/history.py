@@ -5,7 +5,7 @@ Bills: the real bill run (`bill_run`) for each demo period, oldest first, one un
 and without a terminal (so no prepaid deduction runs).
 
 Payments are generated in bulk, but every row is the one the real payment path
-(app.services.cashier.payments._record) would have written for the same payment:
+(app.services.cashier.payments.record_payment) would have written for the same payment:
 Payment (with the prepaid balance after it) + Receipt + one Tender + Allocations (principal and the late fee as of the payment
 day, with its detail) + one balanced ledger transaction (kind 'payment', ref the payment:
 Dr TND:<method>:<terminal> the amount applied, Cr AR:<room> the principal, Cr
@@ -65,7 +65,7 @@ from typing import Any
 from sqlalchemy import Connection, inspect
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, tender_methods
 from app.context import AppContext
 from app.ids import new_ids
 from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, ReceiptVoid,
@@ -353,7 +353,7 @@ class _History(_Planner):
                 c["principal_fen"] += principal
                 c["late_fee_fen"] += late
                 c["late_fee_lines"] += sum(1 for a in allocs if a[2])
-        credit = {"bills": f"AR:{room_id}", "prepay": f"PRE:{room_id}", "deposit": f"DEP:{room_id}"}[kind]
+        credit = ledger.room_account({"bills": "AR", "prepay": "PRE", "deposit": "DEP"}[kind], room_id)
         void = (v["void"][0], f.ts(at + timedelta(seconds=60))) if voided else None
         self.records.append((day, secs, idx, len(self.records), pid, cid, method, total, principal, late, credit,
                              stamp, void))
@@ -374,8 +374,8 @@ class _History(_Planner):
         reversing one per void (as ledger.reverse)."""
         f, term, user, nid = self.f, self.terminal_code, HISTORY_USER, self.nid
         self.records.sort(key=lambda r: r[:4])
-        codes = {r[10] for r in self.records} | {f"TND:{r[6]}:{term}" for r in self.records}
-        codes |= {f"LATE:{r[5]}" for r in self.records if r[9]}
+        codes = {r[10] for r in self.records} | {tender_methods.account(r[6], terminal=term, room="") for r in self.records}
+        codes |= {ledger.late_fee_account(r[5]) for r in self.records if r[9]}
         accounts = dict(self.query("SELECT code, id FROM ledger_account"))
         missing = sorted(codes - set(accounts))
         if missing:
@@ -396,8 +396,9 @@ class _History(_Planner):
             rid, tid = nid(), nid()
             receipts.append((rid, receipt_no, pid, self.terminal_id, dd, seq, stamp))
             # ledger.post's order, by account code: AR/DEP/PRE < LATE < TND
-            entries = ([(credit_code, -credit), (f"LATE:{cid}", -late), (f"TND:{method}:{term}", total)] if late
-                       else [(credit_code, -credit), (f"TND:{method}:{term}", total)])
+            tender_code = tender_methods.account(method, terminal=term, room="")
+            entries = ([(credit_code, -credit), (ledger.late_fee_account(cid), -late), (tender_code, total)] if late
+                       else [(credit_code, -credit), (tender_code, total)])
             txns.append((tid, "payment", "payment", pid, None, receipt_no, user, term, stamp))
             postings += [(nid(), tid, accounts[code], amount) for code, amount in entries]
             if void:

@@ -33,7 +33,17 @@ class LedgerImbalance(AssertionError):
 
 
 def room_account(prefix: str, room_id: str) -> str:
+    """A room's own account: AR (owed), PRE (prepaid held), DEP (deposits held). Account
+    codes are made here and only here (and by the tender registry for tender accounts)."""
     return f"{prefix}:{room_id}"
+
+
+def income_account(fee_item_id: str) -> str:
+    return f"INC:{fee_item_id}"
+
+
+def late_fee_account(community_id: str) -> str:
+    return f"LATE:{community_id}"
 
 
 def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | None = None) -> dict[str, str]:

@@ -13,7 +13,7 @@ from app.domain.periods import Period
 from app.errors import InputError, NotFound
 from app.printing.detail_words import describe
 from app.printing.pdf_model import ArrearsItem, ArrearsNotice, BillNotice, NoticeLine
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier.payments import payer_name
 
 

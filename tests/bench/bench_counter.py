@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.context import AppContext
 from app.db.models import BillLine, Community, Occupancy, Party, Room
-from app.services.billing.bills import room_lines
+from app.services.receivables.bills import room_lines
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, pay_bills
 from app.services.cashier.tenders import TenderInput

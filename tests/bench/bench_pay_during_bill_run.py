@@ -62,7 +62,7 @@ def build_counter_community(ctx: AppContext, rooms: int) -> None:
 def payer(url: str, stop_file: Path, rooms: int) -> None:
     """Pay until `stop_file` exists; print 'ready' after the first payment, then at the end
     one JSON line: every payment's start (epoch seconds), duration and error, if any."""
-    from app.services.billing.bills import room_lines
+    from app.services.receivables.bills import room_lines
     from app.services.cashier import shifts
     from app.services.cashier.payments import Counter, pay_bills, prepay
     from app.services.cashier.tenders import TenderInput

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.db.models import BillLine
 from app.services import ledger
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from tests.support.builders import World
 
 WATER_TIERS = [{"up_to": "180", "unit_price": "5"}, {"up_to": "260", "unit_price": "7"}, {"up_to": None, "unit_price": "9"}]

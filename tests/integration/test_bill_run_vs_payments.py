@@ -25,7 +25,7 @@ from app.db.models import BillLine, FeeItem, Room
 from app.errors import AppError
 from app.services import users
 from app.services.billing.bill_run import _Writer, bill_run
-from app.services.billing.bills import room_lines
+from app.services.receivables.bills import room_lines
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, pay_bills, prepay
 from app.services.cashier.tenders import TenderInput

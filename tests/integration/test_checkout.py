@@ -12,7 +12,7 @@ from app import clock
 from app.db.models import Receipt
 from app.errors import Conflict, InputError, NotFound
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
 from app.money import parse_yuan
@@ -255,8 +255,8 @@ def test_a_cashier_voids_only_her_own_shift(any_ctx, world):
 def test_the_recorder_refuses_what_its_caller_read_before_another_counter_paid(any_ctx, world):
     """The bill run's prepaid deduction (and any caller) hands the recorder lines and a balance
     it read earlier; under the room lock the recorder looks again and loses with a Conflict."""
-    from app.services.billing.bills import room_lines
-    from app.services.cashier.payments import _record
+    from app.services.receivables.bills import room_lines
+    from app.services.cashier.payments import record_payment
     from app.services.cashier.tenders import settle
 
     room = world.rooms["1-1-102"]
@@ -271,7 +271,7 @@ def test_the_recorder_refuses_what_its_caller_read_before_another_counter_paid(a
     due = first.outstanding_fen + first.late_fee_fen
     with pytest.raises(Conflict) as e:
         with any_ctx.uow() as s:
-            _record(s, C, "bills", room, due, settle(due, T("cash=300")), date(2026, 12, 20),
+            record_payment(s, C, "bills", room, due, settle(due, T("cash=300")), date(2026, 12, 20),
                     [(f"AR:{room.id}", -first.outstanding_fen), (f"LATE:{world.community.id}", -first.late_fee_fen)],
                     allocations=[(first, first.outstanding_fen, first.late_fee_fen)])
     assert e.value.code == "pay.line_taken"
@@ -279,7 +279,7 @@ def test_the_recorder_refuses_what_its_caller_read_before_another_counter_paid(a
     due = other.outstanding_fen + other.late_fee_fen
     with pytest.raises(Conflict) as e:
         with any_ctx.uow() as s:  # the balance read before (200.00) is only 50.00 now
-            _record(s, C, "bills", room, due, settle(due, [TenderInput("prepaid", due)], 20000), date(2026, 12, 20),
+            record_payment(s, C, "bills", room, due, settle(due, [TenderInput("prepaid", due)], 20000), date(2026, 12, 20),
                     [(f"AR:{room.id}", -other.outstanding_fen)] + (
                         [(f"LATE:{world.community.id}", -other.late_fee_fen)] if other.late_fee_fen else []),
                     allocations=[(other, other.outstanding_fen, other.late_fee_fen)])

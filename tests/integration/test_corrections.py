@@ -11,7 +11,7 @@ from app import clock
 from app.db.models import BillLine
 from app.errors import InputError, PermissionDenied
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.billing.corrections import correct_price, correct_reading
 from app.services.billing.waivers import waive_late_fee
 from app.services.cashier import shifts

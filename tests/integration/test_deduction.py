@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app import clock
 from app.db.models import Payment, Tender
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, prepay
 from app.services.cashier.tenders import parse_tender

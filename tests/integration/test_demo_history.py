@@ -27,7 +27,7 @@ from app.db.models import (Allocation, BillLine, Community, Deposit, FeeItem, Le
 from app.domain.late_fee import late_fee
 from app.money import parse_rate
 from app.services import users
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier.payments import payer_name
 from app.services.cashier.tenders import TenderInput, settle, validate_tender
 from app.demo import build_demo
@@ -237,7 +237,7 @@ def test_every_payment_is_what_the_counter_writes(built):  # type: ignore[no-unt
 
 
 def test_each_payment_keeps_the_prepaid_balance_after_it_as_the_counter_does(built):  # type: ignore[no-untyped-def]
-    """payments._record stores the room's prepaid balance after the payment (the receipt's
+    """payments.record_payment stores the room's prepaid balance after the payment (the receipt's
     预存余额): here the running sum of the room's PRE postings in the order of the payments."""
     ctx, summary, _dump = built
     with ctx.uow() as s:

@@ -34,7 +34,7 @@ from app.db.models import Allocation, BillLine, LedgerAccount, Posting
 from app.errors import Conflict
 from app.services import users
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_lines
+from app.services.receivables.bills import room_lines
 from app.services.cashier import shifts
 from app.services.cashier.payments import (Counter, charge_one_off, collect_deposit, pay_bills, prepaid_balance,
                                            prepay)

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from app.context import AppContext
 from app.db.models import Payment, Receipt, ReceiptVoid, Shift, Terminal, User
 from app.errors import InputError
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, collect_deposit, pay_bills, prepay
 from app.services.cashier.tenders import TenderInput

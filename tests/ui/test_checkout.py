@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from tests.ui.conftest import TODAY, idle
 
 

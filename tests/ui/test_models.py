@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from app.services import fee_items_query, lookup, receipts_query, terminal_settings
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier.payments import Counter, pay_bills
 from app.services.cashier.tenders import TenderInput
 from app.services.cashier.voids import void_receipt

@@ -69,3 +69,18 @@ def test_layers_keep_to_their_imports():
         offenders += [f"{path.relative_to(ROOT)} imports {n}" for n in _imports(path)
                       if n.split(".")[0] == "sqlalchemy"]
     assert not offenders, "\n".join(offenders)
+
+
+def _service_imports(package: str) -> set[str]:
+    names: set[str] = set()
+    for path in sorted((ROOT / "app" / "services" / package).rglob("*.py")):
+        names |= {n for n in _imports(path) if n.startswith("app.services.")}
+    return names
+
+
+def test_billing_and_cashier_do_not_import_each_other_in_a_circle():
+    """Billing makes lines and may call the cashier's prepaid deduction; the cashier pays
+    lines and reads them through `receivables` — never through billing."""
+    assert not {n for n in _service_imports("cashier") if n.startswith("app.services.billing")}
+    assert not {n for n in _service_imports("receivables")
+                if n.startswith(("app.services.billing", "app.services.cashier"))}

@@ -281,7 +281,7 @@ def _options(ctx):  # type: ignore[no-untyped-def]
 
 def test_options_are_stored_audited_and_read_by_the_deduction(company, tmp_path):
     from app.db.models import Community
-    from app.services.billing.deduction import deduction_communities
+    from app.services.cashier.deduction import deduction_communities
 
     doc = {**_doc(PM), "options": {"prepaid_deduction": True, "max_change": "500"}}
     result = run(company, "fee-items", _file(tmp_path, doc))

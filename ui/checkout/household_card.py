@@ -1,5 +1,5 @@
 """The household card: who lives there, the area, and the balances that matter at the
-counter (prepaid, deposits, arrears), read from billing.bills.room_bills."""
+counter (prepaid, deposits, arrears), read from receivables.bills.room_bills."""
 
 from __future__ import annotations
 

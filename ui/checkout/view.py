@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QSplitter
 
 from app import clock
 from app.services import lookup
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.cashier.payments import Counter, pay_bills
 from app.services.lookup import Hit
 from ui import detail_text

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from app.money import fen_to_yuan_str
-from app.services.billing.bills import LineView
+from app.services.receivables.bills import LineView
 from ui import detail_text
 from ui.models.base import RIGHT, Index, RowsModel
 

@@ -38,8 +38,8 @@ from app.domain.periods import Period, due_date
 from app.errors import Conflict, InputError, Msg, NotFound
 from app.ids import new_id, stable_id
 from app.services import audit, users
-from app.services.billing.deduction import deduct_prepaid, deduction_communities
-from app.services.billing.postings import post_bill_lines
+from app.services.cashier.deduction import deduct_prepaid, deduction_communities
+from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items

@@ -30,8 +30,8 @@ from app.ids import new_id
 from app.money import MoneyError, parse_rate
 from app.services import audit, ledger, users
 from app.services.billing.bill_run import _Computation, parse_period
-from app.services.billing.bills import paid_by_line
-from app.services.billing.postings import post_bill_lines
+from app.services.receivables.bills import paid_by_line
+from app.services.receivables.postings import post_bill_lines
 
 
 def _current_due(s: Session, line: BillLine) -> int:
@@ -73,7 +73,7 @@ def recompute(s: Session, period: Period, *, fee_item_ids: set[str], reason: str
                        tariff_version_id=new[8], note=reason, created_by=user, created_at=clock.now()))
         s.flush()
         if kind == "credit":
-            ledger.post(s, "delta", [(f"INC:{orig.fee_item_id}", -delta), (f"PRE:{orig.room_id}", delta)],
+            ledger.post(s, "delta", [(ledger.income_account(orig.fee_item_id), -delta), (ledger.room_account("PRE", orig.room_id), delta)],
                         ref_type="bill_line", ref_id=lid, memo=f"更正退回预存 {reason}", user=user, terminal=terminal)
         else:
             post_bill_lines(s, [(orig.room_id, orig.fee_item_id, delta)], ref_type="bill_line", ref_id=lid,

@@ -16,15 +16,15 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, tender_methods
 from app.db.models import Allocation, BillLine, Community, FeeItem, Occupancy, Party, Payment, Receipt, Room, Tender
 from app.domain.periods import Period
 from app.errors import Conflict, InputError, NotFound, PermissionDenied, Problem
 from app.ids import new_id
 from app.money import fen_to_yuan_str
 from app.services import audit, ledger, print_queue, rooms, users
-from app.services.billing.bills import LineView, paid_by_line, room_lines
-from app.services.billing.postings import post_bill_lines
+from app.services.receivables.bills import LineView, paid_by_line, room_lines
+from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.receipt_numbers import next_receipt_no
 from app.services.cashier.shifts import require_open
 from app.services.cashier.tenders import Settlement, TenderInput, settle
@@ -45,7 +45,7 @@ class Counter:
 
 
 def prepaid_balance(s: Session, room_id: str) -> int:
-    return -ledger.balance(s, f"PRE:{room_id}")
+    return -ledger.balance(s, ledger.room_account("PRE", room_id))
 
 
 def payer_name(s: Session, room_id: str) -> str | None:
@@ -55,13 +55,16 @@ def payer_name(s: Session, room_id: str) -> str | None:
 
 
 def _tender_entries(room_id: str, terminal: str, st: Settlement) -> list[tuple[str, int]]:
-    return [(f"PRE:{room_id}" if t.method == "prepaid" else f"TND:{t.method}:{terminal}", applied)
+    return [(tender_methods.account(t.method, terminal=terminal, room=room_id), applied)
             for t, applied in st.applied]
 
 
-def _record(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: Settlement, as_of: date,
-            credits: list[tuple[str, int]], note: str | None = None,
-            allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True) -> dict:
+def record_payment(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: Settlement, as_of: date,
+                   credits: list[tuple[str, int]], note: str | None = None,
+                   allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True) -> dict:
+    """The one payment recorder (the counter's payments and the bill run's prepaid deduction):
+    payment, receipt number, tenders, allocations, ledger transaction, outbox event and audit
+    in the caller's unit of work, re-checked under the room lock."""
     rooms.lock_room(s, room.id)  # a no-op when the caller already holds it
     _recheck_under_lock(s, room, st, allocations or [])
     if in_shift:
@@ -203,8 +206,8 @@ def pay_bills(s: Session, c: Counter, room_key: str, tenders: list[TenderInput],
     st = settle(principal + late, tenders, prepaid_balance(s, room.id))
     _check_change(s, room, st)
     community = s.get(Community, room.community_id)
-    credits = [(f"AR:{room.id}", -principal)] + ([(f"LATE:{community.id}", -late)] if late else [])
-    return _record(s, c, "bills", room, principal + late, st, as_of, credits,
+    credits = [(ledger.room_account("AR", room.id), -principal)] + ([(ledger.late_fee_account(community.id), -late)] if late else [])
+    return record_payment(s, c, "bills", room, principal + late, st, as_of, credits,
                    allocations=[(v, v.outstanding_fen, v.late_fee_fen) for v in chosen])
 
 
@@ -218,7 +221,7 @@ def prepay(s: Session, c: Counter, room_key: str, tenders: list[TenderInput]) ->
         raise InputError("prepay.from_prepaid")
     total = sum(t.amount_fen for t in tenders)
     st = settle(total, tenders, allow_change=False)
-    return _record(s, c, "prepay", room, total, st, clock.today(), [(f"PRE:{room.id}", -total)], note="预存")
+    return record_payment(s, c, "prepay", room, total, st, clock.today(), [(ledger.room_account("PRE", room.id), -total)], note="预存")
 
 
 def collect_deposit(s: Session, c: Counter, room_key: str, purpose: str, tenders: list[TenderInput]) -> dict:
@@ -236,9 +239,9 @@ def collect_deposit(s: Session, c: Counter, room_key: str, purpose: str, tenders
         raise InputError("deposit.from_prepaid")
     total = sum(t.amount_fen for t in tenders)
     st = settle(total, tenders, allow_change=False)
-    result = _record(s, c, "deposit", room, total, st, clock.today(), [(f"DEP:{room.id}", -total)], note=purpose)
+    result = record_payment(s, c, "deposit", room, total, st, clock.today(), [(ledger.room_account("DEP", room.id), -total)], note=purpose)
     s.add(Deposit(room_id=room.id, purpose=purpose, amount_fen=total, payment_id=result["payment_id"]))
-    result["deposits_fen"] = -ledger.balance(s, f"DEP:{room.id}")
+    result["deposits_fen"] = -ledger.balance(s, ledger.room_account("DEP", room.id))
     return result
 
 
@@ -273,5 +276,5 @@ def charge_one_off(s: Session, c: Counter, room_key: str, fee_code: str, amount_
                     user=c.user, terminal=c.terminal)
     view = LineView(lid, item.code, item.name, str(Period.of(today)), "one_off", amount_fen, 0, 0, None, today,
                     "unpaid")
-    return _record(s, c, "one_off", room, amount_fen, st, today, [(f"AR:{room.id}", -amount_fen)],
+    return record_payment(s, c, "one_off", room, amount_fen, st, today, [(ledger.room_account("AR", room.id), -amount_fen)],
                    note=note.strip(), allocations=[(view, amount_fen, 0)])

@@ -15,7 +15,7 @@ from app.db.models import BillLine, LedgerTxn, Payment, Receipt, ReceiptVoid, Sh
 from app.errors import Conflict, InputError, NotFound, PermissionDenied
 from app.ids import new_id
 from app.services import audit, ledger, rooms, users
-from app.services.billing.postings import post_bill_lines
+from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.outbox import emit
 
@@ -46,7 +46,7 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
     if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
         raise Conflict("void.already_void", receipt=receipt_no)
     if payment.kind == "prepay":
-        balance = -ledger.balance(s, f"PRE:{payment.room_id}")
+        balance = -ledger.balance(s, ledger.room_account("PRE", payment.room_id))
         if balance < payment.total_fen:
             raise InputError("void.prepaid_spent", receipt=receipt_no, balance=balance, amount=payment.total_fen)
     txn_id = s.scalar(select(LedgerTxn.id).where(LedgerTxn.ref_type == "payment", LedgerTxn.ref_id == payment.id,

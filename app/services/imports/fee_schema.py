@@ -49,7 +49,7 @@ class CommunityOption:
 
 # Every community option a fee-items file may set (read by the services named).
 COMMUNITY_OPTIONS = {
-    # app.services.billing.deduction: deduct prepaid balances after each bill run (预存抵扣).
+    # app.services.cashier.deduction: deduct prepaid balances after each bill run (预存抵扣).
     "prepaid_deduction": CommunityOption("prepaid_deduction", "prepaid_deduction", "bool"),
     # app.services.cashier.payments: the most change a counter may hand back, in yuan.
     "max_change": CommunityOption("max_change", "max_change_fen", "yuan"),

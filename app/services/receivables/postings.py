@@ -14,8 +14,8 @@ def post_bill_lines(s: Session, lines: list[tuple[str, str, int]], **kw) -> str 
     item's income (a credit delta reverses the direction by its sign)."""
     entries: dict[str, int] = defaultdict(int)
     for room_id, fee_item_id, amount in lines:
-        entries[f"AR:{room_id}"] += amount
-        entries[f"INC:{fee_item_id}"] -= amount
+        entries[ledger.room_account("AR", room_id)] += amount
+        entries[ledger.income_account(fee_item_id)] -= amount
     if not any(entries.values()):
         return None
     return ledger.post(s, "bill", entries.items(), **kw)

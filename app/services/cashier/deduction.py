@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Community, LedgerAccount, Posting, Room
-from app.services.billing.bills import room_lines
-from app.services.cashier.payments import Counter, _record, prepaid_balance
+from app.services.receivables.bills import room_lines
+from app.services import ledger
+from app.services.cashier.payments import Counter, prepaid_balance, record_payment
 from app.services.cashier.tenders import TenderInput, settle
 from app.services.rooms import lock_room
 
@@ -67,8 +68,8 @@ def deduct_prepaid(s: Session, c: Counter, community_ids: list[str], as_of: date
         principal = sum(v.outstanding_fen for v in chosen)
         late = sum(v.late_fee_fen for v in chosen)
         st = settle(principal + late, [TenderInput("prepaid", principal + late)], start)
-        credits = [(f"AR:{room_id}", -principal)] + ([(f"LATE:{room.community_id}", -late)] if late else [])
-        r = _record(s, c, "bills", room, principal + late, st, as_of, credits, note="预存抵扣",
+        credits = [(ledger.room_account("AR", room_id), -principal)] + ([(ledger.late_fee_account(room.community_id), -late)] if late else [])
+        r = record_payment(s, c, "bills", room, principal + late, st, as_of, credits, note="预存抵扣",
                     allocations=[(v, v.outstanding_fen, v.late_fee_fen) for v in chosen], in_shift=False)
         receipts.append(r["receipt_no"])
         total += principal + late

@@ -148,12 +148,12 @@ def _late(v: LineView, cfg: dict | None, rounding: str, as_of: date, adjustments
 
 def room_bills(s: Session, room_id: str, *, as_of: date, include_paid: bool = False) -> dict:
     lines = room_lines(s, room_id, as_of=as_of, include_paid=include_paid)
-    bal = ledger.balances(s, [f"PRE:{room_id}", f"DEP:{room_id}", f"AR:{room_id}"])
+    bal = ledger.balances(s, [ledger.room_account("PRE", room_id), ledger.room_account("DEP", room_id), ledger.room_account("AR", room_id)])
     return {
         "lines": lines,
-        "prepaid_fen": -bal[f"PRE:{room_id}"],
-        "deposits_fen": -bal[f"DEP:{room_id}"],
-        "receivable_fen": bal[f"AR:{room_id}"],
+        "prepaid_fen": -bal[ledger.room_account("PRE", room_id)],
+        "deposits_fen": -bal[ledger.room_account("DEP", room_id)],
+        "receivable_fen": bal[ledger.room_account("AR", room_id)],
         "owed_fen": sum(v.outstanding_fen for v in lines),
         "late_fee_fen": sum(v.late_fee_fen for v in lines),
     }
