@@ -78,4 +78,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "demo.not_empty": ("数据库中已有数据：演示公司只建在空数据库中，请换一个新的数据库。",
                        "The database already has data: the demo company is built only in an empty database; "
                        "use a new one (--db)."),
+    # community options (app.services.community_options)
+    "community.not_found": ("没有名为“{community}”的小区：请在列表中选择一个小区。",
+                            "No community named {community!r}: choose one from the list."),
+    "community.prepaid_deduction_bool": ("预存自动抵扣只能是“是”或“否”（现为 {value}）。",
+                                         "Prepaid auto-deduction is yes or no (got {value})."),
+    "community.max_change_range": ("找零上限须在 0 到 {max:yuan} 元之间（现为 {value:yuan} 元）：请重新填写。",
+                                   "The change limit must be between 0 and {max:yuan} yuan (got {value:yuan})."),
+    "community.max_change_not_fen": ("找零上限须是以分计的整数金额（现为 {value}）。",
+                                     "The change limit is a whole number of fen (got {value})."),
 }
