@@ -13,10 +13,11 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from app.context import AppContext
-from app.services import fee_items_query, print_queue, terminal_settings, users
+from app.services import community_options, fee_items_query, print_queue, terminal_settings, users
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, prepay
 from ui.checkout.view import CheckoutView
+from ui.dialogs.community_options import CommunityOptionsDialog
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
 from ui.dialogs.shifts import ShiftCloseDialog, ShiftOpenDialog
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         self._action(view, self.tr("Receipts"), "Ctrl+2", lambda: self.tabs.setCurrentIndex(1))
         settings = self.menuBar().addMenu(self.tr("&Settings"))
         self._action(settings, self.tr("Printer…"), "Ctrl+Shift+P", self.do_printer)
+        self._action(settings, self.tr("Community options…"), "", self.do_community_options)
 
     def _tab_changed(self, index: int) -> None:
         if index == 0:
@@ -345,6 +347,25 @@ class MainWindow(QMainWindow):
             t, u = self.ctx.terminal, self.ctx.user
             self.ops.run(lambda s: terminal_settings.save_printer(s, t, settings, u),
                          lambda r: self.bar.showMessage(self.tr("Printer settings saved"), 8000), changed="printer")
+
+    def do_community_options(self) -> None:
+        u = self.ctx.user
+        self.ops.run(lambda s: (community_options.all_options(s), community_options.may_edit(s, u)),
+                     lambda r: self._edit_community_options(*r))
+
+    def _edit_community_options(self, communities: list[dict], may_edit: bool) -> None:
+        """Read-only for a user who may not change them (like the printer settings)."""
+        value = CommunityOptionsDialog.ask(self, communities, read_only=not may_edit)
+        if not value or not may_edit:
+            return
+        name, changes = value
+        if not changes:
+            return
+        t, u = self.ctx.terminal, self.ctx.user
+        self.ops.run(lambda s: community_options.set_options(
+            s, u, name, prepaid_deduction=changes.get("prepaid_deduction"),
+            max_change_fen=changes.get("max_change_fen"), terminal=t),
+            lambda r: self.bar.showMessage(self.tr("Options of {0} saved").format(name), 8000))
 
     # -- geometry ----------------------------------------------------------------------
     def restore_geometry(self) -> bool:

@@ -19,7 +19,7 @@ from app.db.models import Community
 from app.errors import InputError, NotFound
 from app.money import MAX_AMOUNT_FEN
 from app.services import audit, users
-from app.services.cashier.payments import DEFAULT_MAX_CHANGE_FEN
+from app.services.cashier.payments import DEFAULT_MAX_CHANGE_FEN, max_change_fen as change_limit
 from app.services.imports.fee_schema import COMMUNITY_OPTIONS
 
 # Who may change them: the same people who may change tariffs (finance, manager) — the import of
@@ -48,19 +48,21 @@ def _community(s: Session, name: str, *, lock: bool = False) -> Community:
     return c
 
 
-def _effective(stored: dict[str, Any] | None) -> dict[str, Any]:
-    stored = stored or {}
-    return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+def _effective(c: Community) -> dict[str, Any]:
+    """The options as the services act on them: a value edited into the database by hand
+    that they would ignore shows as what they use instead."""
+    return {"prepaid_deduction": bool((c.options or {}).get("prepaid_deduction", DEFAULTS["prepaid_deduction"])),
+            "max_change_fen": change_limit(c)}
 
 
 def get_options(s: Session, community_name: str) -> dict[str, Any]:
     """{stored key: value} for every option, the default where the community set none."""
-    return _effective(_community(s, community_name).options)
+    return _effective(_community(s, community_name))
 
 
 def all_options(s: Session) -> list[dict[str, Any]]:
     """[{"community": name, **options}] of every community, by name (the dialog's picker)."""
-    return [{"community": c.name, **_effective(c.options)}
+    return [{"community": c.name, **_effective(c)}
             for c in s.scalars(select(Community).order_by(Community.name))]
 
 
@@ -103,4 +105,4 @@ def set_options(s: Session, user: str, community_name: str, *, prepaid_deduction
         audit.record(s, "community.options", user=user, terminal=terminal, entity="community",
                      entity_id=community.id, detail={"community": community.name, "changes": changes})
         s.flush()
-    return _effective(community.options)
+    return _effective(community)
