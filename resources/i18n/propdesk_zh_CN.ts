@@ -72,6 +72,41 @@
     </message>
 </context>
 <context>
+    <name>CommunityOptionsDialog</name>
+    <message>
+        <source>Community options</source>
+        <translation>小区选项</translation>
+    </message>
+    <message>
+        <source>Bill run deducts prepaid balances</source>
+        <translation>预存自动抵扣（出账时用预存余额抵扣）</translation>
+    </message>
+    <message>
+        <source>After each bill run, a room&apos;s prepaid balance pays its new bill lines (oldest first), as a prepaid payment.</source>
+        <translation>每次出账后，用房间的预存余额按到期先后抵扣新出的账单，记为预存付款。</translation>
+    </message>
+    <message>
+        <source>The most change a counter may hand back in one payment; 0: the customer pays exactly.</source>
+        <translation>一笔收款最多能找给客户的金额；填 0 表示不找零，客户须付足额。</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <source>Change limit (yuan)</source>
+        <translation>找零上限（元）</translation>
+    </message>
+    <message>
+        <source>There is no community yet: import the rooms first.</source>
+        <translation>还没有小区：请先导入房间资料。</translation>
+    </message>
+    <message>
+        <source>Only finance staff or a manager can change community options.</source>
+        <translation>只有财务或主管可以修改小区选项。</translation>
+    </message>
+</context>
+<context>
     <name>CounterStatusBar</name>
     <message>
         <source>Sync: local only</source>
@@ -524,6 +559,10 @@ Take the payment anyway?</source>
         <translation>打印机…</translation>
     </message>
     <message>
+        <source>Community options…</source>
+        <translation>小区选项…</translation>
+    </message>
+    <message>
         <source>Find a household first (F6)</source>
         <translation>请先查找住户（F6）</translation>
     </message>
@@ -550,6 +589,10 @@ Take the payment anyway?</source>
     <message>
         <source>Printer settings saved</source>
         <translation>打印机设置已保存</translation>
+    </message>
+    <message>
+        <source>Options of {0} saved</source>
+        <translation>{0} 的小区选项已保存</translation>
     </message>
 </context>
 <context>
