@@ -181,3 +181,19 @@ def test_the_bill_run_deducts_prepaid_only_where_the_option_is_set(any_ctx, worl
     else:
         assert not (run.get("prepaid_deduction") or {}).get("total_fen")
         assert b["owed_fen"] == 1000 and b["prepaid_fen"] == 5000
+
+
+def test_a_hand_edited_value_shows_as_what_the_services_use(any_ctx, world):
+    """Before the dialog, the options were edited in the database: a value the counter
+    ignores shows as the limit it applies instead (the default), not as the stored text."""
+    from app.db.models import Community
+
+    with any_ctx.uow() as s:
+        s.get(Community, world).options = {"max_change_fen": "500", "prepaid_deduction": 1}
+    with any_ctx.uow() as s:
+        assert community_options.get_options(s, NAME) == {"prepaid_deduction": True,
+                                                          "max_change_fen": DEFAULT_MAX_CHANGE_FEN}
+        # saving writes proper values and records what was there
+        community_options.set_options(s, "admin", NAME, prepaid_deduction=True, max_change_fen=50000, terminal="T1")
+        assert s.get(Community, world).options == {"max_change_fen": 50000, "prepaid_deduction": True}
+        assert _events(s)[0].detail["changes"] == {"max_change_fen": ["500", 50000], "prepaid_deduction": [1, True]}
