@@ -11,7 +11,7 @@ from app.messages import catalog, render
 from app.messages.billing import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-FILES = sorted((ROOT / "app/services/billing").glob("*.py")) + [ROOT / "app/cli/cmd_billing.py",
+FILES = sorted((ROOT / "app/services/billing").glob("*.py")) + sorted((ROOT / "app/services/receivables").glob("*.py")) + [ROOT / "app/cli/cmd_billing.py",
                                                                  ROOT / "app/db/engine.py"]
 RAISE = re.compile(r"raise\s+(?:InputError|NotFound|Conflict|PermissionDenied|AppError)\((.*)")
 CODE = re.compile(r'"([a-z_]+(?:\.[a-z_]+)+)"')
