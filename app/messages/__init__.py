@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from app.errors import AppError, Msg, Problem
 
 LANGS = ("zh", "en")
-_AREAS = ("common", "cashier", "tenders", "billing", "imports", "printing", "devices", "users", "sync")
+_AREAS = ("common", "cashier", "tenders", "billing", "imports", "printing", "devices", "users", "sync", "gateways")
 
 _catalog: dict[str, tuple[str, str]] | None = None
 
