@@ -37,6 +37,7 @@ from app.services.billing.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items
+from app.services.sync.standalone import require_standalone
 
 
 class RoomRow(NamedTuple):
@@ -262,6 +263,7 @@ def insert_lines(s: Session, rows: list[tuple]) -> None:
 
 def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_run: bool = False,
              user: str | None = None, terminal: str | None = None) -> dict:
+    require_standalone(s)  # a counter joined to central gets its bills from central (docs/sync.md)
     period = parse_period(period_text)
     clock = _Clock()
     comp = _Computation(s, period, community)
