@@ -158,3 +158,97 @@ class FakeCentral:
 
     def close(self) -> None:
         pass
+
+
+class FakeCentralServer:
+    """The fake central behind real HTTP on loopback (tests of the HTTP link and the CLI, the
+    demo): the protocol's paths, Bearer token check (401), 403 for a community not granted,
+    400 for malformed JSON, gzip for bodies of at least `gzip_min` bytes when the client
+    accepts it. A scripted "down"/"500" fault answers 503/500; "lose_reply" drops the
+    connection after storing."""
+
+    def __init__(self, central: FakeCentral, host: str = "127.0.0.1", port: int = 0, gzip_min: int = 64 * 1024) -> None:
+        import gzip
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        from app.services.sync.errors import CentralError
+
+        fake, server_self = central, self
+        self.gzip_min = gzip_min
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet tests
+                pass
+
+            def _send(self, status: int, doc: Any) -> None:
+                body = json.dumps(doc, ensure_ascii=False).encode()
+                headers = {"Content-Type": "application/json"}
+                if len(body) >= server_self.gzip_min and "gzip" in self.headers.get("Accept-Encoding", ""):
+                    body = gzip.compress(body)
+                    headers["Content-Encoding"] = "gzip"
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _handle(self, method: str) -> None:
+                url = urlsplit(self.path)
+                q = {k: v[0] for k, v in parse_qs(url.query).items()}
+                server_self.requests.append((method, url.path, dict(self.headers)))
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                    return self._send(401, {"error": "auth.bad_token", "message": "令牌无效", "message_en": "bad token"})
+                try:
+                    body = json.loads(raw) if raw else None
+                except ValueError:
+                    return self._send(400, {"error": "bad_json", "message": "格式错误", "message_en": "malformed JSON"})
+                try:
+                    if url.path == "/v1/hello":
+                        doc = fake.hello()
+                    elif url.path == "/v1/push" and method == "POST":
+                        doc = fake.push(body["terminal"], body["events"])
+                    elif url.path == "/v1/pull":
+                        doc = fake.pull(int(q.get("after", 0)), int(q.get("limit", 500)))
+                    elif url.path == "/v1/snapshot":
+                        doc = fake.snapshot(q["community"], q.get("table"), q.get("after"), int(q.get("limit", 1000)))
+                    else:
+                        return self._send(404, {"error": "not_found"})
+                except CentralError as e:
+                    if e.code == "sync.unreachable" and "reply lost" in str(e.params.get("detail")):
+                        self.close_connection = True
+                        self.connection.shutdown(2)  # central committed; the answer never arrives
+                        return None
+                    status = e.status or 503
+                    return self._send(status, {"error": e.code, "message": e.text("zh"), "message_en": e.text("en")})
+                return self._send(200, doc)
+
+            def do_GET(self) -> None:
+                self._handle("GET")
+
+            def do_POST(self) -> None:
+                self._handle("POST")
+
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="fake-central", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "FakeCentralServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
