@@ -370,3 +370,38 @@ def test_run_forever_ends_at_once_when_stopped(ctx):
     stop.set()
     worker.join(timeout=30)
     assert not worker.is_alive()
+
+
+def test_an_oversize_batch_is_halved_until_central_takes_it(ctx):
+    from app.services.sync.errors import CentralRequestRejected
+
+    emit(ctx, 300)
+    central = FakeCentral()
+    real = central.push
+
+    def push_limited(terminal, events):  # type: ignore[no-untyped-def]
+        if len(events) > 80:
+            raise CentralRequestRejected("sync.request_rejected", status=413, detail="body above 8 MiB")
+        return real(terminal, events)
+
+    central.push = push_limited  # type: ignore[method-assign]
+    assert push.push_all(ctx.uow, central, "T1") == 300
+    assert [len(b) for b in central.batches] == [62] * 4 + [52]  # 500 → 250 → 125 → 62
+    assert outbox_seqs(ctx) == []
+
+
+def test_a_400_is_not_retried_by_halving(ctx):
+    from app.services.sync.errors import CentralRequestRejected
+
+    emit(ctx, 3)
+    central = FakeCentral()
+    calls: list[int] = []
+
+    def bad(terminal, events):  # type: ignore[no-untyped-def]
+        calls.append(len(events))
+        raise CentralRequestRejected("sync.request_rejected", status=400, detail="malformed")
+
+    central.push = bad  # type: ignore[method-assign]
+    with pytest.raises(CentralRequestRejected):
+        push.push_all(ctx.uow, central, "T1")
+    assert calls == [3] and outbox_seqs(ctx) == [1, 2, 3]

@@ -25,7 +25,7 @@ from app.db.models import SyncCursor, SyncOutbox
 from app.messages import render
 from app.errors import Msg
 from app.services.sync.central_link import CentralLink
-from app.services.sync.errors import CentralBadReply, CentralError
+from app.services.sync.errors import CentralBadReply, CentralError, CentralRequestRejected
 
 Uow = Callable[[], AbstractContextManager[Session]]
 BATCH = 500
@@ -139,7 +139,13 @@ def push_all(uow: Uow, link: CentralLink, terminal: str, limit: int = BATCH) -> 
     A CentralError stops it (rows stay for the next round)."""
     pushed = 0
     while True:
-        out = push_batch(uow, link, terminal, limit)
+        try:
+            out = push_batch(uow, link, terminal, limit)
+        except CentralRequestRejected as e:
+            if e.status != 413 or limit == 1:
+                raise
+            limit = max(1, limit // 2)  # a batch of big payloads above central's body limit: halve it
+            continue
         if out is None:
             return pushed
         pushed += out.confirmed
