@@ -213,3 +213,45 @@ def test_sync_commands_end_to_end_with_a_lost_reply(tmp_path, capsys, monkeypatc
     code, doc, err = run_cli(capsys, db, "sync", "status")
     assert code == 0 and doc["online"] is False
     ctx.close()
+
+
+def test_sync_run_keeps_going_until_sigterm_then_stops_cleanly(tmp_path, capsys, monkeypatch):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from app.services import users
+
+    monkeypatch.delenv("PROPDESK_CENTRAL_LINK", raising=False)
+    root = Path(__file__).resolve().parents[2]
+    db = f"sqlite:///{tmp_path / 'counter.db'}"
+    ctx = AppContext.open(db)
+    with ctx.uow() as s:
+        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_terminal(s, "T1")
+    central = FakeCentral(communities=[])
+    with FakeCentralServer(central) as srv:
+        assert run_cli(capsys, db, "sync", "join", "--central", srv.url, "--token", central.token)[0] == 0
+        with ctx.uow() as s:
+            for i in range(5):
+                outbox.emit(s, "note", f"e{i}", {"v": 1, "i": i})
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import sys, drivers.cli_sync; from app.cli import main; sys.exit(main(sys.argv[1:]))",
+             "--db", db, "sync", "run", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 60
+            while len(central.stored("T1")) < 5 and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling central's state, not standing in for synchronisation
+            assert len(central.stored("T1")) == 5
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0, err.decode()
+    assert json.loads(out) == {"pushed": 5, "pulled": 0, "pending": 0, "rejected": 0}
+    ctx.close()
