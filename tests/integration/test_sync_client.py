@@ -405,3 +405,21 @@ def test_a_400_is_not_retried_by_halving(ctx):
     with pytest.raises(CentralRequestRejected):
         push.push_all(ctx.uow, central, "T1")
     assert calls == [3] and outbox_seqs(ctx) == [1, 2, 3]
+
+
+def test_every_sync_code_raised_on_the_counter_side_has_words():
+    import re
+    from pathlib import Path
+
+    from app.messages import catalog
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*sorted((root / "app/services/sync").glob("*.py")), *sorted((root / "drivers/central").glob("*.py")),
+             root / "drivers/cli_sync.py"]
+    call = re.compile(r"\b(?:InputError|Central[A-Za-z]+|Msg\.of)\(\s*\"([a-z0-9_.]+)\"")
+    cat = catalog()
+    codes = {code for f in files for code in call.findall(f.read_text(encoding="utf-8"))}
+    assert {"sync.central_owns", "sync.unreachable", "sync.token_refused"} <= codes
+    missing = sorted(c for c in codes if c not in cat or not all(cat[c]))
+    assert not missing, missing
+    assert "在总部执行" in cat["sync.central_owns"][0]

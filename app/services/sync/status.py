@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,6 +28,3 @@ def status(s: Session, conf: LinkConfig | None, online: bool | None = None) -> d
             "pending": pending, "rejected": rejected, "last_push_at": _at(s, PUSHED_CURSOR),
             "last_pull_at": _at(s, PULL_CURSOR), "pulled_seq": int(pull.value) if pull is not None else None}
 
-
-def stamp(dt: datetime | None) -> str | None:
-    return None if dt is None else clock.local(dt).isoformat(timespec="seconds")
