@@ -84,13 +84,32 @@ def _run_until_stopped(ctx: AppContext, link: Any) -> dict[str, int]:
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        state = loop.run_forever(ctx.uow, link, ctx.terminal, stop)
+        state = loop.run_forever(ctx.uow, link, ctx.terminal, stop, on_state=_Reporter())
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if state.error is not None and not state.error.retryable:
         raise state.error
     return {**state.totals, "pending": state.pending, "rejected": state.rejected}
+
+
+class _Reporter:
+    """One stderr line when the link goes online or offline (not one per round)."""
+
+    def __init__(self) -> None:
+        self.last: tuple[bool, str | None] | None = None
+
+    def __call__(self, state: loop.LoopState) -> None:
+        key = (state.online, state.error.code if state.error else None)
+        if key == self.last:
+            return
+        self.last = key
+        if state.online:
+            sys.stderr.write(f"在线 online · 待上传 pending {state.pending}\n")
+        else:
+            assert state.error is not None
+            sys.stderr.write(f"离线 offline · 待上传 pending {state.pending}: {state.error.text('en')}\n")
+        sys.stderr.flush()
 
 
 def _status(ctx: AppContext) -> Result:

@@ -252,3 +252,31 @@ class FakeCentralServer:
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m drivers.central.fake --listen 127.0.0.1:8765 --terminal T1 --token demo
+    --community 示范小区`: a throwaway central for a demo of the counter's sync (events kept in
+    memory; nothing to install). Stops on Ctrl+C / SIGTERM."""
+    import argparse
+    import signal
+
+    p = argparse.ArgumentParser(prog="python -m drivers.central.fake")
+    p.add_argument("--listen", default="127.0.0.1:8765")
+    p.add_argument("--terminal", default="T1")
+    p.add_argument("--token", default="demo-token")
+    p.add_argument("--community", action="append", default=[])
+    a = p.parse_args(argv)
+    host, port = a.listen.rsplit(":", 1)
+    central = FakeCentral(terminal=a.terminal, token=a.token, communities=a.community or ["示范小区"])
+    done = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: done.set())
+    with FakeCentralServer(central, host, int(port)) as srv:
+        print(f"fake central at {srv.url} (terminal {a.terminal})", flush=True)
+        done.wait()
+    print(f"stored {len(central.events)} events", flush=True)
+
+
+if __name__ == "__main__":
+    main()
