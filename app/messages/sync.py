@@ -38,6 +38,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "{first}): retrying later."),
     "sync.conflict": ("总部已有同一编号但内容不同的事件：两份都已保留，请管理员核对。",
                       "Central already has this event id with other content: both are kept; a manager must check."),
+    "sync.pull_duplicate": ("另一台收银机的事件与本机已有记录重复（{detail}）：已跳过，请管理员核对。",
+                            "Another counter's event duplicates a record here ({detail}): skipped; a manager "
+                            "must check."),
     "sync.rejected": ("总部无法入账：{reason}", "Central could not apply it: {reason}"),
     "sync.unknown_event_version": ("同步事件“{event_type}”的版本 {version} 无法识别：请升级本程序后再同步。",
                                    "Sync event {event_type!r} has unknown version {version}: upgrade this program, "

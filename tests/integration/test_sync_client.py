@@ -423,3 +423,31 @@ def test_every_sync_code_raised_on_the_counter_side_has_words():
     missing = sorted(c for c in codes if c not in cat or not all(cat[c]))
     assert not missing, missing
     assert "在总部执行" in cat["sync.central_owns"][0]
+
+
+def test_an_event_the_join_snapshot_already_brought_is_skipped_quietly(any_ctx, note_event, tmp_path):
+    central = FakeCentral(communities=["A"])
+    central.snapshots["A"] = {"community": [community_row("c1", "A")]}
+    real_snapshot = central.snapshot
+
+    def snapshot(community, table=None, after=None, limit=1000):  # type: ignore[no-untyped-def]
+        if table == "community":  # another counter's event commits while the page is read:
+            central.add_event("T2", 1, "test_note", {"v": 1, "id": "c2", "name": "B"})  # its row is in the page
+            central.snapshots["A"]["community"].append(community_row("c2", "B"))
+        return real_snapshot(community, table, after, limit)
+
+    central.snapshot = snapshot  # type: ignore[method-assign]
+    join_service.join(any_ctx.uow, central, "T1", tmp_path / "l.json", "http://c:1", "tok")
+    with any_ctx.uow() as s:
+        assert sorted(s.scalars(select(Community.name))) == ["A", "B"]
+        assert s.scalars(select(ExceptionCase)).all() == []
+        assert s.get(SyncCursor, "pull").value == 1
+    # the same duplicate later than the join is a divergence: recorded, and the pull goes on
+    central.add_event("T3", 1, "test_note", {"v": 1, "id": "c2", "name": "B"})
+    central.add_event("T3", 2, "test_note", {"v": 1, "id": "c4", "name": "D"})
+    pull.pull_all(any_ctx.uow, central, "T1")
+    with any_ctx.uow() as s:
+        case = s.scalars(select(ExceptionCase)).one()
+        assert case.ref_id == "T3-1" and case.detail["code"] == "sync.pull_duplicate"
+        assert sorted(s.scalars(select(Community.name))) == ["A", "B", "D"]
+        assert s.get(SyncCursor, "pull").value == 3

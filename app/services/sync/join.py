@@ -7,7 +7,9 @@
    transaction; a join cut off half way is simply run again — upserts are idempotent).
 3. The link file is saved, then the `pull` cursor set to the lowest `last` of the manifests:
    that row is what makes the counter "joined" (`standalone.is_joined`). Changes committed
-   while the pages were read come again through pull and are upserted again, harmlessly.
+   while the pages were read come again through pull: rows are upserted again, harmlessly;
+   an event whose rows the snapshot already brought is skipped (the `pull_overlap` cursor
+   holds central's `last` after the pages, asked with a second manifest call).
 4. Pull until central has nothing more.
 """
 
@@ -27,7 +29,7 @@ from app.errors import InputError
 from app.services.sync import link_store
 from app.services.sync.central_link import CentralLink
 from app.services.sync.errors import CentralBadReply
-from app.services.sync.pull import apply_rows, cursor, pull_all
+from app.services.sync.pull import OVERLAP_CURSOR, apply_rows, cursor, pull_all
 from app.services.sync.standalone import PULL_CURSOR
 
 Uow = Callable[[], AbstractContextManager[Session]]
@@ -68,8 +70,9 @@ def _hello(link: CentralLink, terminal: str) -> list[str]:
 
 
 def snapshot_community(uow: Uow, link: CentralLink, community: str, page: int = PAGE,
-                       progress: Progress | None = None) -> tuple[int, int]:
-    """Load one community's snapshot; returns (rows written, central's `last` at its start)."""
+                       progress: Progress | None = None) -> tuple[int, int, int]:
+    """Load one community's snapshot; returns (rows written, central's `last` at its start,
+    central's `last` after its last page)."""
     manifest = link.snapshot(community)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), list) \
             or not isinstance(manifest.get("last"), int):
@@ -92,18 +95,23 @@ def snapshot_community(uow: Uow, link: CentralLink, community: str, page: int = 
             if nxt is None or not rows:
                 break
             after = str(nxt)
-    return written, manifest["last"]
+    end = link.snapshot(community)  # where central stood once every page was read
+    end_last = end.get("last") if isinstance(end, dict) else None
+    if not isinstance(end_last, int):
+        raise CentralBadReply("sync.bad_reply", detail="snapshot manifest")
+    return written, manifest["last"], end_last
 
 
 def join(uow: Uow, link: CentralLink, terminal: str, store: Path, central: str, token: str, *,
          page: int = PAGE, progress: Progress | None = None) -> dict[str, Any]:
     central, token = validate(store, central, token)
     communities = _hello(link, terminal)
-    written, lasts = 0, []
+    written, lasts, ends = 0, [], []
     for community in communities:
-        n, last = snapshot_community(uow, link, community, page, progress)
+        n, last, end = snapshot_community(uow, link, community, page, progress)
         written += n
         lasts.append(last)
+        ends.append(end)
     link_store.save(store, link_store.LinkConfig(central=central, token=token, terminal=terminal,
                                                  communities=communities))
     start = min(lasts) if lasts else 0
@@ -114,6 +122,11 @@ def join(uow: Uow, link: CentralLink, terminal: str, store: Path, central: str, 
         else:  # joined before (same central): go back far enough to see every change since
             row.value = min(int(row.value), start)
             row.updated_at = utcnow()
+        overlap = s.get(SyncCursor, OVERLAP_CURSOR, with_for_update=True)
+        if overlap is None:
+            s.add(SyncCursor(name=OVERLAP_CURSOR, value=max(ends, default=0), updated_at=utcnow()))
+        else:
+            overlap.value = max([int(overlap.value), *ends])
     pulled = written + pull_all(uow, link, terminal)
     with uow() as s:
         pulled_seq = cursor(s)

@@ -6,9 +6,11 @@ batch is fetched again. Rows are upserted by primary key (central's version wins
 foreign-key order; events of OTHER terminals go through the same appliers central uses
 (`app.sync_events.apply_event`); this counter's own events are skipped (it has them).
 
-An event this database cannot apply (`EventRejected`: e.g. a room it does not have) must not
-stop the counter from ever pulling again: it is undone (savepoint), recorded as an exception
-case `sync_pull_rejected` for the manager, and the pull goes on.
+An event this database cannot apply (`EventRejected`: e.g. a room it does not have, or a
+duplicate key: its rows are already here) must not stop the counter from ever pulling again:
+it is undone (savepoint), recorded as an exception case `sync_pull_rejected` for the manager,
+and the pull goes on. A duplicate of an event committed while `sync join` read the snapshot
+is expected (the snapshot brought its rows) and skipped without a record.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.base import Base, utcnow
@@ -27,10 +30,14 @@ from app.sync_rows import upsert_rows
 from app.services.sync.central_link import CentralLink
 from app.services.sync.errors import CentralBadReply
 from app.services.sync.standalone import PULL_CURSOR
-from app.errors import InputError
+from app.errors import InputError, Msg
+from app.messages import render
 
 Uow = Callable[[], AbstractContextManager[Session]]
 BATCH = 500
+# Central's change number when `sync join` finished reading the snapshot: events up to it may
+# already be here as snapshot rows (see _apply_event).
+OVERLAP_CURSOR = "pull_overlap"
 
 _TABLE_ORDER = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
 
@@ -76,19 +83,31 @@ def apply_rows(s: Session, rows_by_table: dict[str, list[dict[str, Any]]]) -> in
     return written
 
 
-def _apply_event(s: Session, ev: dict[str, Any], out: PullOutcome) -> None:
-    nested = s.begin_nested()
+def _record(s: Session, ev: dict[str, Any], code: str, zh: str, en: str) -> None:
+    s.add(ExceptionCase(kind="sync_pull_rejected", ref_type="event", ref_id=str(ev["event_id"])[:36],
+                        detail={"event_type": ev["event_type"], "terminal": ev["terminal"],
+                                "device_seq": ev.get("device_seq"), "code": code, "reason": zh, "reason_en": en}))
+
+
+def _apply_event(s: Session, ev: dict[str, Any], seq: int, overlap: int, out: PullOutcome) -> None:
     try:
-        apply_event(s, ev["event_type"], ev["payload"], origin_terminal=ev["terminal"])
+        with s.begin_nested():  # flushed on leaving: a duplicate key shows here, inside the savepoint
+            apply_event(s, ev["event_type"], ev["payload"], origin_terminal=ev["terminal"])
     except EventRejected as e:
-        nested.rollback()
-        s.add(ExceptionCase(kind="sync_pull_rejected", ref_type="event", ref_id=ev["event_id"][:36],
-                            detail={"event_type": ev["event_type"], "terminal": ev["terminal"],
-                                    "device_seq": ev.get("device_seq"), "code": e.code,
-                                    "reason": e.text("zh"), "reason_en": e.text("en")}))
+        _record(s, ev, e.code, e.text("zh"), e.text("en"))
         out.rejected += 1
         return
-    nested.commit()
+    except IntegrityError as e:
+        if seq <= overlap:
+            # committed at central while `sync join` read the snapshot: its rows came with the
+            # snapshot already. Nothing to do.
+            out.skipped += 1
+            return
+        detail = str(e.orig)[:200] if e.orig is not None else type(e).__name__
+        msg = Msg.of("sync.pull_duplicate", detail=detail)
+        _record(s, ev, msg.code, render(msg, "zh"), render(msg, "en"))
+        out.rejected += 1
+        return
     out.changes += 1
 
 
@@ -101,6 +120,8 @@ def apply_batch(s: Session, terminal: str, after: int, changes: list[dict[str, A
         raise InputError("sync.not_joined")
     if int(row.value) != after:
         return False
+    overlap_row = s.get(SyncCursor, OVERLAP_CURSOR)
+    overlap = int(overlap_row.value) if overlap_row is not None else 0
     for ch in changes:
         if ch["seq"] <= after:
             out.skipped += 1
@@ -110,7 +131,7 @@ def apply_batch(s: Session, terminal: str, after: int, changes: list[dict[str, A
             if ev["terminal"] == terminal:
                 out.skipped += 1
             else:
-                _apply_event(s, ev, out)
+                _apply_event(s, ev, ch["seq"], overlap, out)
         else:
             out.changes += apply_rows(s, ch["rows"])
     top = max([last, after, *(c["seq"] for c in changes)])
