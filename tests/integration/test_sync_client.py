@@ -451,3 +451,27 @@ def test_an_event_the_join_snapshot_already_brought_is_skipped_quietly(any_ctx, 
         assert case.ref_id == "T3-1" and case.detail["code"] == "sync.pull_duplicate"
         assert sorted(s.scalars(select(Community.name))) == ["A", "B", "D"]
         assert s.get(SyncCursor, "pull").value == 3
+
+
+def test_a_push_central_will_not_take_does_not_stop_the_pull(ctx, note_event):
+    mark_joined(ctx)
+    emit(ctx, 2)
+    central = FakeCentral()
+    central.push = lambda t, ev: {"results": [], "stored_seq": 0}  # type: ignore[method-assign]
+    central.add_event("T2", 1, "test_note", {"v": 1, "id": "c2", "name": "B"})
+    with pytest.raises(Exception) as e:
+        loop.run_once(ctx.uow, central, "T1")
+    assert getattr(e.value, "code", None) == "sync.push_stalled"
+    with ctx.uow() as s:
+        assert s.scalars(select(Community.name)).all() == ["B"]
+        assert s.get(SyncCursor, "pull").value == 1
+
+
+def test_central_unreachable_on_push_does_not_try_to_pull(ctx):
+    mark_joined(ctx)
+    emit(ctx, 1)
+    central = FakeCentral()
+    central.fail("push", "down")
+    with pytest.raises(CentralUnreachable):
+        loop.run_once(ctx.uow, central, "T1")
+    assert central.calls == ["push"]

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services.sync.central_link import CentralLink
-from app.services.sync.errors import CentralError
+from app.services.sync.errors import CentralError, CentralRefused, CentralUnreachable
 from app.services.sync.pull import pull_all
 from app.services.sync.push import counts, push_all
 
@@ -67,7 +67,15 @@ def run_once(uow: Uow, link: CentralLink, terminal: str) -> RoundResult:
     """Push, then pull. A CentralError is raised (after the work done so far is booked)."""
     out = RoundResult()
     try:
-        out.pushed = push_all(uow, link, terminal)
+        try:
+            out.pushed = push_all(uow, link, terminal)
+        except (CentralUnreachable, CentralRefused):
+            raise  # pulling cannot work either
+        except CentralError:
+            # Central answers but will not take this batch (a stall, a 400): other counters'
+            # payments must still arrive here, so pull, then report the push's error.
+            pull_all(uow, link, terminal)
+            raise
         out.pulled = pull_all(uow, link, terminal)
     finally:
         with uow() as s:
