@@ -66,7 +66,8 @@ def _hello(link: CentralLink, terminal: str) -> list[str]:
         raise CentralBadReply("sync.bad_reply", detail="hello")
     if hello.get("terminal") != terminal:
         raise InputError("sync.wrong_terminal", theirs=hello.get("terminal"), ours=terminal)
-    return [str(c) for c in hello["communities"]]
+    # names; a central that lists communities as objects gives each one's "name"
+    return [str(c["name"]) if isinstance(c, dict) and "name" in c else str(c) for c in hello["communities"]]
 
 
 def snapshot_community(uow: Uow, link: CentralLink, community: str, page: int = PAGE,
