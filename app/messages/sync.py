@@ -41,6 +41,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.pull_duplicate": ("另一台收银机的事件与本机已有记录重复（{detail}）：已跳过，请管理员核对。",
                             "Another counter's event duplicates a record here ({detail}): skipped; a manager "
                             "must check."),
+    "sync.local_failed": ("本机应用总部数据时出错（{detail}）：已撤回，稍后自动重试；如反复出现请联系系统管理员。",
+                          "Applying central's data failed here ({detail}): rolled back, retrying later; call your "
+                          "system administrator if it keeps happening."),
     "sync.rejected": ("总部无法入账：{reason}", "Central could not apply it: {reason}"),
     "sync.unknown_event_version": ("同步事件“{event_type}”的版本 {version} 无法识别：请升级本程序后再同步。",
                                    "Sync event {event_type!r} has unknown version {version}: upgrade this program, "

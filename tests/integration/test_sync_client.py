@@ -475,3 +475,23 @@ def test_central_unreachable_on_push_does_not_try_to_pull(ctx):
     with pytest.raises(CentralUnreachable):
         loop.run_once(ctx.uow, central, "T1")
     assert central.calls == ["push"]
+
+
+def test_a_local_failure_applying_central_data_backs_off_instead_of_killing_the_loop(ctx, note_event):
+    mark_joined(ctx)
+    central = FakeCentral()
+    central.add_event("T2", 1, "test_note", {"v": 1, "boom": True})
+    stop = threading.Event()
+    states: list[tuple[bool, str | None]] = []
+
+    def sleep(seconds: float) -> None:
+        if len(states) == 2:
+            central.changes[0]["event"]["payload"] = {"v": 1, "id": "c2", "name": "B"}  # fixed at central
+        if len(states) == 3:
+            stop.set()
+
+    loop.run_forever(ctx.uow, central, "T1", stop, sleep=sleep, rand=lambda: 0.0,
+                     on_state=lambda st: states.append((st.online, st.error.code if st.error else None)))
+    assert states == [(False, "sync.local_failed"), (False, "sync.local_failed"), (True, None)]
+    with ctx.uow() as s:
+        assert s.get(SyncCursor, "pull").value == 1

@@ -43,3 +43,8 @@ class CentralRequestRejected(CentralError):
     batch). Never retried as is; reported."""
 
     retryable = False
+
+
+class LocalSyncFailure(CentralError):
+    """Applying what central sent failed here (a row this database refuses, a bug in an
+    applier). The batch was rolled back; the loop reports it and tries again later."""

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services.sync.central_link import CentralLink
-from app.services.sync.errors import CentralError, CentralRefused, CentralUnreachable
+from app.services.sync.errors import CentralError, CentralRefused, CentralUnreachable, LocalSyncFailure
 from app.services.sync.pull import pull_all
 from app.services.sync.push import counts, push_all
 
@@ -93,7 +93,14 @@ def run_forever(uow: Uow, link: CentralLink, terminal: str, stop: threading.Even
     state = LoopState()
     while not stop.is_set():
         try:
-            r = run_once(uow, link, terminal)
+            try:
+                r = run_once(uow, link, terminal)
+            except CentralError:
+                raise
+            except Exception as exc:  # noqa: BLE001 — a local failure must not kill the loop's thread
+                from app.messages import describe
+
+                raise LocalSyncFailure("sync.local_failed", detail=describe(exc, "en")[:200]) from exc
         except CentralError as e:
             with uow() as s:
                 state.pending, state.rejected = counts(s)
