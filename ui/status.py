@@ -63,13 +63,13 @@ class CounterStatusBar(QStatusBar):
         pending, rejected = state.get("pending", 0), state.get("rejected", 0)
         if rejected:
             self.sync.setText(self.tr("Sync problems: {0}").format(rejected))
-        elif state.get("stopped"):  # central refuses this counter: the tooltip says why
+        elif state.get("stopped") or state.get("problem"):  # refused, garbled, failed here: the tooltip says why
             self.sync.setText(self.tr("Sync problems"))
         elif state.get("online"):
             self.sync.setText(self.tr("Online · {0} to upload").format(pending) if pending else self.tr("Online"))
         else:
             self.sync.setText(self.tr("Offline · {0} to upload").format(pending))
-        set_flag(self.sync, "alert", bool(rejected or state.get("stopped")))
+        set_flag(self.sync, "alert", bool(rejected or state.get("stopped") or state.get("problem")))
         self.sync.setToolTip(state.get("error") or "")
 
     def show_failed_jobs(self, jobs: list[dict]) -> None:

@@ -17,6 +17,7 @@ from app.context import AppContext
 from app.services.sync import link_store, loop
 from ui import messages
 
+OFFLINE_CODES = ("sync.unreachable", "sync.server_error")
 LinkFactory = Callable[[link_store.LinkConfig], Any]
 
 
@@ -27,7 +28,7 @@ def _open_link(conf: link_store.LinkConfig) -> Any:
 
 
 class SyncWorker(QObject):
-    # {"online": bool, "pending": n, "rejected": n, "error": text or None, "stopped": bool}
+    # {"online": bool, "pending": n, "rejected": n, "error": text or None, "stopped": bool, "problem": bool}
     state_changed = Signal(dict)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None, *, link_factory: LinkFactory = _open_link,
@@ -58,9 +59,11 @@ class SyncWorker(QObject):
         self._wake.clear()
 
     def _emit(self, st: loop.LoopState, stopped: bool = False) -> None:
+        # offline is normal (the counter works on); anything else central or this PC did wrong is a problem
+        problem = st.error is not None and st.error.code not in OFFLINE_CODES
         self.state_changed.emit({"online": st.online, "pending": st.pending, "rejected": st.rejected,
                                  "error": messages.describe(st.error) if st.error is not None else None,
-                                 "stopped": stopped})
+                                 "stopped": stopped, "problem": problem or stopped})
 
     def _run(self, conf: link_store.LinkConfig) -> None:
         link = self.link_factory(conf)

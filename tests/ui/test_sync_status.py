@@ -40,6 +40,10 @@ def test_the_slot_says_online_offline_pending_and_problems(qtbot, chinese):
     assert bar.sync.text() == "同步异常 2" and bar.sync.property("alert") is True
     bar.show_sync({"online": False, "pending": 1, "rejected": 0, "stopped": True, "error": "令牌被拒"})
     assert bar.sync.text() == "同步异常" and bar.sync.toolTip() == "令牌被拒"
+    bar.show_sync({"online": False, "pending": 1, "rejected": 0, "problem": True, "error": "本机应用总部数据时出错"})
+    assert bar.sync.text() == "同步异常" and bar.sync.property("alert") is True
+    bar.show_sync({"online": False, "pending": 1, "rejected": 0, "problem": False, "error": "连不上总部"})
+    assert bar.sync.text() == "离线 · 待上传 1" and bar.sync.property("alert") is False
 
 
 def test_a_counter_that_never_joined_starts_no_sync(qtbot, ctx):
@@ -68,5 +72,5 @@ def test_the_worker_shows_offline_then_online_as_central_comes_back(qtbot, ctx, 
         qtbot.waitUntil(lambda: bar.sync.text() == "在线", timeout=20000)
     finally:
         worker.stop()
-    assert states[0]["online"] is False and states[0]["pending"] == 3
+    assert states[0]["online"] is False and states[0]["pending"] == 3 and states[0]["problem"] is False
     assert len(central.stored("T1")) == 3
