@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services.sync.central_link import CentralLink
-from app.services.sync.errors import CentralError, CentralRefused, CentralUnreachable, LocalSyncFailure
+from app.services.sync.errors import (CentralError, CentralRefused, CentralServerError, CentralUnreachable,
+                                      LocalSyncFailure)
 from app.services.sync.pull import pull_all
 from app.services.sync.push import counts, push_all
 
@@ -69,8 +70,8 @@ def run_once(uow: Uow, link: CentralLink, terminal: str) -> RoundResult:
     try:
         try:
             out.pushed = push_all(uow, link, terminal)
-        except (CentralUnreachable, CentralRefused):
-            raise  # pulling cannot work either
+        except (CentralUnreachable, CentralServerError, CentralRefused):
+            raise  # central is away, failing or refusing us: pulling cannot work either
         except CentralError:
             # Central answers but will not take this batch (a stall, a 400): other counters'
             # payments must still arrive here, so pull, then report the push's error.
