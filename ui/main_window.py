@@ -25,6 +25,7 @@ from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
 from ui.status import CounterStatusBar
+from ui.sync_worker import attach as attach_sync
 from ui.texts import printer_error_text, yuan
 
 
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
 
         self.printing = PrintBridge(ctx, self)
         self.printing.printed.connect(self._printed)
+        self.syncing = attach_sync(ctx, self.bar, self)  # central sync on its own thread (if joined)
         self.checkout.paid.connect(lambda r: self.after_payment(r["receipt_no"]))
         self.receipts.reprint_requested.connect(lambda no: self.after_payment(no, reprint=True))
         self.ops.bus.changed.connect(self._changed)
@@ -78,6 +80,7 @@ class MainWindow(QMainWindow):
         written with it; the print worker prints it now, off the GUI thread."""
         text = self.tr("Reprint of receipt {0}") if reprint else self.tr("Payment done: receipt {0}")
         self.last_receipt = (receipt_no, reprint)
+        self.syncing.kick()  # a joined counter sends the payment to central now, not at the next round
         self.bar.showMessage(text.format(receipt_no), 15000)
         if reprint:
             t = self.ctx.terminal
@@ -377,4 +380,5 @@ class MainWindow(QMainWindow):
         window_settings().setValue("geometry", self.saveGeometry())
         self.ops.wait(5000)  # let a committing payment finish before the engine goes away
         self.printing.stop()
+        self.syncing.stop()
         super().closeEvent(e)

@@ -58,6 +58,20 @@ class CounterStatusBar(QStatusBar):
             self.printer.setText(self.tr("Printer: {0} mm, {1}").format(p["width_mm"], transport_name(p["transport"])))
             set_flag(self.printer, "alert", False)
 
+    def show_sync(self, state: dict) -> None:
+        """The sync slot: 在线 / 离线 · 待上传 N / 同步异常 N (ui.sync_worker's state)."""
+        pending, rejected = state.get("pending", 0), state.get("rejected", 0)
+        if rejected:
+            self.sync.setText(self.tr("Sync problems: {0}").format(rejected))
+        elif state.get("stopped") or state.get("problem"):  # refused, garbled, failed here: the tooltip says why
+            self.sync.setText(self.tr("Sync problems"))
+        elif state.get("online"):
+            self.sync.setText(self.tr("Online · {0} to upload").format(pending) if pending else self.tr("Online"))
+        else:
+            self.sync.setText(self.tr("Offline · {0} to upload").format(pending))
+        set_flag(self.sync, "alert", bool(rejected or state.get("stopped") or state.get("problem")))
+        self.sync.setToolTip(state.get("error") or "")
+
     def show_failed_jobs(self, jobs: list[dict]) -> None:
         if not jobs:
             self.retry_button.hide()

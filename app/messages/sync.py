@@ -3,6 +3,48 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     "sync.unknown_event_type": ("无法识别的同步事件类型“{event_type}”：请升级本程序后再同步。",
                                 "Unknown sync event type {event_type!r}: upgrade this program, then sync again."),
+    # counter side (app/services/sync, drivers/central): join, push, pull, the link's state
+    "sync.central_owns": ("本机已接入总部：主数据导入和出账请在总部执行。",
+                          "This counter is joined to central: run imports and bill runs at central."),
+    "sync.not_joined": ("本机尚未接入总部：请由管理员先接入总部。",
+                        "This counter is not joined to a central server: join it first."),
+    "sync.join_needs_central": ("接入总部需要总部地址和令牌。", "Joining needs the central URL and the token (--central, --token)."),
+    "sync.link_missing": ("本机已接入总部，但连接设置（{path}）丢失：请由管理员重新接入总部。",
+                          "This counter was joined but its link settings ({path}) are missing: join again."),
+    "sync.already_joined": ("本机已接入另一个总部（{central}）：不能再接入 {new}。",
+                            "This counter is already joined to {central}: it cannot join {new}."),
+    "sync.wrong_terminal": ("此令牌属于收银机 {theirs}，本机是 {ours}：请核对令牌。",
+                            "This token belongs to terminal {theirs}, this counter is {ours}: check the token."),
+    "sync.bad_central_url": ("总部地址“{url}”无效：应形如 http://主机:端口。",
+                             "Central URL {url!r} is not valid: use http://HOST:PORT."),
+    "sync.bad_token": ("令牌为空或含有空白字符：请照总部给出的令牌原样输入。",
+                       "The token is empty or contains blanks: type it exactly as central printed it."),
+    "sync.unreachable": ("连不上总部（{detail}）：本机离线继续收费，稍后自动重试。",
+                         "Central cannot be reached ({detail}): the counter keeps working offline and retries later."),
+    "sync.server_error": ("总部暂时出错（HTTP {status}）：稍后自动重试。",
+                          "Central failed (HTTP {status}): retrying later."),
+    "sync.bad_reply": ("总部的答复无法识别（{detail}）：稍后自动重试。",
+                       "Central's reply is not understood ({detail}): retrying later."),
+    "sync.token_refused": ("总部拒绝了本机的令牌（HTTP {status}）：请向总部索取新令牌后重新接入。",
+                           "Central refused this counter's token (HTTP {status}): get a new token and join again."),
+    "sync.community_refused": ("总部不允许本机访问该小区（HTTP {status}）：请总部检查本机的授权小区。",
+                               "Central refused access to that community (HTTP {status}): ask central to check "
+                               "this terminal's communities."),
+    "sync.request_rejected": ("总部拒收本机的请求（HTTP {status}：{detail}）：请联系系统管理员。",
+                              "Central rejected the request (HTTP {status}: {detail}): call your system "
+                              "administrator."),
+    "sync.push_stalled": ("总部没有确认收到任何事件（已确认到第 {stored_seq} 号，本批从第 {first} 号起）：稍后自动重试。",
+                          "Central confirmed none of the events (stored up to {stored_seq}, batch starts at "
+                          "{first}): retrying later."),
+    "sync.conflict": ("总部已有同一编号但内容不同的事件：两份都已保留，请管理员核对。",
+                      "Central already has this event id with other content: both are kept; a manager must check."),
+    "sync.pull_duplicate": ("另一台收银机的事件与本机已有记录重复（{detail}）：已跳过，请管理员核对。",
+                            "Another counter's event duplicates a record here ({detail}): skipped; a manager "
+                            "must check."),
+    "sync.local_failed": ("本机应用总部数据时出错（{detail}）：已撤回，稍后自动重试；如反复出现请联系系统管理员。",
+                          "Applying central's data failed here ({detail}): rolled back, retrying later; call your "
+                          "system administrator if it keeps happening."),
+    "sync.rejected": ("总部无法入账：{reason}", "Central could not apply it: {reason}"),
     "sync.unknown_event_version": ("同步事件“{event_type}”的版本 {version} 无法识别：请升级本程序后再同步。",
                                    "Sync event {event_type!r} has unknown version {version}: upgrade this program, "
                                    "then sync again."),

@@ -113,6 +113,26 @@
         <translation>同步：仅本地</translation>
     </message>
     <message>
+        <source>Sync problems: {0}</source>
+        <translation>同步异常 {0}</translation>
+    </message>
+    <message>
+        <source>Sync problems</source>
+        <translation>同步异常</translation>
+    </message>
+    <message>
+        <source>Online · {0} to upload</source>
+        <translation>在线 · 待上传 {0}</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Offline · {0} to upload</source>
+        <translation>离线 · 待上传 {0}</translation>
+    </message>
+    <message>
         <source>Shift: …</source>
         <translation>班次：…</translation>
     </message>

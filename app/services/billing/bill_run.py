@@ -43,6 +43,7 @@ from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items
+from app.services.sync.standalone import require_standalone
 
 # Rooms per write transaction: 4,000 rooms × 5 fee items is 20,000 lines, about 0.4 s of
 # writing on the 2-core reference machine, so a counter never waits much longer than that.
@@ -304,6 +305,7 @@ def bill_run(s: Session, period_text: str, *, user: str, community: str | None =
     """Bill the period. The session is committed as the run goes: first whatever the caller
     had pending, then each chunk of rooms (the dry run commits nothing of its own)."""
     users.require(s, user, "bill_run")
+    require_standalone(s)  # a counter joined to central gets its bills from central (docs/sync.md)
     period = parse_period(period_text)
     if isinstance(chunk_rooms, bool) or not isinstance(chunk_rooms, int) or chunk_rooms < 1:
         raise InputError("billing.bad_chunk", value=chunk_rooms)

@@ -20,6 +20,7 @@ from app.services import users
 from app.services.imports import fee_items, fee_schema, meters, readings, rooms
 from app.services.imports.common import Actor, Collector, Counts
 from app.services.imports.reader import read_table
+from app.services.sync.standalone import require_standalone
 
 KINDS = ("rooms", "meters", "readings", "fee-items")
 # Permission needed per kind (app.services.users.ROLES); readings: either one.
@@ -66,6 +67,7 @@ def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
 
 
 def _apply(s: Session, kind: str, parsed: Any, c: Collector, actor: Actor, rollover: set[str]) -> Counts:
+    require_standalone(s)  # a counter joined to central takes master data from it (docs/sync.md)
     if actor.user is not None:
         _require(s, actor.user, PERMISSIONS[kind])
     if kind == "rooms":
