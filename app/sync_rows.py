@@ -57,20 +57,31 @@ def dump_rows(s: Session, table_name: str, *where: Any) -> list[dict[str, Any]]:
     return [{k: encode(v) for k, v in r._mapping.items()} for r in s.execute(stmt)]
 
 
-def upsert_rows(s: Session, table_name: str, rows: list[dict[str, Any]]) -> int:
-    """Insert or replace rows by primary key (central's version wins). Returns rows written."""
+def upsert_rows(s: Session, table_name: str, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
+    """Insert or replace rows by primary key (central's version wins), as one
+    INSERT … ON CONFLICT DO UPDATE per chunk of rows (SQLite and PostgreSQL alike): a join
+    snapshot of a 10,000-room community is hundreds of thousands of rows. Returns rows written."""
     if not rows:
         return 0
     t = table(table_name)
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two databases PropDesk runs on
+        raise NotImplementedError(dialect)
     pk = [c.name for c in t.primary_key.columns]
-    written = 0
-    for raw in rows:
-        row = decode(t, raw)
-        key = {k: row[k] for k in pk}
-        exists = s.execute(select(*[t.c[k] for k in pk]).where(*[t.c[k] == v for k, v in key.items()])).first()
-        if exists is None:
-            s.execute(t.insert().values(**row))
-        else:
-            s.execute(t.update().where(*[t.c[k] == v for k, v in key.items()]).values(**row))
-        written += 1
-    return written
+    decoded = [decode(t, r) for r in rows]
+    # Rows of one statement must share their columns: group by the set of keys.
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in decoded:
+        by_keys.setdefault(tuple(sorted(r)), []).append(r)
+    for keys, group in by_keys.items():
+        stmt = insert(t)
+        updates = {k: stmt.excluded[k] for k in keys if k not in pk}
+        stmt = stmt.on_conflict_do_update(index_elements=pk, set_=updates) if updates else \
+            stmt.on_conflict_do_nothing(index_elements=pk)
+        for i in range(0, len(group), chunk):
+            s.execute(stmt, group[i:i + chunk])
+    return len(decoded)
