@@ -297,7 +297,7 @@ def test_joined_counter_refuses_imports_and_bill_runs(any_ctx, tmp_path):
     assert e.value.code == "sync.central_owns" and "在总部执行" in e.value.text("zh")
     with pytest.raises(InputError) as e2:
         with any_ctx.uow() as s:
-            bill_run(s, "2026-01")
+            bill_run(s, "2026-01", user="admin")
     assert e2.value.code == "sync.central_owns" and e2.value.exit_status == 2
     with any_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(Community)) == 0
