@@ -152,12 +152,14 @@ class Alipay:
     def __init__(self, settings: dict[str, Any], session: requests.Session | None = None) -> None:
         g = self.name
         self.app_id = _common.required(g, settings, "app_id")
+        private_text = _common.key_text(_common.required(g, settings, "private_key"))
+        public_text = _common.key_text(_common.required(g, settings, "alipay_public_key"))
         try:
-            self.private_key = load_private_key(_common.key_text(_common.required(g, settings, "private_key")))
+            self.private_key = load_private_key(private_text)
         except (ValueError, TypeError):
             raise InputError("gateway.key_unreadable", gateway=_common.label(g), key="private_key") from None
         try:
-            self.alipay_public_key = load_public_key(_common.key_text(_common.required(g, settings, "alipay_public_key")))
+            self.alipay_public_key = load_public_key(public_text)
         except (ValueError, TypeError):
             raise InputError("gateway.key_unreadable", gateway=_common.label(g), key="alipay_public_key") from None
         self.base_url = str(settings.get("base_url") or DEFAULT_BASE_URL)
