@@ -148,3 +148,21 @@ def test_float_or_negative_amounts_are_refused():
         _common.fen_to_yuan(12.3)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         _common.fen_to_yuan(-1)
+
+
+def test_the_documented_string_to_sign():
+    """The request sample of Alipay's open-platform doc 自行实现签名 (筛选并排序 → 拼接), as
+    mirrored e.g. in the SOP project's sign.html: every non-empty parameter but `sign`,
+    `sign_type` included, sorted by name, `k=v` joined by `&`, values as they are."""
+    biz = ('{"button":[{"actionParam":"ZFB_HFCZ","actionType":"out","name":"话费充值"},{"name":"查询","subButton":'
+           '[{"actionParam":"ZFB_YECX","actionType":"out","name":"余额查询"},{"actionParam":"ZFB_LLCX","actionType":'
+           '"out","name":"流量查询"},{"actionParam":"ZFB_HFCX","actionType":"out","name":"话费查询"}]},{"actionParam":'
+           '"http://m.alipay.com","actionType":"link","name":"最新优惠"}]}')
+    params = {"app_id": "2014072300007148", "method": "alipay.mobile.public.menu.add", "charset": "GBK",
+              "sign_type": "RSA2", "timestamp": "2014-07-24 03:07:50", "biz_content": biz,
+              "sign": "e9zEAe4TTQ4LPLQvETPoLGXTiURcxiAKfMVQ6Hrrsx2hmyIEGvSfAQzbLxHrhyZ48wOJXTsD4FPnt+YGdK57+fP1BCbf9rIV"
+                      "ycfjhYCqlFhbTu9pFnZgT55W+xbAFb9y7vL0MyAxwXUXvZtQVqEwW7pURtKilbcBTEW7TAxzgro=",
+              "version": "1.0"}
+    assert ali.sign_content(params) == (
+        "app_id=2014072300007148&biz_content=" + biz + "&charset=GBK&method=alipay.mobile.public.menu.add"
+        "&sign_type=RSA2&timestamp=2014-07-24 03:07:50&version=1.0")
