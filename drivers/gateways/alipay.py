@@ -166,6 +166,8 @@ class Alipay:
         self.timeout = _common.number(g, settings, "http_timeout", _common.DEFAULT_HTTP_TIMEOUT)
         self.reverse_tries = int(_common.number(g, settings, "reverse_tries", _common.DEFAULT_REVERSE_TRIES)) or 1
         self.retry_wait = _common.number(g, settings, "retry_wait", 1.0)
+        # a CA bundle other than the system's (a test CA, a proxy's); not in the registry schema
+        self.ca_bundle = str(settings.get("ca_bundle") or "").strip() or None
         self.session = session or requests.Session()
 
     # the four calls -------------------------------------------------------------------
@@ -272,6 +274,7 @@ class Alipay:
         params = self.request_params(method, biz)
         try:
             resp = self.session.post(self.base_url, data=params, timeout=self.timeout,
+                                     **({"verify": self.ca_bundle} if self.ca_bundle else {}),
                                      headers={"Content-Type": "application/x-www-form-urlencoded;charset=utf-8"})
         except requests.RequestException as e:
             return GatewayResult("unknown", code="NETWORK", message=f"{type(e).__name__}: {e}")

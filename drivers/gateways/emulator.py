@@ -28,6 +28,7 @@ import argparse
 import itertools
 import json
 import secrets
+import ssl
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -97,6 +98,10 @@ class GatewayEmulator:
         self._lock = threading.Lock()
         self._seq = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
+        self._scheme = "http"
+        # (api path or method, the client certificate's subject CN or None) per request: shows
+        # which calls presented the merchant certificate (HTTPS mode only)
+        self.client_certs: list[tuple[str, str | None]] = []
         self._thread: threading.Thread | None = None
 
     # scripting ---------------------------------------------------------------------------
@@ -141,7 +146,9 @@ class GatewayEmulator:
 
     # serving ------------------------------------------------------------------------------
 
-    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    def start(self, host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> str:
+        """Serve on HOST:PORT (0: any free port); with `tls` (a server-side context, e.g. one
+        that asks for client certificates) over HTTPS. Returns the base URL."""
         emulator = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -152,6 +159,10 @@ class GatewayEmulator:
                 pass
 
         self._server = ThreadingHTTPServer((host, port), Handler)
+        self._scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self._scheme = "https"
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="gateway-emulator", daemon=True)
@@ -162,7 +173,7 @@ class GatewayEmulator:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self._scheme}://{host}:{port}"
 
     def stop(self) -> None:
         if self.hold is not None:
@@ -182,6 +193,7 @@ class GatewayEmulator:
         length = int(h.headers.get("Content-Length") or 0)
         body = h.rfile.read(length)
         path = urlsplit(h.path).path
+        self._record_cert(h, path)
         if path.startswith("/pay/") or path.startswith("/secapi/"):
             reply, ctype = self._wechat(path, body), "text/xml; charset=utf-8"
         else:
@@ -199,6 +211,18 @@ class GatewayEmulator:
         h.send_header("Content-Length", str(len(data)))
         h.end_headers()
         h.wfile.write(data)
+
+    def _record_cert(self, h: BaseHTTPRequestHandler, path: str) -> None:
+        getpeercert = getattr(h.connection, "getpeercert", None)
+        cn = None
+        if getpeercert is not None:
+            peer = getpeercert() or {}
+            for rdn in peer.get("subject", ()):
+                for key, value in rdn:
+                    if key == "commonName":
+                        cn = value
+        with self._lock:
+            self.client_certs.append((path, cn))
 
     # orders, shared by both protocols -------------------------------------------------------
 

@@ -123,6 +123,8 @@ class WeChatPay:
         # micropay wants the terminal's IP; the counter PC's LAN address tells WeChat nothing,
         # so a fixed documented placeholder unless the merchant sets one.
         self.spbill_create_ip = str(settings.get("spbill_create_ip") or "127.0.0.1")
+        # a CA bundle other than the system's (a test CA, a proxy's); not in the registry schema
+        self.ca_bundle = str(settings.get("ca_bundle") or "").strip() or None
         self.session = session or requests.Session()
 
     # the four calls -------------------------------------------------------------------
@@ -230,7 +232,7 @@ class WeChatPay:
         if self.sign_type != "MD5":
             body["sign_type"] = self.sign_type
         body["sign"] = sign(body, self.key, self.sign_type)
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"verify": self.ca_bundle} if self.ca_bundle else {}
         if cert:
             if not (self.cert and self.cert_key):
                 return GatewayResult("unknown", code="CERT_MISSING",

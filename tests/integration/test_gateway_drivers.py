@@ -346,3 +346,31 @@ def test_the_emulator_runs_as_a_program_and_prints_working_settings(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_wechat_secapi_presents_the_client_certificate_over_tls(tmp_path, app_key, alipay_key):
+    """Over real TLS: the emulator asks for a client certificate; only the /secapi/ calls
+    present the merchant's (its CN is the mch_id, as WeChat issues them)."""
+    import ssl
+
+    from tests.support.tls_certs import make_certs
+
+    certs = make_certs(tmp_path / "tls", client_cn="1900000109")
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(certs["server"], certs["server_key"])
+    ctx.load_verify_locations(certs["ca"])
+    ctx.verify_mode = ssl.CERT_OPTIONAL
+    emu = GatewayEmulator(wechat_key="a" * 32)
+    url = emu.start(tls=ctx)
+    try:
+        assert url.startswith("https://")
+        g = open_gateway("wechat", {"appid": emu.wechat_appid, "mch_id": emu.wechat_mch_id, "key": emu.wechat_key,
+                                    "base_url": url, "cert": str(certs["client"]), "cert_key": str(certs["client_key"]),
+                                    "retry_wait": 0, "ca_bundle": str(certs["ca"])})  # the throwaway CA
+        assert g.pay("PD-TLS", WECHAT_CODE, 100, "x").state == "success"
+        assert g.refund("PD-TLS", "RF-1", 100, 10, "x").state == "refunded"
+        assert g.reverse("PD-TLS").state == "reversed"
+        assert emu.client_certs == [("/pay/micropay", None), ("/secapi/pay/refund", "1900000109"),
+                                    ("/secapi/pay/reverse", "1900000109")]
+    finally:
+        emu.stop()
