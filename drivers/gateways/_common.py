@@ -42,6 +42,14 @@ def number(gateway: str, settings: dict[str, Any], key: str, default: float) -> 
     return n
 
 
+def check_fen(fen: int) -> int:
+    """An amount handed to a gateway: a positive integer of fen (a caller's bug otherwise:
+    raised before anything is sent, never turned into a gateway outcome)."""
+    if isinstance(fen, bool) or not isinstance(fen, int) or fen <= 0:
+        raise ValueError(f"amount must be a positive integer of fen, got {fen!r}")
+    return fen
+
+
 def fen_to_yuan(fen: int) -> str:
     """Integer fen as the yuan string the gateways want: 1230 -> "12.30"."""
     if isinstance(fen, bool) or not isinstance(fen, int) or fen < 0:

@@ -174,7 +174,7 @@ class Alipay:
 
     def pay(self, out_trade_no: str, auth_code: str, amount_fen: int, subject: str) -> GatewayResult:
         biz = {"out_trade_no": out_trade_no, "scene": "bar_code", "auth_code": auth_code,
-               "total_amount": _common.fen_to_yuan(int(amount_fen)), "subject": (subject or "物业费")[:256]}
+               "total_amount": _common.fen_to_yuan(_common.check_fen(amount_fen)), "subject": (subject or "物业费")[:256]}
         reply = self._call("alipay.trade.pay", biz, unsigned_rejection_ok=True)
         if isinstance(reply, GatewayResult):
             return reply
@@ -232,7 +232,7 @@ class Alipay:
     def refund(self, out_trade_no: str, out_refund_no: str, total_fen: int, refund_fen: int,
                reason: str) -> GatewayResult:
         # total_fen is WeChat's business; Alipay knows the trade's total itself.
-        biz = {"out_trade_no": out_trade_no, "refund_amount": _common.fen_to_yuan(int(refund_fen)),
+        biz = {"out_trade_no": out_trade_no, "refund_amount": _common.fen_to_yuan(_common.check_fen(refund_fen)),
                "out_request_no": out_refund_no, "refund_reason": (reason or "")[:256]}
         reply = self._call("alipay.trade.refund", biz)
         if isinstance(reply, GatewayResult):

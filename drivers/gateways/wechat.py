@@ -131,7 +131,7 @@ class WeChatPay:
 
     def pay(self, out_trade_no: str, auth_code: str, amount_fen: int, subject: str) -> GatewayResult:
         params = {"body": _truncate_utf8(subject or "物业费", 128), "out_trade_no": out_trade_no,
-                  "total_fee": str(int(amount_fen)), "fee_type": "CNY",
+                  "total_fee": str(_common.check_fen(amount_fen)), "fee_type": "CNY",
                   "spbill_create_ip": self.spbill_create_ip, "auth_code": auth_code}
         reply = self._call("/pay/micropay", params)
         if isinstance(reply, GatewayResult):
@@ -199,7 +199,7 @@ class WeChatPay:
     def refund(self, out_trade_no: str, out_refund_no: str, total_fen: int, refund_fen: int,
                reason: str) -> GatewayResult:
         params = {"out_trade_no": out_trade_no, "out_refund_no": out_refund_no,
-                  "total_fee": str(int(total_fen)), "refund_fee": str(int(refund_fen)),
+                  "total_fee": str(_common.check_fen(total_fen)), "refund_fee": str(_common.check_fen(refund_fen)),
                   "refund_fee_type": "CNY", "refund_desc": _truncate_utf8(reason or "", 80)}
         reply = self._call("/secapi/pay/refund", params, cert=True)
         if isinstance(reply, GatewayResult):

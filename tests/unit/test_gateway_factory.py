@@ -55,3 +55,19 @@ def test_a_bad_setting_is_named(settings):
 def test_driver_message_codes_are_catalogued():
     for code in ("gateway.unknown", "gateway.setting_missing", "gateway.setting_bad", "gateway.key_unreadable"):
         assert code in catalog()
+
+
+def _reason(code: str) -> str:
+    """The rule written in app/messages/gateways.py: gateway.reason.<code, lowercased, . and - as _>."""
+    return "gateway.reason." + code.lower().replace(".", "_").replace("-", "_")
+
+
+def test_the_reasons_a_cashier_meets_most_have_words():
+    from app.errors import Msg
+    from app.messages import render
+
+    for code in ("AUTH_CODE_INVALID", "AUTHCODEEXPIRE", "NOTENOUGH", "ACQ.PAYMENT_AUTH_CODE_INVALID",
+                 "ACQ.BUYER_BALANCE_NOT_ENOUGH", "RETURN_FAIL", "isv.invalid-signature", "NETWORK", "BAD_SIGNATURE",
+                 "CERT_MISSING", "other"):
+        assert _reason(code) in catalog(), code
+    assert "签名错误" in render(Msg.of(_reason("RETURN_FAIL"), message="签名错误"), "zh")

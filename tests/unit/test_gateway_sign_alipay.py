@@ -166,3 +166,22 @@ def test_the_documented_string_to_sign():
     assert ali.sign_content(params) == (
         "app_id=2014072300007148&biz_content=" + biz + "&charset=GBK&method=alipay.mobile.public.menu.add"
         "&sign_type=RSA2&timestamp=2014-07-24 03:07:50&version=1.0")
+
+
+@pytest.mark.parametrize("amount", [0, -5, 12.3, True, "1230"])
+def test_both_drivers_refuse_a_non_fen_amount_before_sending(keys, amount):
+    from drivers.gateways.wechat import WeChatPay
+
+    class NoNetwork:
+        def post(self, *a, **kw):  # noqa: ANN002, ANN003
+            raise AssertionError("nothing may be sent")
+
+    wechat = WeChatPay({"appid": "wx1", "mch_id": "1", "key": "k" * 32, "cert": "c", "cert_key": "k"}, session=NoNetwork())
+    alipay = _driver(keys)
+    alipay.session = NoNetwork()
+    for call in (lambda: wechat.pay("P", "134567890123456789", amount, "x"),
+                 lambda: wechat.refund("P", "R", 100, amount, "x"),
+                 lambda: alipay.pay("P", "284567890123456789", amount, "x"),
+                 lambda: alipay.refund("P", "R", 100, amount, "x")):
+        with pytest.raises(ValueError):
+            call()
