@@ -69,6 +69,12 @@ def yuan_to_fen(text: Any) -> int | None:
     return int(fen)
 
 
+def transient(result: Any) -> bool:
+    """An `unknown` that another try may clear: no answer, or the server's own trouble."""
+    code = str(getattr(result, "code", "") or "")
+    return code == "NETWORK" or code.startswith("HTTP_5")
+
+
 def fen_field(text: Any) -> int | None:
     """A fen integer field from a reply ("1230")."""
     s = str(text or "").strip()

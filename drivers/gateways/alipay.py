@@ -216,8 +216,10 @@ class Alipay:
                 time.sleep(self.retry_wait)  # the API asks for a pause before calling again
             reply = self._call("alipay.trade.cancel", {"out_trade_no": out_trade_no})
             if isinstance(reply, GatewayResult):
+                if not _common.transient(reply):
+                    return reply
                 last = reply
-                continue  # network trouble: cancelling is idempotent, so try again
+                continue  # network trouble: reversing is idempotent, so try again
             code, sub = str(reply.get("code") or ""), str(reply.get("sub_code") or "")
             if code == "10000" and reply.get("retry_flag") != "Y":
                 return _result("reversed", reply, transaction_id=reply.get("trade_no") or None)

@@ -180,8 +180,10 @@ class WeChatPay:
                 time.sleep(self.retry_wait)  # the API asks for a pause before calling again
             reply = self._call("/secapi/pay/reverse", {"out_trade_no": out_trade_no}, cert=True)
             if isinstance(reply, GatewayResult):
+                if not _common.transient(reply):
+                    return reply
                 last = reply
-                continue  # network trouble: the reversal is idempotent, so try again
+                continue  # network trouble: reversing is idempotent, so try again
             if reply.get("return_code") != "SUCCESS":
                 return _result("unknown", reply, code="RETURN_FAIL", message=reply.get("return_msg"))
             if reply.get("result_code") == "SUCCESS":
