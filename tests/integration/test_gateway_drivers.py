@@ -374,3 +374,14 @@ def test_wechat_secapi_presents_the_client_certificate_over_tls(tmp_path, app_ke
                                     ("/secapi/pay/reverse", "1900000109")]
     finally:
         emu.stop()
+
+
+def test_the_support_helper_gives_working_settings_for_both(tmp_path):
+    from tests.support.gateways import ALIPAY_CODE as A
+    from tests.support.gateways import WECHAT_CODE as W
+    from tests.support.gateways import running_emulator
+
+    with running_emulator(tmp_path) as (emu, settings):
+        emu.script(W, "declined")
+        assert open_gateway("wechat", settings["wechat"]).pay("S1", W, 100, "x").state == "failed"
+        assert open_gateway("alipay", settings["alipay"]).pay("S1", A, 100, "x").state == "success"
