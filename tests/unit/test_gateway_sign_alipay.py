@@ -6,6 +6,9 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
@@ -185,3 +188,19 @@ def test_both_drivers_refuse_a_non_fen_amount_before_sending(keys, amount):
                  lambda: alipay.refund("P", "R", 100, amount, "x")):
         with pytest.raises(ValueError):
             call()
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                            max_leaves=8)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(node=st.dictionaries(st.text(max_size=8), _json_values, max_size=5), ascii_only=st.booleans(),
+       spaced=st.booleans(), sign_first=st.booleans())
+def test_the_node_text_is_cut_out_byte_for_byte_however_it_is_written(node, ascii_only, spaced, sign_first):
+    seps = (", ", ": ") if spaced else (",", ":")
+    text = json.dumps(node, ensure_ascii=ascii_only, separators=seps)
+    member = f'"alipay_trade_query_response"{seps[1]}{text}'
+    sign = '"sign":"QUJD"'
+    body = "{" + (sign + "," + member if sign_first else member + seps[0] + sign) + "}"
+    assert ali.response_node(body, "alipay.trade.query") == ("alipay_trade_query_response", text, "QUJD")
