@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar, QWidget
 
 from app import clock
 
 from ui.models.base import set_flag
 from ui.texts import printer_error_text, transport_name, yuan
+
+
+SLOW_MS = 1200  # when "working" becomes "waiting": longer than any ordinary payment commit
 
 
 class CounterStatusBar(QStatusBar):
@@ -34,9 +37,25 @@ class CounterStatusBar(QStatusBar):
         for w in (self.user, self.terminal, self.shift, self.printer, self.sync):
             self.addPermanentWidget(w)
         self.shift.setText(self.tr("Shift: …"))
+        # A unit of work that has not finished after a moment is waiting for the database (a
+        # bill run's chunk or an import holds the write lock): say so, so a cashier waits
+        # instead of pressing again. The payment itself waits its turn and never fails.
+        self.slow = QTimer(self)
+        self.slow.setSingleShot(True)
+        self.slow.setInterval(SLOW_MS)
+        self.slow.timeout.connect(self._still_busy)
 
     def set_busy(self, on: bool) -> None:
         self.busy.setText(self.tr("Working…") if on else "")
+        set_flag(self.busy, "warning", False)
+        if on:
+            self.slow.start()
+        else:
+            self.slow.stop()
+
+    def _still_busy(self) -> None:
+        self.busy.setText(self.tr("Waiting for the database (a bill run or an import may be running), please wait…"))
+        set_flag(self.busy, "warning", True)
 
     def show_status(self, info: dict) -> None:
         role = f" ({info['role_name']})" if info.get("role_name") else ""

@@ -23,6 +23,7 @@ QLabel#changeFigure { font-size: 30pt; font-weight: bold; color: #0a7a2f; }
 QLabel#changeFigure[short="true"] { color: #b00020; }
 QLabel#errorLine { color: #b00020; }
 QLabel#errorLine[warning="true"] { color: #8a4b00; font-weight: bold; }
+QLabel#busyLabel[warning="true"] { color: #8a4b00; font-weight: bold; }
 QPushButton#printAlert { color: #ffffff; background: #b00020; font-weight: bold; padding: 2px 8px; border-radius: 3px; }
 QLabel#statusPrinter[alert="true"] { color: #b00020; font-weight: bold; }
 QLabel#varianceFigure { font-weight: bold; color: #0a7a2f; }

@@ -141,6 +141,10 @@
         <translation>处理中…</translation>
     </message>
     <message>
+        <source>Waiting for the database (a bill run or an import may be running), please wait…</source>
+        <translation>正在等待数据库（可能正在出账或导入），请稍候…</translation>
+    </message>
+    <message>
         <source>User: {0}</source>
         <translation>操作员：{0}</translation>
     </message>

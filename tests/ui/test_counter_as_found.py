@@ -427,3 +427,14 @@ def test_shift_keys_say_what_to_do_when_there_is_nothing_to_do(qtbot, ctx, windo
     window.do_close_shift()  # F12 with none open
     idle(qtbot, window)
     assert "F11" in window.errors[-1] and "propdesk" not in window.errors[-1]
+
+
+# -- issue 9 item 4: a payment waiting behind a bill run or an import waits visibly ------------
+def test_a_long_wait_for_the_database_is_said_in_the_status_bar(qtbot, window):
+    bar = window.bar
+    bar.slow.setInterval(0)  # the moment "working" turns into "waiting" (1.2 s at the counter)
+    window.ops.bus.busy.emit(True)
+    qtbot.waitUntil(lambda: "bill run" in bar.busy.text())
+    assert bar.busy.property("warning") is True
+    window.ops.bus.busy.emit(False)
+    assert bar.busy.text() == "" and not bar.slow.isActive()
