@@ -101,4 +101,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device.camera.bad_image": ("无法读取图像 {path}：请检查文件。", "Cannot read the image {path}: check the file."),
     "device.camera.no_images": ("模拟摄像头没有图像：请检查图像文件夹 {path}。",
                                 "The fake camera has no images: check the folder {path}."),
+    "device.display.need_total": ("请给出要显示的总计金额。", "Give the total to show (--total)."),
 }

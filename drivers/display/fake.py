@@ -35,6 +35,11 @@ class Decoder:
         self.text = ""
         self.events: list[tuple] = []
         self.errors: list[bytes] = []
+        self.history: list[Shown] = []  # what was shown after each command that changed it
+
+    def _note(self) -> None:
+        if not self.history or self.history[-1] != self.shown:
+            self.history.append(self.shown)
 
     @property
     def shown(self) -> Shown:
@@ -47,6 +52,7 @@ class Decoder:
             if b[:1] == b"\x0c":
                 self.text = ""
                 self.events.append(("clear",))
+                self._note()
                 self.buf = b[1:]
             elif b[:1] == ESC:
                 if len(b) < 2:
@@ -54,13 +60,14 @@ class Decoder:
                 if b[1:2] == b"@":
                     self.lamp, self.text = 0, ""
                     self.events.append(("init",))
+                    self._note()
                     self.buf = b[2:]
                 elif b[1:2] == b"s":
                     if len(b) < 3:
                         return
                     if b[2] in LAMPS:
                         self.lamp = b[2]
-                        self.events.append(("lamp", b[2]))
+                        self.events.append(("lamp", b[2]))  # noted with the number that follows
                     else:
                         self.errors.append(b[:3])
                     self.buf = b[3:]
@@ -73,6 +80,7 @@ class Decoder:
                         self.errors.append(b[:end + 1])
                     self.text = digits
                     self.events.append(("number", digits))
+                    self._note()
                     self.buf = b[end + 1:]
                 else:
                     self.errors.append(b[:2])
@@ -92,7 +100,6 @@ class FakePoleDisplay:
         self.port = os.ttyname(self._slave)
         self.raw = b""
         self.decoder = Decoder()
-        self.history: list[Shown] = []  # every change of what is shown
         self._cond = threading.Condition()
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._read, name="fake-pole-display", daemon=True)
@@ -123,13 +130,16 @@ class FakePoleDisplay:
             with self._cond:
                 self.raw += data
                 self.decoder.feed(data)
-                if not self.history or self.history[-1] != self.decoder.shown:
-                    self.history.append(self.decoder.shown)
                 self._cond.notify_all()
             if self.on_change is not None:
                 self.on_change(self.decoder.shown)
 
     on_change = None  # callable(Shown), e.g. the demo's printer
+
+    @property
+    def history(self) -> list[Shown]:
+        with self._cond:
+            return list(self.decoder.history)
 
     def wait_for(self, pred, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
         with self._cond:
