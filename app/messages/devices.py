@@ -102,4 +102,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device.camera.no_images": ("模拟摄像头没有图像：请检查图像文件夹 {path}。",
                                 "The fake camera has no images: check the folder {path}."),
     "device.display.need_total": ("请给出要显示的总计金额。", "Give the total to show (--total)."),
+    "device.scan.not_available": ("本机未安装扫码支付：请改用现金（F1）、银行卡（F2）或预存抵扣（F4）收款。",
+                                  "Scanned-code payments are not installed on this counter: take cash (F1), bank "
+                                  "card (F2) or prepaid (F4)."),
+    "device.scan.not_a_code": ("这不是微信或支付宝付款码：请让住户重新出示付款码。",
+                               "That is not a WeChat or Alipay payment code: ask the resident to show it again."),
+    "device.scan.offline": ("网络未连接：扫码支付需要网络。请改用现金（F1）、银行卡（F2）或预存抵扣（F4）收款。",
+                            "The network is down: scanned-code payments need it. Take cash (F1), bank card (F2) "
+                            "or prepaid (F4)."),
 }
