@@ -146,3 +146,62 @@ def test_offline_f3_offers_the_other_tenders(qtbot, window, ctx):
     qtbot.keyClick(window.checkout, Qt.Key.Key_F3)
     assert t.method == "cash"  # stays on a tender that works without the network
     assert "network is down" in t.error.text() and "(F1)" in t.error.text() and "(F4)" in t.error.text()
+
+
+# -- the camera ----------------------------------------------------------------------------
+def _code_folder(tmp_path, *codes):  # type: ignore[no-untyped-def]
+    from drivers.scanner import images
+
+    folder = tmp_path / "camera"
+    for i, (kind, text) in enumerate(codes):
+        img = images.qr_image(text) if kind == "qr" else images.code128_image(text)
+        images.write(images.on_counter(img, angle=5), folder / f"{i}.png")
+    return folder
+
+
+def test_camera_dialog_reads_a_code_through_pyzbar(qtbot, tmp_path):
+    from PIL import Image
+
+    from drivers.scanner import images
+    from ui.dialogs.camera import CameraDialog
+
+    folder = _code_folder(tmp_path, ("code128", ALIPAY))
+    images.write(Image.new("RGB", (960, 540), (150, 150, 150)), folder / "0-empty.png")  # first: nothing to read
+    d = CameraDialog(None, f"fake:{folder}")
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitUntil(lambda: d.value is not None, timeout=10000)
+    assert (d.value.text, d.value.kind, d.value.gateway, d.value.symbology) == (ALIPAY, "payment", "alipay", "CODE128")
+    assert d.preview.pixmap() is not None and not d.preview.pixmap().isNull()
+    assert d.result() == d.DialogCode.Accepted
+
+
+def test_camera_dialog_without_a_camera_says_so(qtbot, tmp_path):
+    from ui.dialogs.camera import CameraDialog
+
+    d = CameraDialog(None, f"fake:{tmp_path}")  # an empty folder: no pictures
+    qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: d.status.text() != "", timeout=5000)
+    assert "no images" in d.status.text() or "没有图像" in d.status.text()
+    d.reject()
+
+
+def test_camera_codes_go_where_they_belong(qtbot, window, monkeypatch, world):
+    from drivers.scanner.camera import Scanned
+    from ui.dialogs.camera import CameraDialog
+
+    find(qtbot, window, "1-1-102")
+    t = window.checkout.tender
+    # A payment code: to the F3 tender, WeChat or Alipay by its prefix; nothing is paid yet.
+    monkeypatch.setattr(CameraDialog, "ask", classmethod(lambda cls, parent, source=None: Scanned(
+        ALIPAY, "CODE128", "payment", "alipay")))
+    window.checkout.camera_action.trigger()
+    assert t.method == "alipay" and t.reference.text() == ALIPAY and t.reference.hasFocus()
+    assert window.checkout.lines_model.rowCount() > 0
+    # Anything else: to the search box, as the keyboard-wedge scanner types it.
+    monkeypatch.setattr(CameraDialog, "ask", classmethod(lambda cls, parent, source=None: Scanned(
+        "1-1-101", "QRCODE", "document")))
+    window.checkout.camera_action.trigger()
+    idle(qtbot, window)
+    assert window.checkout.search.text() == "1-1-101" and window.checkout.hit.room_key == "1-1-101"
+    assert "Scanned" in window.checkout.status.text()

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMainWindow, QSplitter, QTableView,
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from app import clock, devices
 from app.errors import Msg
-from app.gateways import gateway_for_code
+from app.gateways import GATEWAYS, gateway_for_code
 from app.messages import render
 from app.services import lookup, terminal_settings
 from app.services.receivables.bills import room_bills
@@ -106,6 +106,10 @@ class CheckoutView(QWidget):
         self.display = DisplayBridge(parent=self)
         self.display.failed.connect(self._display_failed)
         self.scan_runner: ScanRunner | None = None
+        # 摄像头扫码: the window puts this action in its Counter menu.
+        self.camera_action = QAction(self.tr("Scan with the camera…"), self)
+        self.camera_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.camera_action.triggered.connect(self.scan_with_camera)
         self.status = QLabel()
         self.status.setObjectName("checkoutStatus")
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() + 4)  # no jump when it fills
@@ -328,6 +332,29 @@ class CheckoutView(QWidget):
         runner.failed.connect(self._scan_failed)
         runner.start(lambda on_state: scan_pay_hook.pay_scanned(ctx, counter, room_key, ids, others, amount_fen,
                                                                 auth_code, on_state))
+
+    def scan_with_camera(self) -> None:
+        from ui.dialogs.camera import CameraDialog
+
+        code = CameraDialog.ask(self)
+        if code is not None:
+            self.take_scanned(code.text)
+
+    def take_scanned(self, text: str) -> None:
+        """A code read by the camera goes where the keyboard-wedge scanner would have typed it:
+        a 付款码 into the F3 tender (the cashier checks the amount and presses Enter), anything
+        else (a receipt or notice QR) into the search box."""
+        kind = gateway_for_code(text)
+        if kind is None:
+            self.search.setText(text)
+            self.find(text, take_first=True, scanned=True)
+            return
+        if self.tender.method not in GATEWAYS:
+            self.tender.choose(kind.name)  # offline: refused there, with the message
+            if self.tender.method not in GATEWAYS:
+                return
+        self.tender.reference.setText(text)  # picks WeChat or Alipay from the prefix
+        self.tender.reference.setFocus()
 
     def _scan_state(self, state: str) -> None:
         if state == "paying":
