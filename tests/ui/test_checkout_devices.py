@@ -205,3 +205,23 @@ def test_camera_codes_go_where_they_belong(qtbot, window, monkeypatch, world):
     idle(qtbot, window)
     assert window.checkout.search.text() == "1-1-101" and window.checkout.hit.room_key == "1-1-101"
     assert "Scanned" in window.checkout.status.text()
+
+
+def test_a_declined_scan_records_nothing_and_the_counter_goes_on(qtbot, window, monkeypatch):
+    from app.errors import InputError
+
+    def declined(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise InputError("device.scan.not_a_code")  # any coded refusal the service raises
+
+    monkeypatch.setattr(scan_pay_hook, "available", lambda: True)
+    monkeypatch.setattr(scan_pay_hook, "pay_scanned", declined)
+    find(qtbot, window, "1-1-101")
+    t = window.checkout.tender
+    qtbot.keyClick(window.checkout, Qt.Key.Key_F3)
+    qtbot.keyClicks(t.reference, WECHAT)
+    qtbot.keyClick(t.reference, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.checkout.paying, timeout=5000)
+    assert "not a WeChat or Alipay payment code" in t.error.text() and t.pay_button.isEnabled()
+    assert window.checkout.lines_model.rowCount() == 4 and not hasattr(window, "last_receipt")
+    qtbot.keyClick(window.checkout, Qt.Key.Key_F1)  # the other tenders are there at once
+    assert t.method == "cash"
