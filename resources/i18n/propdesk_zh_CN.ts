@@ -725,6 +725,10 @@ Take the payment anyway?</source>
         <translation>客显</translation>
     </message>
     <message>
+        <source>Display port: COM4 · /dev/ttyUSB1</source>
+        <translation>客显串口：COM4 · /dev/ttyUSB1</translation>
+    </message>
+    <message>
         <source>Connection</source>
         <translation>连接方式</translation>
     </message>

@@ -225,3 +225,17 @@ def test_a_declined_scan_records_nothing_and_the_counter_goes_on(qtbot, window, 
     assert window.checkout.lines_model.rowCount() == 4 and not hasattr(window, "last_receipt")
     qtbot.keyClick(window.checkout, Qt.Key.Key_F1)  # the other tenders are there at once
     assert t.method == "cash"
+
+
+def test_printer_dialog_keeps_the_display_port(qtbot):
+    from ui.dialogs.printer import PrinterDialog
+
+    d = PrinterDialog(None, {"transport": "none", "customer_display": True, "display_port": "COM4",
+                             "display_baudrate": 9600})
+    qtbot.addWidget(d)
+    v = d.build()
+    assert (v["customer_display"], v["display_port"], v["display_baudrate"]) == (True, "COM4", 9600)
+    d.display_port.setText("the back room")
+    with pytest.raises(ValueError) as e:
+        d.build()
+    assert "COM3" in str(e.value)  # says what to type
