@@ -59,3 +59,29 @@ def write(img: Image.Image, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     img.save(path)
     return path
+
+
+DEMO_CODES = ("134567890123456789", "286543210987654321")  # a WeChat and an Alipay 付款码
+
+
+def main(argv: list[str] | None = None) -> int:  # pragma: no cover - demo helper
+    """`python -m drivers.scanner.images FOLDER [CODE…]`: payment-code pictures (a QR or text
+    that is no payment code becomes a plain QR) for PROPDESK_CAMERA=fake:FOLDER."""
+    import sys
+
+    from app.gateways import gateway_for_code
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args:
+        print("usage: python -m drivers.scanner.images FOLDER [CODE…]", file=sys.stderr)
+        return 2
+    folder, codes = Path(args[0]), args[1:] or list(DEMO_CODES)
+    for i, code in enumerate(codes, 1):
+        img = payment_code_image(code) if gateway_for_code(code) else qr_image(code)
+        print(write(on_counter(img, angle=4), folder / f"{i:02d}.png"))
+    print(f"PROPDESK_CAMERA=fake:{folder}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
