@@ -28,6 +28,7 @@ from app.errors import Msg, Problem
 # COM3 on Windows, /dev/ttyUSB0 (or a pty, /dev/pts/5) elsewhere.
 PORT_PATTERN = r"COM\d{1,3}|/dev/[\w./-]+"
 BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+PARITIES = ("N", "O", "E")  # none, odd, even (8 data bits, 1 stop bit either way)
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,10 @@ class SerialDevice:
 
 
 DEVICES: dict[str, SerialDevice] = {d.name: d for d in (
-    # Pole displays (客显, LED 8-digit "ESC Q A" type) ship at 2400 baud 8N1; a DIP switch
-    # sets 4800/9600 on some models, so the rate is a setting.
-    SerialDevice("display", "device.display.name", {"port": "", "baudrate": 2400}),
+    # Pole displays (客显, LED 8-digit "ESC Q A" type): the generic ones ship at 2400 baud 8N1;
+    # branded ones differ (Hisense VC110/VC108 9600 8N1, VC210A 9600 8O1 — see the JavaPos
+    # drivers in github188/GIT), so rate and parity are settings.
+    SerialDevice("display", "device.display.name", {"port": "", "baudrate": 2400, "parity": "N"}),
 )}
 
 
@@ -88,11 +90,15 @@ def validate(stored: dict) -> list[Problem]:
         if baud_key in stored and (isinstance(baud, bool) or baud not in BAUDRATES):
             problems.append(Problem.of("device.bad_baudrate", column=baud_key, device=Msg(d.label), baud=baud,
                                        known=list(BAUDRATES)))
+        parity_key = d.stored_key("parity")
+        if parity_key in stored and stored.get(parity_key) not in PARITIES:
+            problems.append(Problem.of("device.bad_parity", column=parity_key, device=Msg(d.label),
+                                       parity=stored.get(parity_key), known=list(PARITIES)))
     return problems
 
 
 def display_settings(printer: dict | None) -> dict[str, Any] | None:
-    """The pole display's {port, baudrate} when checkout should drive it (the printer's
+    """The pole display's {port, baudrate, parity} when checkout should drive it (the printer's
     `customer_display` flag on and a port set), else None."""
     if not printer or not printer.get("customer_display"):
         return None

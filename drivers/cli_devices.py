@@ -69,6 +69,7 @@ def _display_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--received", help="amount received (yuan), lamp 收款")
     p.add_argument("--change", help="change (yuan), lamp 找零")
     p.add_argument("--port", help="serial port (default: the counter's display port, printer settings)")
+    p.add_argument("--parity", choices=list(devices.PARITIES), help="parity (default: the counter's, else N)")
     p.add_argument("--baud", type=int, help=f"baud rate (default: the counter's, else 2400; one of "
                                             f"{', '.join(map(str, devices.BAUDRATES))})")
 
@@ -84,11 +85,11 @@ def run_display(settings: Settings, args: argparse.Namespace) -> Result:
         raise InputError("device.bad_baudrate", device=Msg(devices.get("display").label), baud=args.baud,
                          known=list(devices.BAUDRATES))
     conf = devices.get("display").from_stored(None)
-    if not args.port or args.baud is None:
+    if not args.port or args.baud is None or args.parity is None:
         stored = in_uow(settings, lambda s: print_queue.printer_settings(s, settings.terminal))
         conf = devices.get("display").from_stored(stored)
-    port, baud = args.port or conf["port"], args.baud or conf["baudrate"]
-    disp = SerialDisplay(port, baud)
+    port, baud, parity = args.port or conf["port"], args.baud or conf["baudrate"], args.parity or conf["parity"]
+    disp = SerialDisplay(port, baud, parity)
     try:
         if args.action == "clear":
             disp.clear()
@@ -103,5 +104,5 @@ def run_display(settings: Settings, args: argparse.Namespace) -> Result:
     shown = {k: fen_to_yuan_str(v) for k, v in amounts.items()}
     text = " · ".join(f"{label} {shown[k]}" for k, label in (("total", "总计 total"), ("received", "收款 received"),
                                                                ("change", "找零 change")) if k in shown)
-    return Result({"port": port, "baudrate": baud, **{f"{k}_fen": v for k, v in amounts.items()}},
+    return Result({"port": port, "baudrate": baud, "parity": parity, **{f"{k}_fen": v for k, v in amounts.items()}},
                   f"客显 display {port}: " + (text or "已清屏 cleared"))

@@ -110,4 +110,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "device.scan.offline": ("网络未连接：扫码支付需要网络。请改用现金（F1）、银行卡（F2）或预存抵扣（F4）收款。",
                             "The network is down: scanned-code payments need it. Take cash (F1), bank card (F2) "
                             "or prepaid (F4)."),
+    "device.bad_parity": ("{device}的校验位“{parity}”无效：请选择 {known:list} 之一（N 无校验，O 奇校验，E 偶校验）。",
+                          "The {device} parity {parity!r} is not one of {known:list} (N none, O odd, E even)."),
 }

@@ -33,8 +33,11 @@ def open_error(port: str, e: Exception) -> DisplayError:
 
 
 class SerialDisplay(ByteDisplay):
-    def __init__(self, port: str, baudrate: int = 2400, *, write_timeout: float = 2.0) -> None:
+    def __init__(self, port: str, baudrate: int = 2400, parity: str = "N", *, write_timeout: float = 2.0) -> None:
         self.port, self.baudrate, self.write_timeout = str(port), int(baudrate), write_timeout
+        if parity not in (serial.PARITY_NONE, serial.PARITY_ODD, serial.PARITY_EVEN):
+            raise ValueError(f"parity {parity!r} not one of N, O, E")
+        self.parity = parity
         self._ser: serial.SerialBase | None = None
         self._lock = threading.Lock()
 
@@ -48,7 +51,7 @@ class SerialDisplay(ByteDisplay):
             extra = {} if "://" in self.port else {"exclusive": True}
             try:
                 ser = serial.serial_for_url(self.port, baudrate=self.baudrate, bytesize=serial.EIGHTBITS,
-                                            parity=serial.PARITY_NONE, stopbits=serial.STOPBITS_ONE,
+                                            parity=self.parity, stopbits=serial.STOPBITS_ONE,
                                             write_timeout=self.write_timeout, **extra)
             except (serial.SerialException, OSError, ValueError) as e:
                 raise open_error(self.port, e) from e
@@ -83,5 +86,6 @@ class SerialDisplay(ByteDisplay):
 
 
 def open_display(settings: dict) -> SerialDisplay:
-    """A display from the registry's settings ({"port", "baudrate"})."""
-    return SerialDisplay(str(settings.get("port") or ""), int(settings.get("baudrate") or 2400))
+    """A display from the registry's settings ({"port", "baudrate", "parity"})."""
+    return SerialDisplay(str(settings.get("port") or ""), int(settings.get("baudrate") or 2400),
+                         str(settings.get("parity") or "N"))

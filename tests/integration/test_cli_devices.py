@@ -19,6 +19,15 @@ from drivers.display.fake import FakePoleDisplay, Shown
 from drivers.printer.fake_server import FakePrinterServer
 
 
+@pytest.fixture(autouse=True)
+def only_these_plugins(monkeypatch):  # type: ignore[no-untyped-def]
+    """The drawer/display commands are registered by the import above; other plugins' entry
+    points (installed from another checkout) are not this test's business."""
+    import app.cli
+
+    monkeypatch.setattr(app.cli, "_load_plugin_commands", lambda: None)
+
+
 def _store(url: str, printer: dict | None) -> None:
     ctx = AppContext.open(url)
     with ctx.uow() as s:
@@ -66,7 +75,7 @@ def test_drawer_without_printer_or_drawer_is_refused(db, tmp_path, capsys) -> No
 def test_display_show_over_a_pty(db, capsys) -> None:
     with FakePoleDisplay() as fake:
         _store(db, {"transport": "none", "customer_display": True, "display_port": fake.port,
-                    "display_baudrate": 9600})
+                    "display_baudrate": 9600, "display_parity": "N"})
         capsys.readouterr()
         assert main(["--db", db, "display", "show", "--total", "120.50", "--received", "200",
                      "--change", "79.50", "--json"]) == 0
@@ -74,7 +83,7 @@ def test_display_show_over_a_pty(db, capsys) -> None:
         assert [s for s in fake.history if s.text] == [Shown("总计", "120.50"), Shown("收款", "200.00"),
                                                         Shown("找零", "79.50")]
         doc = json.loads(capsys.readouterr().out)
-        assert doc == {"port": fake.port, "baudrate": 9600, "total_fen": 12050, "received_fen": 20000,
+        assert doc == {"port": fake.port, "baudrate": 9600, "parity": "N", "total_fen": 12050, "received_fen": 20000,
                        "change_fen": 7950}
         assert main(["--db", db, "display", "clear", "--port", fake.port]) == 0
         assert fake.wait_for(lambda f: f.shown == Shown("", ""))

@@ -96,14 +96,36 @@ def test_windows_style_errors_are_classified() -> None:
 
 def test_registry_defaults_and_settings() -> None:
     d = devices.get("display")
-    assert d.defaults == {"port": "", "baudrate": 2400}
+    assert d.defaults == {"port": "", "baudrate": 2400, "parity": "N"}
     clean = validate_printer({"transport": "none"})
     assert clean["display_port"] == "" and clean["display_baudrate"] == 2400
     assert devices.display_settings(clean) is None  # flag off
     on = validate_printer({"transport": "none", "customer_display": True, "display_port": "COM4"})
-    assert devices.display_settings(on) == {"port": "COM4", "baudrate": 2400}
+    assert devices.display_settings(on) == {"port": "COM4", "baudrate": 2400, "parity": "N"}
     assert devices.display_settings({**on, "display_port": ""}) is None  # flag on, no port: nothing to drive
     with pytest.raises(InputError) as e:
-        validate_printer({"transport": "none", "display_port": "printer please", "display_baudrate": 1234})
+        validate_printer({"transport": "none", "display_port": "printer please", "display_baudrate": 1234,
+                          "display_parity": "X"})
     columns = {p.column for p in e.value.problems}
-    assert columns == {"display_port", "display_baudrate"}
+    assert columns == {"display_port", "display_baudrate", "display_parity"}
+
+
+@posix
+def test_port_settings_reach_the_line() -> None:
+    import termios
+
+    with FakePoleDisplay() as fake:
+        disp = SerialDisplay(fake.port, 9600, "O")
+        try:
+            disp.show_total(100)
+            assert fake.wait_for(lambda f: f.shown.text == "1.00")
+            _i, _o, cflag, _l, ispeed, ospeed, _cc = termios.tcgetattr(fake._slave)
+            # A pty forces 8 bits and drops parity (Linux pty_set_termios), so parity is checked
+            # on the port object pyserial configured rather than on the line.
+            assert disp._ser is not None and disp._ser.parity == "O" and disp._ser.bytesize == 8
+        finally:
+            disp.close()
+    assert cflag & termios.CSIZE == termios.CS8 and not cflag & termios.CSTOPB  # 8 data bits, 1 stop bit
+    assert ispeed == ospeed == termios.B9600
+    with pytest.raises(ValueError):
+        SerialDisplay("COM4", 2400, "X")

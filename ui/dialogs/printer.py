@@ -66,6 +66,7 @@ class PrinterDialog(FormDialog):
         self.test_button.clicked.connect(self.test_page)
         self.form.addRow("", self.test_button)
         self.encoding = cur["encoding"]
+        self.display_parity = cur["display_parity"]  # kept as stored (8N1 unless set otherwise)
         if read_only:
             note = QLabel(self.tr("Only a manager can change the printer settings. You can print a test page."))
             note.setObjectName("readOnlyNote")
@@ -89,7 +90,7 @@ class PrinterDialog(FormDialog):
                "width_mm": self.width.currentData(), "profile": self.profile.text().strip() or "default",
                "encoding": self.encoding, "cash_drawer": self.drawer.isChecked(),
                "customer_display": self.display.isChecked(), "display_port": self.display_port.text().strip(),
-               "display_baudrate": self.display_baud.currentData()}
+               "display_baudrate": self.display_baud.currentData(), "display_parity": self.display_parity}
         try:
             return validate_printer(raw)
         except InputError as e:
