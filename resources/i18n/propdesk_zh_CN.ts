@@ -82,6 +82,10 @@
         <translation>摄像头扫码…</translation>
     </message>
     <message>
+        <source>A payment code was scanned: find the household first, then scan it again</source>
+        <translation>扫到的是付款码：请先找到住户，再扫一次付款码</translation>
+    </message>
+    <message>
         <source>Nothing found for “{0}”</source>
         <translation>未找到“{0}”</translation>
     </message>

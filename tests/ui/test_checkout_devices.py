@@ -239,3 +239,20 @@ def test_printer_dialog_keeps_the_display_port(qtbot):
     with pytest.raises(ValueError) as e:
         d.build()
     assert "COM3" in str(e.value)  # says what to type
+
+
+def test_a_payment_code_scanned_into_the_search_box_goes_to_f3(qtbot, window):
+    box = window.checkout.search
+    qtbot.keyClicks(box, WECHAT)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    idle(qtbot, window)
+    assert "find the household first" in window.checkout.status.text() and box.text() == ""
+    find(qtbot, window, "1-1-101")
+    box.setFocus()  # the cursor went back to the search box; the resident shows the code
+    box.selectAll()
+    qtbot.keyClicks(box, ALIPAY)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    idle(qtbot, window)
+    t = window.checkout.tender
+    assert t.method == "alipay" and t.reference.text() == ALIPAY and window.checkout.hit.room_key == "1-1-101"
+    assert window.checkout.lines_model.rowCount() == 4  # nothing charged before Enter in the tender

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMainWindow, QSplitter, QTableView,
                                QTextBrowser, QVBoxLayout, QWidget)
@@ -104,6 +104,7 @@ class CheckoutView(QWidget):
         self.tender.is_offline = lambda: bool(self.ops.ctx.settings.offline)
         # The customer pole display (客显): total, received, change; its I/O on its own thread.
         self.display = DisplayBridge(parent=self)
+        QCoreApplication.instance().aboutToQuit.connect(self.display.stop)  # let go of the port on exit
         self.display.failed.connect(self._display_failed)
         self.scan_runner: ScanRunner | None = None
         # 摄像头扫码: the window puts this action in its Counter menu.
@@ -143,7 +144,7 @@ class CheckoutView(QWidget):
         outer.addWidget(self.status)
 
         self.search.query_changed.connect(lambda q: self.find(q, take_first=False))
-        self.search.submitted.connect(lambda q, scanned: self.find(q, take_first=True, scanned=scanned))
+        self.search.submitted.connect(self._submitted)
         self.search.down_pressed.connect(self._focus_hits)
         self.hits.activated.connect(lambda i: self.choose(i.row()))
         self.hits.doubleClicked.connect(lambda i: self.choose(i.row()))
@@ -175,6 +176,20 @@ class CheckoutView(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _submitted(self, query: str, scanned: bool) -> None:
+        """Enter in the search box. A 付款码 scanned while the cursor was still in the search box
+        is no search: it goes to the F3 tender of the household on screen."""
+        if gateway_for_code(query) is not None:
+            self._search_seq += 1
+            self.search.clear()
+            if self.hit is None:
+                self.status.setText(self.tr("A payment code was scanned: find the household first, then scan it "
+                                            "again"))
+                return
+            self.take_scanned(query)
+            return
+        self.find(query, take_first=True, scanned=scanned)
 
     def find(self, query: str, *, take_first: bool = False, scanned: bool = False) -> None:
         self._search_seq += 1
