@@ -117,6 +117,11 @@ class TenderPanel(QWidget):
         self.batch.setPlaceholderText(self.tr("optional, 6 digits"))
         self.voucher.setPlaceholderText(self.tr("optional, 6 digits"))
         self.amount_label, self.reference_label = QLabel(), QLabel()
+        # As wide as the widest caption (付款码 · 支付宝) from the start: recognising a code must not
+        # shift the fields sideways.
+        self.reference_label.setMinimumWidth(max(
+            self.reference_label.fontMetrics().horizontalAdvance(self.tr("Payment code · {0}").format(method_name(m)))
+            for m in GATEWAYS) + 2)
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
         self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
