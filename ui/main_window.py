@@ -196,6 +196,8 @@ class MainWindow(QMainWindow):
         counter.addSeparator()
         self._action(counter, self.tr("Open shift…"), "F11", self.do_open_shift)
         self._action(counter, self.tr("Close shift…"), "F12", self.do_close_shift)
+        counter.addSeparator()
+        counter.addAction(self.checkout.camera_action)  # 摄像头扫码 (ui/checkout/view.py)
         view = self.menuBar().addMenu(self.tr("&View"))
         self._action(view, self.tr("Checkout"), "Ctrl+1", lambda: self.tabs.setCurrentIndex(0))
         self._action(view, self.tr("Receipts"), "Ctrl+2", lambda: self.tabs.setCurrentIndex(1))

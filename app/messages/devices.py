@@ -61,4 +61,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                          "again in the printer settings."),
     "device.printer.bad_settings": ("打印机设置无效：请在打印机设置中检查后保存。",
                                     "Invalid printer settings ({detail}): check and save the printer settings."),
+    # -- serial devices (app.devices), the pole display (客显), the cash drawer, the camera scanner --
+    "device.display.name": ("客显", "Customer display"),
+    "device.bad_port": ("{device}的串口“{port}”无效：请填写 COM3 或 /dev/ttyUSB0 这样的串口名。",
+                        "The {device} port {port!r} is not a serial port: write e.g. COM3 or /dev/ttyUSB0."),
+    "device.bad_baudrate": ("{device}的波特率“{baud}”无效：请选择 {known:list} 之一。",
+                            "The {device} baud rate {baud!r} is not one of {known:list}."),
+    "device.display.no_port": ("未设置客显串口：请在打印机设置中填写客显串口。",
+                               "No customer display port is set: fill it in the printer settings."),
+    "device.display.missing": ("找不到客显串口 {port}：请检查客显的串口线，以及打印机设置中的客显串口。",
+                               "The customer display port {port} does not exist ({detail}): check the cable and the "
+                               "port in the printer settings."),
+    "device.display.busy": ("客显串口 {port} 被其他程序占用：请关闭占用它的程序后再试。",
+                            "The customer display port {port} is in use by another program ({detail}): close it "
+                            "and try again."),
+    "device.display.cannot_open": ("无法打开客显串口 {port}：请检查串口线和客显电源。",
+                                   "Cannot open the customer display port {port} ({detail}): check the cable and "
+                                   "the display's power."),
+    "device.display.write_timeout": ("客显串口 {port} 写入超时：请检查客显是否连接。",
+                                     "Writing to the customer display on {port} timed out: check it is connected."),
+    "device.display.failed": ("客显串口 {port} 出错：请检查客显。",
+                              "The customer display port {port} failed ({detail}): check the display."),
+    "device.display.too_long": ("金额 {amount:yuan} 超出客显位数，客显未更新。",
+                                "The amount {amount:yuan} does not fit the customer display; it was not updated."),
+    "device.drawer.no_printer": ("未设置收据打印机，无法弹开钱箱：请在打印机设置中选择打印机。",
+                                 "No receipt printer is set up, so the cash drawer cannot open: choose the printer "
+                                 "in the printer settings."),
+    "device.drawer.disabled": ("打印机设置中未接钱箱：如已接钱箱，请在打印机设置中勾选“钱箱”。",
+                               "The printer settings say no cash drawer is connected: tick the cash drawer in the "
+                               "printer settings."),
+    "device.camera.cannot_open": ("无法打开摄像头 {camera}：请检查摄像头是否连接、是否被其他程序占用。",
+                                  "Cannot open camera {camera}: check it is connected and not in use by another "
+                                  "program."),
+    "device.camera.no_frame": ("摄像头 {camera} 没有画面：请检查摄像头。",
+                               "Camera {camera} gives no picture: check it."),
+    "device.camera.no_zbar": ("本机缺少条码识别组件（zbar）：请联系系统管理员安装。",
+                              "Barcode decoding needs the zbar library (apt install libzbar0; on Windows it ships "
+                              "with pyzbar): call your system administrator."),
+    "device.camera.bad_image": ("无法读取图像 {path}：请检查文件。", "Cannot read the image {path}: check the file."),
+    "device.camera.no_images": ("模拟摄像头没有图像：请检查图像文件夹 {path}。",
+                                "The fake camera has no images: check the folder {path}."),
+    "device.display.need_total": ("请给出要显示的总计金额。", "Give the total to show (--total)."),
+    "device.scan.not_available": ("本机未安装扫码支付：请改用现金（F1）、银行卡（F2）或预存抵扣（F4）收款。",
+                                  "Scanned-code payments are not installed on this counter: take cash (F1), bank "
+                                  "card (F2) or prepaid (F4)."),
+    "device.scan.not_a_code": ("这不是微信或支付宝付款码：请让住户重新出示付款码。",
+                               "That is not a WeChat or Alipay payment code: ask the resident to show it again."),
+    "device.scan.offline": ("网络未连接：扫码支付需要网络。请改用现金（F1）、银行卡（F2）或预存抵扣（F4）收款。",
+                            "The network is down: scanned-code payments need it. Take cash (F1), bank card (F2) "
+                            "or prepaid (F4)."),
+    "device.bad_parity": ("{device}的校验位“{parity}”无效：请选择 {known:list} 之一（N 无校验，O 奇校验，E 偶校验）。",
+                          "The {device} parity {parity!r} is not one of {known:list} (N none, O odd, E even)."),
 }

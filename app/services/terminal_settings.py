@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Role, Terminal
-from app import printer_transports
+from app import devices, printer_transports
 from app.errors import InputError, Msg, Problem
 from app.services import audit, users
 from app.services.cashier.shifts import current
@@ -16,7 +16,8 @@ from app.services.cashier.shifts import current
 TRANSPORTS = printer_transports.names()  # the registry app.printer_transports; drivers register against it
 WIDTHS = (58, 80)
 DEFAULT_PRINTER: dict = {"transport": "none", "target": "", "width_mm": 80, "profile": "default",
-                         "encoding": "gb18030", "cash_drawer": True, "customer_display": False}
+                         "encoding": "gb18030", "cash_drawer": True, "customer_display": False,
+                         **devices.stored_defaults()}  # the serial devices' settings (app.devices): display_port, …
 ENCODINGS = ("gb18030", "utf-8")
 
 
@@ -49,6 +50,7 @@ def validate_printer(settings: dict) -> dict:
     for flag in ("cash_drawer", "customer_display"):
         if not isinstance(out[flag], bool):
             problems.append(Problem.of("print.bad_flag", column=flag, flag=Msg(f"print.flag.{flag}")))
+    problems += devices.validate(out)
     if problems:
         raise InputError("print.bad_settings", problems)
     return out

@@ -45,10 +45,45 @@
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <source>Scan with the camera</source>
+        <translation>摄像头扫码</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <source>Hold the resident&apos;s payment code, or a receipt or notice QR code, up to the camera.</source>
+        <translation>请住户将付款码（或收据、缴费通知单上的二维码）对准摄像头。</translation>
+    </message>
+    <message>
+        <source>Payment code · {0}</source>
+        <translation>付款码 · {0}</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <source>Read: {0} {1}</source>
+        <translation>已识别：{0} {1}</translation>
+    </message>
+</context>
+<context>
     <name>CheckoutView</name>
     <message>
         <source>Pick a line to see its calculation</source>
         <translation>选中一行，查看计算过程</translation>
+    </message>
+    <message>
+        <source>Scan with the camera…</source>
+        <translation>摄像头扫码…</translation>
+    </message>
+    <message>
+        <source>A payment code was scanned: find the household first, then scan it again</source>
+        <translation>扫到的是付款码：请先找到住户，再扫一次付款码</translation>
     </message>
     <message>
         <source>Nothing found for “{0}”</source>
@@ -59,12 +94,24 @@
         <translation>已扫码：{0}</translation>
     </message>
     <message>
+        <source>Customer display: {0}</source>
+        <translation>客显：{0}</translation>
+    </message>
+    <message>
         <source>Find a household first</source>
         <translation>请先查找住户</translation>
     </message>
     <message>
         <source>Tick the bill lines to pay (Space)</source>
         <translation>请勾选要缴的账单行（空格键）</translation>
+    </message>
+    <message>
+        <source>Charging {0} to the {1} payment code…</source>
+        <translation>正在向{1}付款码收款 {0}…</translation>
+    </message>
+    <message>
+        <source>Waiting for the resident to enter the password…</source>
+        <translation>等待用户输入密码…</translation>
     </message>
     <message>
         <source>Paid: receipt {0}</source>
@@ -706,6 +753,10 @@ Take the payment anyway?</source>
         <translation>客显</translation>
     </message>
     <message>
+        <source>Display port: COM4 · /dev/ttyUSB1</source>
+        <translation>客显串口：COM4 · /dev/ttyUSB1</translation>
+    </message>
+    <message>
         <source>Connection</source>
         <translation>连接方式</translation>
     </message>
@@ -1054,6 +1105,10 @@ Take the payment anyway?</source>
         <translation>扫码</translation>
     </message>
     <message>
+        <source>Type the amount to charge to the payment code</source>
+        <translation>请输入扫码收款金额</translation>
+    </message>
+    <message>
         <source>Reference no. (12 digits)</source>
         <translation>参考号（12 位）</translation>
     </message>
@@ -1070,8 +1125,16 @@ Take the payment anyway?</source>
         <translation>金额</translation>
     </message>
     <message>
+        <source>Payment code · {0}</source>
+        <translation>付款码 · {0}</translation>
+    </message>
+    <message>
         <source>Still due</source>
         <translation>还差</translation>
+    </message>
+    <message>
+        <source>A payment code is charged last: add the other tenders first, then scan the code and press Enter.</source>
+        <translation>付款码须最后收取：请先加入其他付款方式，再扫付款码并按回车。</translation>
     </message>
     <message>
         <source>Type the amount received first</source>

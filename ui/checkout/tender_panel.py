@@ -15,8 +15,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QPushButton, QVBoxLayout, QWidget)
 
+from collections.abc import Callable
+
 from app import tender_methods
 from app.errors import InputError, Msg
+from app.gateways import GATEWAYS, gateway_for_code
 from app.messages import render
 from app.money import MoneyError, fen_to_yuan_str, parse_yuan
 from app.services.cashier.tenders import TenderInput, build_tender
@@ -44,6 +47,10 @@ class _Grid(QGridLayout):
 
 class TenderPanel(QWidget):
     pay_requested = Signal(list)  # list[TenderInput]
+    # F3 with a scanned (or typed) 付款码 in the reference field: (amount_fen, auth_code, the
+    # other tenders) — charged through the gateway, not recorded as typed (ui/checkout/scan_pay_hook).
+    scan_requested = Signal(int, str, list)
+    received_changed = Signal(int)  # what the resident has handed over so far, as the cashier types
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +66,8 @@ class TenderPanel(QWidget):
         self._default_text = ""
         self._amount_edited = False  # the cashier typed in the amount field since it was filled in
         self._confirming = False
+        self.is_offline: Callable[[], bool] = lambda: False  # the view asks the settings (Settings.offline)
+        self.scanning = False  # a scanned code is with the gateway: the panel waits
 
         # Two columns: the figures and the F-keys on the left, what is typed on the right. One
         # column was too tall: at 1280×720 it left room for two bill lines.
@@ -108,6 +117,11 @@ class TenderPanel(QWidget):
         self.batch.setPlaceholderText(self.tr("optional, 6 digits"))
         self.voucher.setPlaceholderText(self.tr("optional, 6 digits"))
         self.amount_label, self.reference_label = QLabel(), QLabel()
+        # As wide as the widest caption (付款码 · 支付宝) from the start: recognising a code must not
+        # shift the fields sideways.
+        self.reference_label.setMinimumWidth(max(
+            self.reference_label.fontMetrics().horizontalAdvance(self.tr("Payment code · {0}").format(method_name(m)))
+            for m in GATEWAYS) + 2)
         form.addRow(self.amount_label, self.amount)
         form.addRow(self.reference_label, self.reference)
         self.batch_label, self.voucher_label = QLabel(self.tr("Batch no.")), QLabel(self.tr("Voucher no."))
@@ -153,6 +167,8 @@ class TenderPanel(QWidget):
             field.textEdited.connect(self._edited)
         self.amount.textChanged.connect(lambda _t: self._refresh())
         self.amount.textEdited.connect(lambda _t: setattr(self, "_amount_edited", True))
+        self.amount.textEdited.connect(lambda _t: self.received_changed.emit(self.received_fen()))
+        self.reference.textChanged.connect(self._reference_changed)
         QShortcut(QKeySequence("Ctrl+Return"), self, self.add_current,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.list, self._remove_selected,
@@ -191,6 +207,11 @@ class TenderPanel(QWidget):
         switches between its methods (WeChat, Alipay)."""
         key = tender_methods.get(method).fkey or ""
         group = GROUPS.get(key, (method,))
+        if method in GATEWAYS and self.is_offline():
+            # Issue 12 item 6: no network, no gateway — say so and stay on the current tender.
+            set_flag(self.error, "warning", True)
+            self.error.setText(render(Msg("device.scan.offline"), message_lang()))
+            return
         if method == group[0] and len(group) > 1:
             if self.method in group:
                 self.picked[key] = group[(group.index(self.method) + 1) % len(group)]
@@ -210,9 +231,48 @@ class TenderPanel(QWidget):
         for w in (self.batch, self.batch_label, self.voucher, self.voucher_label):
             w.setVisible(bool(rule and rule.parts))
         self._default_amount()
-        self.amount.setFocus()
-        self.amount.selectAll()
+        if self.method in GATEWAYS:  # the amount is filled in; a scanner types the code here
+            self.reference.setFocus()
+            self.reference.selectAll()
+            self._reference_changed(self.reference.text())
+        else:
+            self.amount.setFocus()
+            self.amount.selectAll()
         self._refresh()
+
+    # -- F3: a scanned payment code (付款码) ------------------------------------------------
+    def payment_code(self) -> str | None:
+        """The 付款码 in the reference field when F3 is on, else None (a 28-digit transaction
+        no typed for a payment taken elsewhere is not a code: it is recorded as before)."""
+        if self.method not in GATEWAYS:
+            return None
+        code = self.reference.text().strip()
+        return code if gateway_for_code(code) is not None else None
+
+    def _reference_changed(self, text: str) -> None:
+        """A recognised code picks WeChat or Alipay from its prefix and says so in the caption."""
+        if self.method not in GATEWAYS:
+            return
+        g = gateway_for_code(text.strip())
+        if g is not None and g.name != self.method:
+            key = tender_methods.get(g.name).fkey or ""
+            self.method = self.picked[key] = g.name
+            self.method_buttons[GROUPS[key][0]].setText(f"{key} {self._button_text(GROUPS[key][0])}")
+        rule = tender_methods.get(self.method).reference
+        self.reference_label.setText(self.tr("Payment code · {0}").format(method_name(self.method)) if g is not None
+                                     else render(Msg(rule.caption), message_lang()) if rule else "")
+
+    def received_fen(self) -> int:
+        return sum(t.amount_fen for t in self.tenders) + (self._typed_amount() or 0)
+
+    def show_waiting(self, text: str) -> None:
+        set_flag(self.error, "warning", True)
+        self.error.setText(text)
+
+    def set_scanning(self, on: bool) -> None:
+        self.scanning = on
+        for w in (self.pay_button, self.add_button, self.amount, self.reference):
+            w.setEnabled(not on)
 
     def _remaining(self) -> int:
         return max(0, self.due_fen - sum(t.amount_fen for t in self.tenders))
@@ -282,6 +342,10 @@ class TenderPanel(QWidget):
             raise ValueError(describe(e)) from None
 
     def add_current(self) -> None:
+        if self.payment_code() is not None:
+            self.error.setText(self.tr("A payment code is charged last: add the other tenders first, then scan "
+                                       "the code and press Enter."))
+            return
         try:
             t = self.current_tender()
         except ValueError as e:
@@ -305,6 +369,12 @@ class TenderPanel(QWidget):
             self._refresh()
 
     def request_pay(self) -> None:
+        if self.scanning:
+            return
+        code = self.payment_code()
+        if code is not None:
+            self._request_scan(code)
+            return
         try:
             t = self.current_tender()
         except ValueError as e:
@@ -327,3 +397,17 @@ class TenderPanel(QWidget):
         set_flag(self.error, "warning", False)
         self.error.clear()
         self.pay_requested.emit(tenders)
+
+    def _request_scan(self, code: str) -> None:
+        if self.is_offline():
+            self.show_waiting(render(Msg("device.scan.offline"), message_lang()))
+            return
+        amount = self._typed_amount()
+        if not amount or amount <= 0:
+            self.error.setText(self.tr("Type the amount to charge to the payment code"))
+            self.amount.setFocus()
+            return
+        self._confirming = False
+        set_flag(self.error, "warning", False)
+        self.error.clear()
+        self.scan_requested.emit(amount, code, list(self.tenders))

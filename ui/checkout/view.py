@@ -8,24 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QSplitter, QTableView,
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMainWindow, QSplitter, QTableView,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from app import clock
-from app.services import lookup
+from app import clock, devices
+from app.errors import Msg
+from app.gateways import GATEWAYS, gateway_for_code
+from app.messages import render
+from app.services import lookup, terminal_settings
 from app.services.receivables.bills import room_bills
 from app.services.cashier.payments import Counter, pay_bills
 from app.services.lookup import Hit
 from ui import detail_text
+from ui.checkout import scan_pay_hook
 from ui.checkout.household_card import HouseholdCard
+from ui.checkout.scan_runner import ScanRunner
 from ui.checkout.search_box import SearchBox
 from ui.checkout.tender_panel import KEYS as tender_keys, TenderPanel
 from ui.models.bill_lines import BillLinesModel, line_dict
 from ui.models.base import fit_columns
 from ui.models.hits import HitsModel
+from ui.display_bridge import DisplayBridge
 from ui.ops import Ops, error_text
+from ui.texts import message_lang, method_name, yuan as yuan_text
 
 SEARCH_LIMIT = 20
 
@@ -94,6 +101,16 @@ class CheckoutView(QWidget):
         self.detail.setObjectName("detailPanel")
         self.detail.setPlaceholderText(self.tr("Pick a line to see its calculation"))
         self.tender = TenderPanel()
+        self.tender.is_offline = lambda: bool(self.ops.ctx.settings.offline)
+        # The customer pole display (客显): total, received, change; its I/O on its own thread.
+        self.display = DisplayBridge(parent=self)
+        QCoreApplication.instance().aboutToQuit.connect(self.display.stop)  # let go of the port on exit
+        self.display.failed.connect(self._display_failed)
+        self.scan_runner: ScanRunner | None = None
+        # 摄像头扫码: the window puts this action in its Counter menu.
+        self.camera_action = QAction(self.tr("Scan with the camera…"), self)
+        self.camera_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.camera_action.triggered.connect(self.scan_with_camera)
         self.status = QLabel()
         self.status.setObjectName("checkoutStatus")
         self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() + 4)  # no jump when it fills
@@ -127,13 +144,15 @@ class CheckoutView(QWidget):
         outer.addWidget(self.status)
 
         self.search.query_changed.connect(lambda q: self.find(q, take_first=False))
-        self.search.submitted.connect(lambda q, scanned: self.find(q, take_first=True, scanned=scanned))
+        self.search.submitted.connect(self._submitted)
         self.search.down_pressed.connect(self._focus_hits)
         self.hits.activated.connect(lambda i: self.choose(i.row()))
         self.hits.doubleClicked.connect(lambda i: self.choose(i.row()))
         self.lines.selectionModel().currentRowChanged.connect(self._show_detail)
         self.lines_model.checked_changed.connect(self._update_due)
         self.tender.pay_requested.connect(self.pay)
+        self.tender.scan_requested.connect(self.pay_scan)
+        self.tender.received_changed.connect(self.display.show_received)
         self.ops.bus.changed.connect(self._state_changed)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+A"), self.lines, self._toggle_all, context=Qt.ShortcutContext.WidgetShortcut)
@@ -151,11 +170,26 @@ class CheckoutView(QWidget):
         self.setTabOrder(self.tender.batch, self.tender.voucher)
         self.setTabOrder(self.tender.voucher, self.tender.add_button)
         self.setTabOrder(self.tender.add_button, self.tender.pay_button)
+        self.load_display_settings()
 
     # -- finding a household ------------------------------------------------------------
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def _submitted(self, query: str, scanned: bool) -> None:
+        """Enter in the search box. A 付款码 scanned while the cursor was still in the search box
+        is no search: it goes to the F3 tender of the household on screen."""
+        if gateway_for_code(query) is not None:
+            self._search_seq += 1
+            self.search.clear()
+            if self.hit is None:
+                self.status.setText(self.tr("A payment code was scanned: find the household first, then scan it "
+                                            "again"))
+                return
+            self.take_scanned(query)
+            return
+        self.find(query, take_first=True, scanned=scanned)
 
     def find(self, query: str, *, take_first: bool = False, scanned: bool = False) -> None:
         self._search_seq += 1
@@ -233,6 +267,26 @@ class CheckoutView(QWidget):
 
     def _update_due(self) -> None:
         self.tender.set_due(self.lines_model.checked_total(), self.bills["prepaid_fen"] if self.bills else 0)
+        if self.hit is not None and not self.tender._settled:  # after a payment the change stays shown
+            self.display.show_total(self.lines_model.checked_total())
+
+    # -- the customer pole display -------------------------------------------------------
+    def load_display_settings(self) -> None:
+        """Which display to drive comes with the printer settings (app.devices): read now, and
+        again whenever the printer settings change."""
+        terminal = self.ops.ctx.settings.terminal
+        self.ops.query(lambda s: terminal_settings.get_printer(s, terminal),
+                       lambda p: self.display.configure(devices.display_settings(p)),
+                       on_error=lambda e: self._display_failed(error_text(e)))
+
+    def _display_failed(self, text: str) -> None:
+        """A display problem is said in the status bar; it never stops a payment."""
+        line = self.tr("Customer display: {0}").format(text.splitlines()[0] if text else "")
+        w = self.window()
+        if isinstance(w, QMainWindow):
+            w.statusBar().showMessage(line, 10000)
+        else:
+            self.status.setText(line)
 
     # -- paying -------------------------------------------------------------------------
     def pay(self, tenders: list) -> None:
@@ -260,10 +314,84 @@ class CheckoutView(QWidget):
         self.ops.run(lambda s: pay_bills(s, counter, room_key, tenders, line_ids=ids), self._paid,
                      changed="payment", on_error=failed, quiet=True)
 
+    def pay_scan(self, amount_fen: int, auth_code: str, others: list) -> None:
+        """F3 with a 付款码: the gateway charges it (ui/checkout/scan_pay_hook), then the payment
+        is recorded by the service; meanwhile the panel waits and says what it waits for."""
+        if self.paying:
+            return
+        if self.ops.ctx.settings.offline:
+            self.tender.show_waiting(render(Msg("device.scan.offline"), message_lang()))
+            return
+        if not scan_pay_hook.available():
+            self.tender.error.setText(render(Msg("device.scan.not_available"), message_lang()))
+            return
+        if self.hit is None:
+            self.tender.error.setText(self.tr("Find a household first"))
+            return
+        ids = self.lines_model.checked_ids()
+        if not ids:
+            self.tender.error.setText(self.tr("Tick the bill lines to pay (Space)"))
+            return
+        if not self.before_pay():
+            return
+        room_key, counter, ctx = f"{self.hit.community}/{self.hit.room_key}", self.counter(), self.ops.ctx
+        kind = gateway_for_code(auth_code)
+        name = method_name(kind.name) if kind else ""
+        self.paying = True
+        self.tender.set_scanning(True)
+        self.tender.show_waiting(self.tr("Charging {0} to the {1} payment code…").format(
+            yuan_text(amount_fen), name))
+        runner = self.scan_runner = ScanRunner(self)
+        runner.state.connect(self._scan_state)
+        runner.done.connect(self._scan_paid)
+        runner.failed.connect(self._scan_failed)
+        runner.start(lambda on_state: scan_pay_hook.pay_scanned(ctx, counter, room_key, ids, others, amount_fen,
+                                                                auth_code, on_state))
+
+    def scan_with_camera(self) -> None:
+        from ui.dialogs.camera import CameraDialog
+
+        code = CameraDialog.ask(self)
+        if code is not None:
+            self.take_scanned(code.text)
+
+    def take_scanned(self, text: str) -> None:
+        """A code read by the camera goes where the keyboard-wedge scanner would have typed it:
+        a 付款码 into the F3 tender (the cashier checks the amount and presses Enter), anything
+        else (a receipt or notice QR) into the search box."""
+        kind = gateway_for_code(text)
+        if kind is None:
+            self.search.setText(text)
+            self.find(text, take_first=True, scanned=True)
+            return
+        if self.tender.method not in GATEWAYS:
+            self.tender.choose(kind.name)  # offline: refused there, with the message
+            if self.tender.method not in GATEWAYS:
+                return
+        self.tender.reference.setText(text)  # picks WeChat or Alipay from the prefix
+        self.tender.reference.setFocus()
+
+    def _scan_state(self, state: str) -> None:
+        if state == "paying":
+            self.tender.show_waiting(self.tr("Waiting for the resident to enter the password…"))
+
+    def _scan_paid(self, result: dict) -> None:
+        self.tender.set_scanning(False)
+        self.ops.bus.changed.emit("payment")
+        self._paid(result)
+
+    def _scan_failed(self, e: BaseException) -> None:
+        self.paying = False
+        self.tender.set_scanning(False)
+        self.tender.error.setText(error_text(e))
+        self.tender.reference.setFocus()
+        self.tender.reference.selectAll()
+
     def _paid(self, result: dict) -> None:
         self.paying = False
         self.tender.pay_button.setEnabled(True)
         self.tender.show_paid(result)
+        self.display.show_change(result["change_fen"])
         self.status.setText(self.tr("Paid: receipt {0}").format(result["receipt_no"]))
         self.paid.emit(result)
         self.reload()
@@ -279,6 +407,8 @@ class CheckoutView(QWidget):
 
     def _state_changed(self, topic: str) -> None:
         """A fixed cause clears its stale error line (e.g. 'no open shift' after F11 opened one)."""
+        if topic == "printer":
+            self.load_display_settings()
         if topic in ("shift", "printer", "user") and not self.paying:
             self.tender.error.clear()
             self.status.setText("")
@@ -295,6 +425,7 @@ class CheckoutView(QWidget):
         self.detail.clear()
         self.tender.reset()
         self.tender.set_due(0, 0)
+        self.display.clear()
         self.status.setText("")
         self.room_changed.emit(None)
         self.focus_search()

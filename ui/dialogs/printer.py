@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QWidget)
 
-from app import printer_transports
+from app import devices, printer_transports
 from app.errors import InputError
 from app.services.terminal_settings import DEFAULT_PRINTER, TRANSPORTS, WIDTHS, validate_printer
 from ui.dialogs.base import FormDialog
@@ -44,24 +45,36 @@ class PrinterDialog(FormDialog):
         self.drawer.setChecked(bool(cur["cash_drawer"]))
         self.display = QCheckBox(self.tr("Customer pole display"))
         self.display.setChecked(bool(cur["customer_display"]))
+        # The pole display's serial port and rate (app.devices): driven when ticked and a port is set.
+        self.display_port = QLineEdit(str(cur["display_port"] or ""))
+        self.display_port.setPlaceholderText(self.tr("Display port: COM4 · /dev/ttyUSB1"))
+        self.display_baud = QComboBox()
+        for b in devices.BAUDRATES:
+            self.display_baud.addItem(str(b), b)
+        self.display_baud.setCurrentIndex(max(0, self.display_baud.findData(cur["display_baudrate"])))
+        display_row = QHBoxLayout()
+        display_row.addWidget(self.display)
+        display_row.addWidget(self.display_port, 1)
+        display_row.addWidget(self.display_baud)
         self.form.addRow(self.tr("Connection"), self.transport)
         self.form.addRow(self.tr("Port / address"), self.target)
         self.form.addRow(self.tr("Paper width"), self.width)
         self.form.addRow(self.tr("Printer profile"), self.profile)
         self.form.addRow("", self.drawer)
-        self.form.addRow("", self.display)
+        self.form.addRow("", display_row)
         self.test_button = QPushButton(self.tr("Print a test page"))
         self.test_button.clicked.connect(self.test_page)
         self.form.addRow("", self.test_button)
         self.encoding = cur["encoding"]
+        self.display_parity = cur["display_parity"]  # kept as stored (8N1 unless set otherwise)
         if read_only:
             note = QLabel(self.tr("Only a manager can change the printer settings. You can print a test page."))
             note.setObjectName("readOnlyNote")
             note.setWordWrap(True)
             self.outer.addWidget(note)
-            for w in (self.transport, self.width, self.drawer, self.display):
+            for w in (self.transport, self.width, self.drawer, self.display, self.display_baud):
                 w.setEnabled(False)
-            for w in (self.target, self.profile):
+            for w in (self.target, self.profile, self.display_port):
                 w.setReadOnly(True)
             self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.finish_layout()
@@ -76,7 +89,8 @@ class PrinterDialog(FormDialog):
         raw = {"transport": self.transport.currentData(), "target": self.target.text().strip(),
                "width_mm": self.width.currentData(), "profile": self.profile.text().strip() or "default",
                "encoding": self.encoding, "cash_drawer": self.drawer.isChecked(),
-               "customer_display": self.display.isChecked()}
+               "customer_display": self.display.isChecked(), "display_port": self.display_port.text().strip(),
+               "display_baudrate": self.display_baud.currentData(), "display_parity": self.display_parity}
         try:
             return validate_printer(raw)
         except InputError as e:
