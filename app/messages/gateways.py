@@ -6,8 +6,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # payment flow (scan tender, gateway orders, settings; app.services.scan_pay, gateway_settings)
     "scan.method": ("扫码付款", "scanned payment code"),
     "scan.code_missing": ("请扫描或输入顾客的付款码", "scan or type the customer's payment code (scan=AMOUNT:CODE)"),
-    "scan.not_payment_code": ("{code} 不是微信或支付宝付款码：请让顾客刷新付款码后重新扫描",
-                              "{code} is not a WeChat or Alipay payment code (WeChat 10–15 + 16 digits, "
+    "scan.not_payment_code": ("{value} 不是微信或支付宝付款码：请让顾客刷新付款码后重新扫描",
+                              "{value} is not a WeChat or Alipay payment code (WeChat 10–15 + 16 digits, "
                               "Alipay 25–30 + 14–22 digits)"),
     "scan.twice": ("一笔收款只能扫一个付款码", "one payment takes one scanned payment code"),
     "scan.declined": ("{gateway}未收款：{reason}。未记录任何收款，请让顾客换一种方式付款",

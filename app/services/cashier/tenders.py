@@ -123,7 +123,7 @@ def parse_scan(text: str, where: str = "--tender") -> ScanRequest:
             raise InputError("scan.code_missing")
         g = gateway_for_code(code)
         if g is None:
-            raise InputError("scan.not_payment_code", code=code)
+            raise InputError("scan.not_payment_code", value=code)
     except InputError as e:
         raise InputError(e.code, e.problems, source=where, **e.params) from None
     return ScanRequest(g.name, fen, code)
