@@ -46,10 +46,13 @@ def scan_payment(settings: Settings, purpose: scan_pay.Purpose, tenders: list[Te
                  scan: ScanRequest) -> dict:
     """The CLI's scan tender: the whole two-phase flow with the installed gateway factory."""
     factory = scan_pay.installed_factory()
+    c = Counter(settings.terminal, settings.user)
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
-        return scan_pay.pay_with_scan(ctx.uow, Counter(settings.terminal, settings.user), purpose, tenders, scan,
-                                      factory, on_state=_print_state)
+        # Each CLI run is an app start: orders a crash of this counter left open are settled
+        # by query first (never paid again), so the resident is not asked to pay twice.
+        scan_pay.recover(ctx.uow, c, factory)
+        return scan_pay.pay_with_scan(ctx.uow, c, purpose, tenders, scan, factory, on_state=_print_state)
     finally:
         ctx.close()
 

@@ -186,7 +186,7 @@ class Flow:
 
     gateway: Gateway
     pay_timeout_s: int = gateway_settings.DEFAULT_PAY_TIMEOUT
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = time.sleep  # injectable: tests and the benchmark never wait
     on_state: Callable[[str], None] | None = None
     poll_interval_s: float = POLL_INTERVAL_S
 
@@ -242,6 +242,10 @@ class Flow:
         return after, "unknown"
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)  # looked up at call time, so a test can replace `time` here
+
+
 def _gateway_for(sessions: Sessions, terminal: str, name: str, factory: GatewayFactory) -> tuple[Gateway, int]:
     with sessions() as s:
         conf = gateway_settings.driver_settings(s, terminal, name)
@@ -255,7 +259,7 @@ def _gateway_for(sessions: Sessions, terminal: str, name: str, factory: GatewayF
 
 
 def pay_with_scan(sessions: Sessions, c: Counter, purpose: Purpose, tenders: list[TenderInput], scan: ScanRequest,
-                  factory: GatewayFactory, *, sleep: Callable[[float], None] = time.sleep,
+                  factory: GatewayFactory, *, sleep: Callable[[float], None] | None = None,
                   on_state: Callable[[str], None] | None = None, subject: str = "物业费") -> dict:
     """Take a payment of which one tender is a scanned payment code. Returns the payment
     (as payments.* do) with the gateway tender carrying `ref` and `out_trade_no`.
@@ -272,7 +276,7 @@ def pay_with_scan(sessions: Sessions, c: Counter, purpose: Purpose, tenders: lis
                            raw={"purpose": asdict(purpose), "tenders": [_tender_dict(t) for t in tenders],
                                 "terminal": c.terminal, "user": c.user, "events": []}))
     # Phase 2: the call, and whatever it takes to reach a final answer.
-    flow = Flow(gateway, timeout, sleep, on_state)
+    flow = Flow(gateway, timeout, sleep or _sleep, on_state)
     first = _safe(lambda: gateway.pay(out_trade_no, scan.auth_code, scan.amount_fen, subject))
     if first.state == "paying":
         _set_state(sessions, out_trade_no, "paying", first, "pay")
@@ -372,7 +376,7 @@ def _give_back(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayResu
 # Settling orders later: resolve one, recover after a crash, list the unconfirmed
 
 def resolve(sessions: Sessions, c: Counter, out_trade_no: str, factory: GatewayFactory, *,
-            sleep: Callable[[float], None] = time.sleep) -> dict:
+            sleep: Callable[[float], None] | None = None) -> dict:
     """Ask the gateway about an unsettled order (never pay it again): paid → record the
     payment as it was meant (under the resolving counter's open shift); not paid → close it
     (reverse); still unknown → it stays. `unrecorded` (paid, recording failed, giving back
@@ -398,7 +402,7 @@ def resolve(sessions: Sessions, c: Counter, out_trade_no: str, factory: GatewayF
     r = _safe(lambda: gateway.query(out_trade_no))
     if r.state == "paying":  # nobody is waiting at the counter any more: cancel it
         r = GatewayResult("unknown", message=r.message)
-    flow = Flow(gateway, 0, sleep, None)
+    flow = Flow(gateway, 0, sleep or _sleep, None)
     r, how = flow.drive(out_trade_no, r) if r.state != "success" else (r, "paid")
     receipt: dict | None = None
     try:
@@ -414,7 +418,7 @@ def resolve(sessions: Sessions, c: Counter, out_trade_no: str, factory: GatewayF
 
 
 def recover(sessions: Sessions, c: Counter, factory: GatewayFactory, *,
-            sleep: Callable[[float], None] = time.sleep) -> list[dict]:
+            sleep: Callable[[float], None] | None = None) -> list[dict]:
     """On start-up: this terminal's orders a crash left created/paying/unknown are resolved by
     query (never paid again). A failure on one order does not stop the others."""
     with sessions() as s:
