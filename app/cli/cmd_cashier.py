@@ -7,7 +7,7 @@ import argparse
 from app.cli import Result, command
 from app.cli.common import in_uow, parse_day, yuan_option
 from app.cli.common import tender_arg as _tender_arg
-from app.cli.cmd_gateway import scan_payment
+from app.cli.scan_tender import scan_payment
 from app.config import Settings
 from app.errors import InputError
 from app.money import fen_to_yuan_str

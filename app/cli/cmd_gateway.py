@@ -11,7 +11,6 @@ Without a driver, a scan tender or `resolve` says so (exit 1) and changes nothin
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,6 @@ from app.errors import InputError
 from app.money import fen_to_yuan_str
 from app.services import gateway_settings, scan_pay
 from app.services.cashier.payments import Counter
-from app.services.cashier.tenders import ScanRequest, TenderInput
 
 Run = Callable[[Settings, argparse.Namespace], Result]
 ACTIONS: dict[str, Run] = {}
@@ -35,26 +33,6 @@ def register_action(name: str, run: Run, add_options: Callable[[argparse.Argumen
     ACTIONS[name] = run
     if add_options:
         _EXTRA_OPTIONS.append(add_options)
-
-
-def _print_state(state: str) -> None:
-    if state == "paying":
-        print("等待用户输入密码… waiting for the customer to enter the password…", file=sys.stderr, flush=True)
-
-
-def scan_payment(settings: Settings, purpose: scan_pay.Purpose, tenders: list[TenderInput],
-                 scan: ScanRequest) -> dict:
-    """The CLI's scan tender: the whole two-phase flow with the installed gateway factory."""
-    factory = scan_pay.installed_factory()
-    c = Counter(settings.terminal, settings.user)
-    ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
-    try:
-        # Each CLI run is an app start: orders a crash of this counter left open are settled
-        # by query first (never paid again), so the resident is not asked to pay twice.
-        scan_pay.recover(ctx.uow, c, factory)
-        return scan_pay.pay_with_scan(ctx.uow, c, purpose, tenders, scan, factory, on_state=_print_state)
-    finally:
-        ctx.close()
 
 
 def _args(p: argparse.ArgumentParser) -> None:
