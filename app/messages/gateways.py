@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "no payment gateway driver is installed on this computer"),
     "scan.not_configured": ("{gateway}商户参数未设置：请主管在“设置 → 支付网关”中填写",
                             "{gateway} merchant settings are missing or unusable ({reason}): gateway set"),
+    "scan.paid_not_recorded": ("顾客已付款，但本机暂时无法保存（{reason}）：订单 {out_trade_no} 已保留，"
+                               "重新打开收银台后会自动补记，请勿让顾客重复付款",
+                               "the customer has paid but the payment could not be saved ({reason}): order "
+                               "{out_trade_no} is kept and will be recorded (gateway resolve); do not charge again"),
     "scan.bad_purpose": ("订单用途无法识别（{kind}）", "the order's purpose is not known ({kind})"),
     "scan.already_settled": ("订单 {out_trade_no} 已由其他窗口处理", "order {out_trade_no} was settled elsewhere"),
     "scan.reversed_after_unknown": ("结果未确认，订单已撤销，未扣款", "the outcome was unknown; the order was cancelled, nothing charged"),

@@ -288,12 +288,12 @@ def pay_with_scan(sessions: Sessions, c: Counter, purpose: Purpose, tenders: lis
 
 def _finish(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayResult, how: str, gateway: Gateway,
             timeout: int) -> dict:
+    if how == "paid":  # the hot path: straight to the one unit of work that records it
+        return record_paid(sessions, c, out_trade_no, r, gateway)
     with sessions() as s:
         o = _order(s, out_trade_no)
         name, amount = o.provider, o.amount_fen
     label = Msg(GATEWAYS[name].label)
-    if how == "paid":
-        return record_paid(sessions, c, out_trade_no, r, gateway)
     if how == "declined":
         _set_state(sessions, out_trade_no, "failed", r, "final")
         raise InputError("scan.declined", gateway=label, reason=r.message or r.code or r.state,
@@ -331,8 +331,7 @@ def record_paid(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayRes
                       .values(gateway_order_id=o.id).execution_options(synchronize_session=False))
             raw["events"] = [*raw.get("events", []), _event(r, "paid")][-20:]
             raw["payment_id"], raw["receipt_no"] = result["payment_id"], result["receipt_no"]
-            s.execute(update(GatewayOrder).where(GatewayOrder.id == o.id).values(raw=raw)
-                      .execution_options(synchronize_session=False))
+            o.raw = raw  # flushed with the commit, one statement
             audit.record(s, "gateway.paid", user=c.user, terminal=c.terminal, entity="gateway_order", entity_id=o.id,
                          detail={"out_trade_no": out_trade_no, "transaction_id": r.transaction_id,
                                  "amount_fen": o.amount_fen, "receipt_no": result["receipt_no"]})
@@ -342,6 +341,14 @@ def record_paid(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayRes
         _give_back(sessions, c, out_trade_no, r, gateway, e)
     except (InputError, AppError) as e:
         _give_back(sessions, c, out_trade_no, r, gateway, e)
+    except Exception as e:  # noqa: BLE001 — the database failed (locked, gone): the money is taken
+        # Not given back: nothing says the payment is wrong, only that it is not saved yet. The
+        # order stays open (unknown) so resolve / start-up recovery records it, once.
+        try:
+            _set_state(sessions, out_trade_no, "unknown", r, "record_failed")
+        except Exception:  # noqa: BLE001 — still no database: the order row is still open anyway
+            pass
+        raise AppError("scan.paid_not_recorded", out_trade_no=out_trade_no, reason=type(e).__name__) from e
     for t in result["tenders"]:
         t["ref"] = t.get("reference")
         if t["method"] == provider and t.get("reference") == r.transaction_id:

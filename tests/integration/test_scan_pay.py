@@ -305,3 +305,25 @@ def test_settings_secrets_stay_out_of_the_database(any_ctx, world, tmp_path, mon
     with any_ctx.uow() as s, pytest.raises(InputError) as e:
         gateway_settings.save(s, "T1", "admin", "alipay", {"app_id": "", "base_url": "ftp://x", "pay_timeout": 1})
     assert e.value.code == "gateway.bad_settings" and len(e.value.problems) >= 4
+
+
+def test_database_failure_after_success_keeps_the_order_for_recovery(any_ctx, world, monkeypatch):
+    f = FakeFactory("success")
+    real = scan_pay._record_business
+    calls = {"n": 0}
+
+    def broken(*a, **kw):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:  # the first call is the check run; the second is the recording
+            raise RuntimeError("database is locked")
+        return real(*a, **kw)
+
+    monkeypatch.setattr(scan_pay, "_record_business", broken)
+    with pytest.raises(AppError) as e:
+        pay(any_ctx, f)
+    assert e.value.code == "scan.paid_not_recorded" and "do not charge again" in e.value.text("en")
+    assert order(any_ctx).status == "unknown" and count(any_ctx, Payment) == 0
+    assert f.gateways["wechat"].charged_fen() == DUE  # not given back: it is the resident's valid payment
+    out = scan_pay.recover(any_ctx.uow, C, f, sleep=Sleeps())
+    assert [o["state"] for o in out] == ["paid"] and count(any_ctx, Payment) == 1
+    assert f.gateways["wechat"].count("pay") == 1
