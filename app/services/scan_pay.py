@@ -33,7 +33,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, tender_methods
 from app.db.models import GatewayOrder, Tender, Terminal
 from app.errors import AppError, Conflict, InputError, Msg
 from app.gateways import GATEWAYS, Gateway, GatewayFactory, GatewayResult
@@ -101,6 +101,10 @@ def _record_business(s: Session, c: Counter, p: Purpose, tenders: list[TenderInp
 
 def _tender_dict(t: TenderInput) -> dict:
     return asdict(t)
+
+
+class _KeepOpen(Exception):
+    """The gateway's success cannot be recorded as it stands: keep the order open."""
 
 
 class _DryRun(Exception):
@@ -322,6 +326,11 @@ def record_paid(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayRes
                               .execution_options(synchronize_session=False)).rowcount
             if taken != 1:  # another process (start-up recovery, resolve) has settled it
                 raise Conflict("scan.already_settled", out_trade_no=out_trade_no)
+            rule = tender_methods.get(provider).reference
+            if rule is not None and not rule.matches(r.transaction_id or ""):
+                # the platform's number is not one the tender accepts: a driver matter, never a
+                # reason to give a valid payment back — keep the order open, say so
+                raise _KeepOpen(f"transaction no {r.transaction_id!r}")
             p = Purpose.from_dict(raw["purpose"])
             tenders = [TenderInput(**t) for t in raw.get("tenders", [])]
             tenders.append(TenderInput(o.provider, o.amount_fen, r.transaction_id))
@@ -348,7 +357,8 @@ def record_paid(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayRes
             _set_state(sessions, out_trade_no, "unknown", r, "record_failed")
         except Exception:  # noqa: BLE001 — still no database: the order row is still open anyway
             pass
-        raise AppError("scan.paid_not_recorded", out_trade_no=out_trade_no, reason=type(e).__name__) from e
+        reason = str(e) if isinstance(e, _KeepOpen) else type(e).__name__
+        raise AppError("scan.paid_not_recorded", out_trade_no=out_trade_no, reason=reason) from e
     for t in result["tenders"]:
         t["ref"] = t.get("reference")
         if t["method"] == provider and t.get("reference") == r.transaction_id:

@@ -327,3 +327,13 @@ def test_database_failure_after_success_keeps_the_order_for_recovery(any_ctx, wo
     out = scan_pay.recover(any_ctx.uow, C, f, sleep=Sleeps())
     assert [o["state"] for o in out] == ["paid"] and count(any_ctx, Payment) == 1
     assert f.gateways["wechat"].count("pay") == 1
+
+
+def test_odd_transaction_no_is_not_given_back_but_kept(any_ctx, world):
+    f = FakeFactory("success")
+    g = f.gateways["wechat"]
+    g._txn = lambda: "WX-NOT-28-DIGITS"  # type: ignore[method-assign]
+    with pytest.raises(AppError) as e:
+        pay(any_ctx, f)
+    assert e.value.code == "scan.paid_not_recorded" and "WX-NOT-28-DIGITS" in e.value.text("en")
+    assert g.count("reverse") == 0 and g.count("refund") == 0 and order(any_ctx).status == "unknown"
