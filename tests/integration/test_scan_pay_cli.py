@@ -10,7 +10,7 @@ import pytest
 from app import cli
 from app.cli import main
 from app.context import AppContext
-from app.services import scan_pay
+from app.services import scan_pay, users
 from app.services.billing.bill_run import bill_run
 from tests.support.builders import World
 from tests.support.fake_gateway import ALIPAY_CODE, WECHAT_CODE, FakeFactory
@@ -111,6 +111,12 @@ def test_cli_gateway_set_show_masks_secrets(db, capsys, tmp_path):
     code, _, err = _run(capsys, *db, "gateway", "set", "wechat", "--appid", "wx", "--mch-id", "1",
                         "--key-file", str(tmp_path / "missing"))
     assert code == 2 and "--key-file" in err
+    ctx = AppContext.open(db[1])
+    with ctx.uow() as s:
+        users.ensure_user(s, "cashier1", "cashier", password="1234")
+    ctx.close()
     code, _, err = _run(capsys, *db, "--user", "cashier1", "gateway", "set", "wechat", "--appid", "wx",
-                        "--mch-id", "1", "--key-file", str(key))
-    assert code != 0
+                        "--mch-id", "1", "--key-file", str(key), "--json")
+    assert code == 2 and "users.not_allowed" in err
+    code, shown2, _ = _run(capsys, *db, "gateway", "show", "--json")
+    assert shown2 == shown  # nothing changed

@@ -109,24 +109,30 @@ class ScanRequest:
 SCAN = "scan"  # the CLI's input-only method: not in the tender registry, nothing is ever recorded as it
 
 
-def parse_scan(text: str, where: str = "--tender") -> ScanRequest:
-    """`AMOUNT:AUTH_CODE` (what follows `scan=`); InputError (exit 2) for a code no gateway issues."""
+def build_scan(amount: str | int, auth_code: str) -> ScanRequest:
+    """A scanned payment code as the GUI's F3 field or the CLI gives it (yuan text or fen);
+    InputError (exit 2) for a code no gateway issues — no gateway is called."""
     from app.gateways import gateway_for_code
 
+    fen = parse_amount(amount) if isinstance(amount, str) else amount
+    if fen <= 0:
+        raise InputError("tender.amount_not_positive", method=Msg("scan.method"), amount=fen)
+    code = (auth_code or "").strip()
+    if not code:
+        raise InputError("scan.code_missing")
+    g = gateway_for_code(code)
+    if g is None:
+        raise InputError("scan.not_payment_code", value=code)
+    return ScanRequest(g.name, fen, code)
+
+
+def parse_scan(text: str, where: str = "--tender") -> ScanRequest:
+    """`AMOUNT:AUTH_CODE` (what follows `scan=`)."""
     amount_text, _, code = text.partition(":")
-    code = code.strip()
     try:
-        fen = parse_amount(amount_text)
-        if fen <= 0:
-            raise InputError("tender.amount_not_positive", method=Msg("scan.method"), amount=fen)
-        if not code:
-            raise InputError("scan.code_missing")
-        g = gateway_for_code(code)
-        if g is None:
-            raise InputError("scan.not_payment_code", value=code)
+        return build_scan(amount_text, code)
     except InputError as e:
         raise InputError(e.code, e.problems, source=where, **e.params) from None
-    return ScanRequest(g.name, fen, code)
 
 
 def parse_tenders(texts: list[str], where: str = "--tender") -> tuple[list[TenderInput], ScanRequest | None]:
