@@ -48,6 +48,7 @@ POLL_INTERVAL_S = 2.0
 QUERY_ATTEMPTS = 3  # queries of an unknown outcome before reversing
 OPEN_STATES = ("created", "paying", "unknown")  # not settled: resolve / recover take these
 UNCONFIRMED_STATES = OPEN_STATES + ("unrecorded",)  # what day close lists
+SUBJECTS = {"bills": "物业费", "prepay": "预存", "deposit": "押金", "one_off": "临时收费"}  # the order's title
 _STAND_IN_REF = "0" * 28  # matches both platforms' transaction-no rules; only ever rolled back
 
 Sessions = Callable[[], Any]  # a context manager factory yielding a Session (AppContext.uow)
@@ -264,7 +265,7 @@ def _gateway_for(sessions: Sessions, terminal: str, name: str, factory: GatewayF
 
 def pay_with_scan(sessions: Sessions, c: Counter, purpose: Purpose, tenders: list[TenderInput], scan: ScanRequest,
                   factory: GatewayFactory, *, sleep: Callable[[float], None] | None = None,
-                  on_state: Callable[[str], None] | None = None, subject: str = "物业费") -> dict:
+                  on_state: Callable[[str], None] | None = None, subject: str | None = None) -> dict:
     """Take a payment of which one tender is a scanned payment code. Returns the payment
     (as payments.* do) with the gateway tender carrying `ref` and `out_trade_no`.
     InputError (exit 2): bad input or declined, nothing recorded; AppError (exit 1): unknown
@@ -281,6 +282,7 @@ def pay_with_scan(sessions: Sessions, c: Counter, purpose: Purpose, tenders: lis
                                 "terminal": c.terminal, "user": c.user, "events": []}))
     # Phase 2: the call, and whatever it takes to reach a final answer.
     flow = Flow(gateway, timeout, sleep or _sleep, on_state)
+    subject = subject or f"{SUBJECTS.get(purpose.kind, '物业收费')} {purpose.room}"
     first = _safe(lambda: gateway.pay(out_trade_no, scan.auth_code, scan.amount_fen, subject))
     if first.state == "paying":
         _set_state(sessions, out_trade_no, "paying", first, "pay")
@@ -331,6 +333,8 @@ def record_paid(sessions: Sessions, c: Counter, out_trade_no: str, r: GatewayRes
                 # the platform's number is not one the tender accepts: a driver matter, never a
                 # reason to give a valid payment back — keep the order open, say so
                 raise _KeepOpen(f"transaction no {r.transaction_id!r}")
+            if r.amount_fen is not None and r.amount_fen != o.amount_fen:  # never record other than was paid
+                raise _KeepOpen(f"amount {r.amount_fen} != {o.amount_fen}")
             p = Purpose.from_dict(raw["purpose"])
             tenders = [TenderInput(**t) for t in raw.get("tenders", [])]
             tenders.append(TenderInput(o.provider, o.amount_fen, r.transaction_id))

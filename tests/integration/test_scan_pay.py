@@ -337,3 +337,13 @@ def test_odd_transaction_no_is_not_given_back_but_kept(any_ctx, world):
         pay(any_ctx, f)
     assert e.value.code == "scan.paid_not_recorded" and "WX-NOT-28-DIGITS" in e.value.text("en")
     assert g.count("reverse") == 0 and g.count("refund") == 0 and order(any_ctx).status == "unknown"
+
+
+def test_success_for_another_amount_is_not_recorded(any_ctx, world):
+    f = FakeFactory("success")
+    g = f.gateways["wechat"]
+    real = g.pay
+    g.pay = lambda no, code, fen, subject: real(no, code, fen - 1, subject)  # type: ignore[method-assign]
+    with pytest.raises(AppError) as e:
+        pay(any_ctx, f)
+    assert e.value.code == "scan.paid_not_recorded" and count(any_ctx, Payment) == 0
