@@ -7,7 +7,7 @@ import sys
 
 from app.config import Settings
 from app.context import AppContext
-from app.services import scan_pay
+from app.services import gateway_settings, scan_pay
 from app.services.cashier.payments import Counter
 from app.services.cashier.tenders import ScanRequest, TenderInput
 
@@ -26,7 +26,10 @@ def scan_payment(settings: Settings, purpose: scan_pay.Purpose, tenders: list[Te
     try:
         # Each CLI run is an app start: orders a crash of this counter left open are settled
         # by query first (never paid again), so the resident is not asked to pay twice.
-        scan_pay.recover(ctx.uow, c, factory)
+        # Orders younger than the longest live payment are left to whoever is waiting on them.
+        with ctx.uow() as s:
+            live = gateway_settings.pay_timeout(s, settings.terminal, scan.gateway) + scan_pay.RECOVER_MARGIN_S
+        scan_pay.recover(ctx.uow, c, factory, min_age_s=live)
         return scan_pay.pay_with_scan(ctx.uow, c, purpose, tenders, scan, factory, on_state=_print_state)
     finally:
         ctx.close()

@@ -27,7 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -45,6 +45,7 @@ from app.services.cashier.shifts import require_open
 from app.services.cashier.tenders import ScanRequest, TenderInput
 
 POLL_INTERVAL_S = 2.0
+RECOVER_MARGIN_S = 60  # beyond pay_timeout: the longest a live payment keeps its order open
 QUERY_ATTEMPTS = 3  # queries of an unknown outcome before reversing
 OPEN_STATES = ("created", "paying", "unknown")  # not settled: resolve / recover take these
 UNCONFIRMED_STATES = OPEN_STATES + ("unrecorded",)  # what day close lists
@@ -439,12 +440,16 @@ def resolve(sessions: Sessions, c: Counter, out_trade_no: str, factory: GatewayF
 
 
 def recover(sessions: Sessions, c: Counter, factory: GatewayFactory, *,
-            sleep: Callable[[float], None] | None = None) -> list[dict]:
+            sleep: Callable[[float], None] | None = None, min_age_s: float = 0) -> list[dict]:
     """On start-up: this terminal's orders a crash left created/paying/unknown are resolved by
-    query (never paid again). A failure on one order does not stop the others."""
+    query (never paid again). A failure on one order does not stop the others. `min_age_s`
+    leaves younger orders alone: a caller that may run beside a live payment of the same
+    counter (the CLI's scan tender) must not cancel an order a customer is still confirming."""
+    cutoff = clock.now() - timedelta(seconds=min_age_s)
     with sessions() as s:
         nos = list(s.scalars(select(GatewayOrder.out_trade_no).join(Terminal, Terminal.id == GatewayOrder.terminal_id)
-                             .where(Terminal.code == c.terminal, GatewayOrder.status.in_(OPEN_STATES))
+                             .where(Terminal.code == c.terminal, GatewayOrder.status.in_(OPEN_STATES),
+                                    GatewayOrder.created_at <= cutoff)
                              .order_by(GatewayOrder.created_at)))
     out = []
     for no in nos:

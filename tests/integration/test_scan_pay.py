@@ -347,3 +347,15 @@ def test_success_for_another_amount_is_not_recorded(any_ctx, world):
     with pytest.raises(AppError) as e:
         pay(any_ctx, f)
     assert e.value.code == "scan.paid_not_recorded" and count(any_ctx, Payment) == 0
+
+
+def test_recovery_leaves_a_live_payment_alone(any_ctx, world):
+    f = FakeFactory("paying_forever")
+
+    def crash(_s: float) -> None:
+        raise Crash
+
+    with pytest.raises(Crash):
+        pay(any_ctx, f, sleep=crash)
+    assert scan_pay.recover(any_ctx.uow, C, f, sleep=Sleeps(), min_age_s=120) == []
+    assert f.gateways["wechat"].count("reverse") == 0 and order(any_ctx).status == "paying"
