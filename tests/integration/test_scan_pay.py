@@ -239,6 +239,10 @@ def test_give_back_failing_keeps_the_order_for_a_manager(any_ctx, world):
     assert o.status == "unrecorded" and g.charged_fen() == DUE
     with any_ctx.uow() as s:
         assert [x["out_trade_no"] for x in scan_pay.orders(s, unconfirmed=True)] == [o.out_trade_no]
+    # later the platform works again: resolve gives the money back, and only that
+    del g.reverse, g.refund  # the fake's own methods again
+    r = scan_pay.resolve(any_ctx.uow, C, o.out_trade_no, f, sleep=Sleeps())
+    assert r["state"] == "refunded" and g.charged_fen() == 0 and count(any_ctx, Payment) == 1
 
 
 class Crash(BaseException):
