@@ -7,13 +7,15 @@ import argparse
 from app.cli import Result, command
 from app.cli.common import in_uow, parse_day, yuan_option
 from app.cli.common import tender_arg as _tender_arg
+from app.cli.scan_tender import scan_payment
 from app.config import Settings
 from app.errors import InputError
 from app.money import fen_to_yuan_str
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
-from app.services.cashier.tenders import METHOD_NAMES, parse_tender
+from app.services.cashier.tenders import METHOD_NAMES, parse_tenders
 from app.services.cashier.voids import void_receipt
+from app.services.scan_pay import Purpose
 
 
 def _receipt_text(r: dict) -> str:
@@ -23,7 +25,8 @@ def _receipt_text(r: dict) -> str:
         lines.append(f"  {a['period']} {a['fee_name']} {fen_to_yuan_str(a['principal_fen'])}{late}")
     for t in r["tenders"]:
         lines.append(f"  {METHOD_NAMES[t['method']]} {fen_to_yuan_str(t['amount_fen'])}"
-                     + (f" ({t['reference']})" if t.get("reference") else ""))
+                     + (f" ({t['reference']})" if t.get("reference") else "")
+                     + (f" 订单 order {t['out_trade_no']}" if t.get("out_trade_no") else ""))
     if r["change_fen"]:
         lines.append(f"  找零 change {fen_to_yuan_str(r['change_fen'])} 元")
     lines.append(f"  预存余额 prepaid {fen_to_yuan_str(r['prepaid_fen'])} 元")
@@ -41,12 +44,16 @@ def _pay_args(p: argparse.ArgumentParser) -> None:
 
 @command("pay", "take a payment for bill lines (split tender allowed)", _pay_args)
 def run_pay(settings: Settings, args: argparse.Namespace) -> Result:
-    tenders = [parse_tender(t) for t in args.tender]
-    if not tenders:
+    tenders, scan = parse_tenders(args.tender)
+    if not tenders and not scan:
         raise InputError("cli.tender_required")
     line_ids = [x.strip() for x in args.lines.split(",") if x.strip()] if args.lines else None
     as_of = parse_day(args.as_of, "--as-of") if args.as_of else None
     c = Counter(settings.terminal, settings.user)
+    if scan:  # a scanned payment code: through its gateway (app.services.scan_pay)
+        r = scan_payment(settings, Purpose("bills", args.room, line_ids, as_of.isoformat() if as_of else None),
+                         tenders, scan)
+        return Result(r, _receipt_text(r))
     r = in_uow(settings, lambda s: pay_bills(s, c, args.room, tenders, line_ids=line_ids, as_of=as_of))
     return Result(r, _receipt_text(r))
 
@@ -58,9 +65,9 @@ def _prepay_args(p: argparse.ArgumentParser) -> None:
 
 @command("prepay", "top up a room's prepaid balance (预存)", _prepay_args)
 def run_prepay(settings: Settings, args: argparse.Namespace) -> Result:
-    tenders = [parse_tender(t) for t in args.tender]
+    tenders, scan = parse_tenders(args.tender)
     c = Counter(settings.terminal, settings.user)
-    r = in_uow(settings, lambda s: prepay(s, c, args.room, tenders))
+    r = scan_payment(settings, Purpose("prepay", args.room), tenders, scan) if scan else in_uow(settings, lambda s: prepay(s, c, args.room, tenders))
     return Result(r, _receipt_text(r))
 
 
@@ -72,9 +79,9 @@ def _deposit_args(p: argparse.ArgumentParser) -> None:
 
 @command("deposit", "collect a deposit (押金) into the room's deposit ledger", _deposit_args)
 def run_deposit(settings: Settings, args: argparse.Namespace) -> Result:
-    tenders = [parse_tender(t) for t in args.tender]
+    tenders, scan = parse_tenders(args.tender)
     c = Counter(settings.terminal, settings.user)
-    r = in_uow(settings, lambda s: collect_deposit(s, c, args.room, args.purpose, tenders))
+    r = scan_payment(settings, Purpose("deposit", args.room, purpose=args.purpose), tenders, scan) if scan else in_uow(settings, lambda s: collect_deposit(s, c, args.room, args.purpose, tenders))
     return Result(r, _receipt_text(r) + f"\n  押金余额 deposits {fen_to_yuan_str(r['deposits_fen'])} 元")
 
 
@@ -89,9 +96,10 @@ def _charge_args(p: argparse.ArgumentParser) -> None:
 @command("charge", "charge and take a one-off fee (临时收费)", _charge_args)
 def run_charge(settings: Settings, args: argparse.Namespace) -> Result:
     amount = yuan_option(args.amount, "--amount")
-    tenders = [parse_tender(t) for t in args.tender]
+    tenders, scan = parse_tenders(args.tender)
     c = Counter(settings.terminal, settings.user)
-    r = in_uow(settings, lambda s: charge_one_off(s, c, args.room, args.fee, amount, args.note, tenders))
+    r = scan_payment(settings, Purpose("one_off", args.room, fee=args.fee, amount_fen=amount, note=args.note),
+                     tenders, scan) if scan else in_uow(settings, lambda s: charge_one_off(s, c, args.room, args.fee, amount, args.note, tenders))
     return Result(r, _receipt_text(r))
 
 

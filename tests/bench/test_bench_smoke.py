@@ -28,3 +28,11 @@ def test_pay_during_bill_run_benchmark_smoke(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
     assert out["lines"] == 300 * 5 and out["failures"] == 0 and out["books_ok"]
     assert out["payments"] >= 1 and out["bill_run_seconds"] > 0
+
+
+def test_scan_pay_benchmark_smoke(capsys):
+    from tests.bench import bench_scan_pay
+
+    out = bench_scan_pay.main(["--payments", "5"])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
+    assert out["print_jobs"] == 5 and out["success_to_receipt_queued_ms"]["p95"] > 0

@@ -41,4 +41,5 @@ class Terminal(Base):
     community_id: Mapped[str | None] = mapped_column(ForeignKey("community.id"))
     hmac_key: Mapped[str] = mapped_column(String(64))  # hex
     printer: Mapped[dict | None] = mapped_column(JSONText)  # printer profile and transport
+    gateways: Mapped[dict | None] = mapped_column(JSONText)  # {wechat|alipay: non-secret settings}; secrets: keyring
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

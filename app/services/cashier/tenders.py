@@ -95,6 +95,61 @@ def parse_tender(text: str, where: str = "--tender") -> TenderInput:
         raise InputError(e.code, e.problems, source=where, **e.params) from None
 
 
+@dataclass(frozen=True)
+class ScanRequest:
+    """A scanned payment code to charge (`scan=AMOUNT:AUTH_CODE`): not a tender yet — it
+    becomes a `wechat`/`alipay` tender with the gateway's transaction no once the gateway
+    says it is paid (app.services.scan_pay). The code's prefix names the gateway."""
+
+    gateway: str
+    amount_fen: int
+    auth_code: str
+
+
+SCAN = "scan"  # the CLI's input-only method: not in the tender registry, nothing is ever recorded as it
+
+
+def build_scan(amount: str | int, auth_code: str) -> ScanRequest:
+    """A scanned payment code as the GUI's F3 field or the CLI gives it (yuan text or fen);
+    InputError (exit 2) for a code no gateway issues — no gateway is called."""
+    from app.gateways import gateway_for_code
+
+    fen = parse_amount(amount) if isinstance(amount, str) else amount
+    if fen <= 0:
+        raise InputError("tender.amount_not_positive", method=Msg("scan.method"), amount=fen)
+    code = (auth_code or "").strip()
+    if not code:
+        raise InputError("scan.code_missing")
+    g = gateway_for_code(code)
+    if g is None:
+        raise InputError("scan.not_payment_code", value=code)
+    return ScanRequest(g.name, fen, code)
+
+
+def parse_scan(text: str, where: str = "--tender") -> ScanRequest:
+    """`AMOUNT:AUTH_CODE` (what follows `scan=`)."""
+    amount_text, _, code = text.partition(":")
+    try:
+        return build_scan(amount_text, code)
+    except InputError as e:
+        raise InputError(e.code, e.problems, source=where, **e.params) from None
+
+
+def parse_tenders(texts: list[str], where: str = "--tender") -> tuple[list[TenderInput], ScanRequest | None]:
+    """The CLI's tenders: METHOD=AMOUNT[:REF] each, at most one `scan=AMOUNT:AUTH_CODE`."""
+    tenders: list[TenderInput] = []
+    scan: ScanRequest | None = None
+    for text in texts:
+        method, sep, rest = text.partition("=")
+        if sep and method.strip().lower() == SCAN:
+            if scan is not None:
+                raise InputError("scan.twice", source=where)
+            scan = parse_scan(rest, where)
+        else:
+            tenders.append(parse_tender(text, where))
+    return tenders, scan
+
+
 def validate_tender(t: TenderInput) -> list[Problem]:
     """What is wrong with a tender, as problems with message codes ([] when it is fine)."""
     m = tender_methods.METHODS.get(t.method)
