@@ -89,3 +89,26 @@ def key_text(value: str) -> str:
         with open(v, encoding="utf-8") as f:
             return f.read().strip()
     return v
+
+
+def pem_path(value: str | None) -> str | None:
+    """A certificate or key for `requests` (which takes only file paths): a path as given, or
+    PEM text (as the gateway settings keep secrets: app/services/gateway_settings.py) written
+    once to a file only this user can read, named by its digest so it is written once."""
+    v = (value or "").strip()
+    if not v:
+        return None
+    if "-----BEGIN" not in v:
+        return v
+    import hashlib
+    import tempfile
+
+    folder = os.path.join(tempfile.gettempdir(), f"propdesk-pem-{os.getuid() if hasattr(os, 'getuid') else 'u'}")
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    path = os.path.join(folder, hashlib.sha256(v.encode()).hexdigest()[:32] + ".pem")
+    if not os.path.exists(path):
+        fd = os.open(path + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(v + "\n")
+        os.replace(path + ".tmp", path)
+    return path

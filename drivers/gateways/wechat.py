@@ -114,8 +114,8 @@ class WeChatPay:
             from app.errors import InputError
 
             raise InputError("gateway.setting_bad", gateway=_common.label(g), key="sign_type", value=self.sign_type)
-        self.cert = str(settings.get("cert") or "").strip() or None
-        self.cert_key = str(settings.get("cert_key") or "").strip() or None
+        self.cert = _common.pem_path(settings.get("cert"))  # a path, or PEM text as the settings keep it
+        self.cert_key = _common.pem_path(settings.get("cert_key"))
         self.base_url = str(settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
         self.timeout = _common.number(g, settings, "http_timeout", _common.DEFAULT_HTTP_TIMEOUT)
         self.reverse_tries = int(_common.number(g, settings, "reverse_tries", _common.DEFAULT_REVERSE_TRIES)) or 1

@@ -71,3 +71,18 @@ def test_the_reasons_a_cashier_meets_most_have_words():
                  "CERT_MISSING", "other"):
         assert _reason(code) in catalog(), code
     assert "签名错误" in render(Msg.of(_reason("RETURN_FAIL"), message="签名错误"), "zh")
+
+
+def test_certificates_kept_as_pem_text_reach_requests_as_private_files():
+    """The gateway settings keep the WeChat API certificate as PEM text; requests needs paths."""
+    import os
+    import stat
+
+    from drivers.gateways import _common
+
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+    path = _common.pem_path(pem)
+    assert path and open(path, encoding="utf-8").read().strip() == pem
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert _common.pem_path(pem) == path  # written once
+    assert _common.pem_path("/etc/ssl/cert.pem") == "/etc/ssl/cert.pem" and _common.pem_path("") is None
