@@ -17,7 +17,7 @@ from app.ids import new_id
 from app.services import audit, ledger, rooms, users
 from app.services.billing.postings import post_bill_lines
 from app.services.cashier.payments import Counter
-from app.services.outbox import emit
+from app.sync_events import emit_event
 
 
 def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
@@ -57,8 +57,7 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
         _cancel_one_off(s, c, payment, receipt_no)
     s.add(ReceiptVoid(receipt_id=receipt.id, reason=reason, user_id=user.id, ledger_txn_id=reversal,
                       created_at=clock.now()))
-    emit(s, "void", receipt.id, {"receipt_no": receipt_no, "payment_id": payment.id, "reason": reason,
-                                 "user": c.user, "terminal": c.terminal})
+    emit_event(s, "void", receipt.id)
     audit.record(s, "void", user=c.user, terminal=c.terminal, entity="receipt", entity_id=receipt.id,
                  detail={"receipt_no": receipt_no, "reason": reason, "total_fen": payment.total_fen})
     return {"receipt_no": receipt_no, "status": "void", "reason": reason, "total_fen": payment.total_fen}
