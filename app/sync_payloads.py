@@ -98,7 +98,8 @@ def void(s: Session, receipt_id: str) -> dict[str, Any]:
             # only a void corrects a one-off line (bill-run corrections recompute charge lines)
             cancels.append({"id": line.id, "corrects_id": line.corrects_id, "amount_fen": line.amount_fen,
                             "detail": line.detail, "due_date": encode(line.due_date), "note": line.note,
-                            "created_by": line.created_by, "created_at": encode(line.created_at)})
+                            "created_by": line.created_by, "created_at": encode(line.created_at),
+                            "txn_id": _txn_id(s, "bill", "bill_line", line.id)})
     return {"v": VERSION, "id": rv.id, "receipt_id": receipt.id, "receipt_no": receipt.receipt_no,
             "payment_id": p.id, "room_id": p.room_id, "terminal": _terminal_code(s, receipt.terminal_id),
             "user": _user_name(s, rv.user_id), "reason": rv.reason, "created_at": encode(rv.created_at),

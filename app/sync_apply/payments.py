@@ -6,7 +6,7 @@ Business conflicts (docs/sync.md): payments are facts and are never refused for 
 - An allocation to a bill line this database already has paid (by another counter's
   payment) keeps only what the line still has open; the rest of that allocation — principal
   and its late fee — becomes prepaid credit on the room: a 'credit' bill line (corrects no
-  line, so no line's due changes) and its own ledger txn `double_payment` (Dr AR / Dr LATE,
+  line, so no line's due changes) and its own ledger txn of kind `double_pay` (Dr AR / Dr LATE,
   Cr PRE, referring to the payment), plus an exception `double_payment` for the manager.
   The payment's own txn is posted exactly as the sender posted it, so AR nets out.
 - A payment into a shift or business day already closed here is applied and an exception
@@ -217,7 +217,7 @@ def _credit_double_payment(s: Session, p: dict[str, Any], r: Room, terminal_code
             entries[f"LATE:{r.community_id}"] += c["late_fee_fen"]
         entries[f"PRE:{r.id}"] -= amount
     s.flush()
-    ledger.post(s, "double_payment", entries.items(), ref_type="payment", ref_id=p["id"],
+    ledger.post(s, "double_pay", entries.items(), ref_type="payment", ref_id=p["id"],
                 memo=f"重复缴费转预存 {receipt_no or ''}".strip(), user=p.get("user"), terminal=terminal_code)
     open_exception(s, "double_payment", "payment", p["id"], room=r.room_key, room_id=r.id,
                    amount_fen=sum(c["principal_fen"] + c["late_fee_fen"] for c in credit),

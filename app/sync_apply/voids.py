@@ -55,7 +55,8 @@ def apply_void(s: Session, v: dict[str, Any], origin_terminal: str) -> None:
                        created_by=c.get("created_by"), created_at=dt(c.get("created_at"))))
         s.flush()
         post_bill_lines(s, [(line.room_id, line.fee_item_id, int(c["amount_fen"]))], ref_type="bill_line",
-                        ref_id=line.id, memo=f"作废临时收费 {receipt_no}", user=v.get("user"), terminal=term.code)
+                        ref_id=c["id"], memo=f"作废临时收费 {receipt_no}", user=v.get("user"), terminal=term.code,
+                        txn_id=c.get("txn_id"))
     s.add(ReceiptVoid(id=v["id"], receipt_id=receipt.id, reason=v["reason"], user_id=uid, ledger_txn_id=reversal,
                       created_at=dt(v["created_at"])))
     s.flush()
@@ -71,7 +72,7 @@ def _take_back_credit(s: Session, payment: Payment, receipt_no: str, memo: str, 
     """A double payment credited here: reverse its txn and cancel the credit line by an
     opposite one (facts are never deleted)."""
     for txn_id in s.scalars(select(LedgerTxn.id).where(LedgerTxn.ref_type == "payment", LedgerTxn.ref_id == payment.id,
-                                                       LedgerTxn.kind == "double_payment")):
+                                                       LedgerTxn.kind == "double_pay")):
         _reverse(s, txn_id, "void", new_txn_id=None, memo=memo, user=v.get("user"), terminal=terminal_code,
                  ref_type="receipt_void", ref_id=v["receipt_id"])
     for line in s.scalars(select(BillLine).where(BillLine.room_id == payment.room_id, BillLine.kind == "credit")):

@@ -70,11 +70,12 @@ def _cancel_one_off(s: Session, c: Counter, payment: Payment, receipt_no: str) -
 
     for alloc in s.scalars(select(Allocation).where(Allocation.payment_id == payment.id)):
         line = s.get(BillLine, alloc.bill_line_id)
-        s.add(BillLine(id=new_id(), room_id=line.room_id, fee_item_id=line.fee_item_id, period=line.period,
+        lid = new_id()
+        s.add(BillLine(id=lid, room_id=line.room_id, fee_item_id=line.fee_item_id, period=line.period,
                        kind="delta", amount_fen=-line.amount_fen,
                        detail={"basis": "correction", "mode": "merged", "reason": f"作废 {receipt_no}"},
                        due_date=line.due_date, corrects_id=line.id, note=f"作废 {receipt_no}", created_by=c.user,
                        created_at=clock.now()))
         s.flush()
-        post_bill_lines(s, [(line.room_id, line.fee_item_id, -line.amount_fen)], ref_type="bill_line", ref_id=line.id,
+        post_bill_lines(s, [(line.room_id, line.fee_item_id, -line.amount_fen)], ref_type="bill_line", ref_id=lid,
                         memo=f"作废临时收费 {receipt_no}", user=c.user, terminal=c.terminal)
