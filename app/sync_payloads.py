@@ -32,7 +32,8 @@ def _terminal_code(s: Session, terminal_id: str) -> str:
 
 def _txn_id(s: Session, kind: str, ref_type: str, ref_id: str) -> str | None:
     return s.scalar(select(LedgerTxn.id).where(LedgerTxn.kind == kind, LedgerTxn.ref_type == ref_type,
-                                               LedgerTxn.ref_id == ref_id).order_by(LedgerTxn.created_at).limit(1))
+                                               LedgerTxn.ref_id == ref_id)
+                    .order_by(LedgerTxn.created_at).limit(1))
 
 
 def _shift(s: Session, shift: Shift) -> dict[str, Any]:

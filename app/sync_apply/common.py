@@ -84,3 +84,14 @@ def open_exception(s: Session, kind: str, ref_type: str, ref_id: str, **detail: 
     s.add(case)
     s.flush()
     return case
+
+
+def flag_negative_prepaid(s: Session, room: Room, ref_type: str, ref_id: str, receipt_no: str | None) -> None:
+    """The sender spent (or a void took back) prepaid that this database does not hold — the
+    top-up went elsewhere or was spent here meanwhile: applied anyway, flagged for review."""
+    from app.services import ledger
+
+    balance = -ledger.balance(s, f"PRE:{room.id}")
+    if balance < 0:
+        open_exception(s, "prepaid_negative", ref_type, ref_id, room=room.room_key, room_id=room.id,
+                       amount_fen=balance, receipt_no=receipt_no)

@@ -27,8 +27,8 @@ from app.db.models import (Allocation, BillAdjustment, BillLine, Deposit, FeeIte
 from app.ids import new_id
 from app.services import ledger, rooms
 from app.services.billing.bills import paid_by_line
-from app.services.billing.postings import post_bill_lines
-from app.sync_apply.common import day, dt, ensure_shift, late_reason, open_exception, room, terminal, user_id
+from app.sync_apply.common import (day, dt, ensure_shift, flag_negative_prepaid, late_reason, open_exception, room,
+                                   terminal, user_id)
 from app.sync_events import EventRejected
 
 _RS = ReceiptSequence.__table__
@@ -82,9 +82,7 @@ def apply_payment(s: Session, p: dict[str, Any], origin_terminal: str) -> None:
         open_exception(s, "late_event", "payment", p["id"], reason=late, terminal=term.code,
                        day=p["business_day"], shift_id=p.get("shift_id"), receipt_no=receipt_no,
                        room=r.room_key, amount_fen=int(p["total_fen"]))
-    if -ledger.balance(s, f"PRE:{r.id}") < 0:  # the sender spent prepaid this database had not got
-        open_exception(s, "prepaid_negative", "payment", p["id"], room=r.room_key, room_id=r.id,
-                       balance_fen=-ledger.balance(s, f"PRE:{r.id}"), receipt_no=receipt_no)
+    flag_negative_prepaid(s, r, "payment", p["id"], receipt_no)
 
 
 def _check_lines(s: Session, p: dict[str, Any], r: Room) -> dict[str, BillLine]:

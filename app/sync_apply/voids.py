@@ -15,14 +15,14 @@ from app.db.models import BillLine, LedgerAccount, LedgerTxn, Payment, Posting, 
 from app.ids import new_id
 from app.services import ledger, rooms
 from app.services.billing.postings import post_bill_lines
-from app.sync_apply.common import day, dt, late_reason, open_exception, terminal, user_id
+from app.sync_apply.common import day, dt, flag_negative_prepaid, late_reason, open_exception, terminal, user_id
 from app.sync_events import EventRejected
 
 
 def _reverse(s: Session, txn_id: str, kind: str, *, new_txn_id: str | None, **kw: Any) -> str:
     """ledger.reverse with a given id for the reversal (the sender's)."""
-    rows = s.execute(select(LedgerAccount.code, Posting.amount_fen).join(LedgerAccount, LedgerAccount.id == Posting.account_id)
-                     .where(Posting.txn_id == txn_id)).all()
+    rows = s.execute(select(LedgerAccount.code, Posting.amount_fen)
+                     .join(LedgerAccount, LedgerAccount.id == Posting.account_id).where(Posting.txn_id == txn_id)).all()
     return ledger.post(s, kind, [(code, -amount) for code, amount in rows], reverses_id=txn_id, txn_id=new_txn_id, **kw)
 
 
@@ -60,11 +60,12 @@ def apply_void(s: Session, v: dict[str, Any], origin_terminal: str) -> None:
     s.add(ReceiptVoid(id=v["id"], receipt_id=receipt.id, reason=v["reason"], user_id=uid, ledger_txn_id=reversal,
                       created_at=dt(v["created_at"])))
     s.flush()
+    room = s.get(Room, payment.room_id)
     if late:
-        room_key = s.scalar(select(Room.room_key).where(Room.id == payment.room_id))
         open_exception(s, "late_event", "receipt_void", receipt.id, reason=late, terminal=term.code,
                        day=payment.business_day.isoformat(), shift_id=payment.shift_id, receipt_no=receipt_no,
-                       room=room_key, amount_fen=payment.total_fen)
+                       room=room.room_key, amount_fen=payment.total_fen)
+    flag_negative_prepaid(s, room, "receipt_void", receipt.id, receipt_no)
 
 
 def _take_back_credit(s: Session, payment: Payment, receipt_no: str, memo: str, v: dict[str, Any],

@@ -14,12 +14,11 @@ import os
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app import clock
-from app.db.base import Base
 from app.db.models import (Allocation, BillAdjustment, BillLine, CashCount, DayClose, Deposit, ExceptionCase, Payment,
-                           Receipt, ReceiptVoid, Shift, SyncOutbox, Tender, Terminal)
+                           Receipt, ReceiptSequence, ReceiptVoid, Shift, SyncOutbox, Tender, Terminal)
 from app.services import ledger, users
 from app.services.billing.bill_run import bill_run
 from app.services.billing.bills import room_bills
@@ -332,7 +331,8 @@ def test_unknown_room_user_line_are_rejected_and_write_nothing(make_db):
     assert _reject(b, "payment", {k: v for k, v in payment.items() if k != "v"}).code == "sync.payload_incomplete"
     assert _reject(b, "payment", {**payment, "v": 99}).code == "sync.unknown_event_version"
     assert _reject(b, "refund_everything", payment).code == "sync.unknown_event_type"
-    assert _reject(b, "payment", {k: v for k, v in payment.items() if k != "total_fen"}).code == "sync.payload_incomplete"
+    no_total = {k: v for k, v in payment.items() if k != "total_fen"}
+    assert _reject(b, "payment", no_total).code == "sync.payload_incomplete"
     assert _reject(b, "void", {"v": 1, "id": "x", "receipt_id": "r", "receipt_no": "T1-20261220-0009",
                                "reason": "x", "created_at": "2026-12-20T02:00:00+00:00"}).code == "sync.unknown_receipt"
     # the rejected ones left nothing behind: the real events still apply in order
@@ -372,12 +372,7 @@ def test_waiver_from_two_counters_keeps_the_first(make_db):
     _apply_all(b, _events(a2), "T2")
     with b.uow() as s:
         assert [adj.reason for adj in s.scalars(select(BillAdjustment))] == ["T1 减免"]
-    assert _reject_nothing(b)
-
-
-def _reject_nothing(b) -> bool:  # type: ignore[no-untyped-def]
-    with b.uow() as s:
-        return full_check(s)["ok"]
+    _ok(b)
 
 
 def test_deposit_and_one_off_rows_on_the_receiver(make_db):
@@ -411,5 +406,25 @@ def test_receipt_numbers_continue_without_collision(make_db):
         r = pay_bills(s, Counter("T9", "c1"), "1-1-102", T("cash=500"))
     assert r["receipt_no"] == "T9-20261220-0001"
     with b.uow() as s:
-        s.execute(delete(SyncOutbox))
+        t1 = s.scalar(select(Terminal.id).where(Terminal.code == "T1"))
+        assert s.scalar(select(ReceiptSequence.last_seq).where(ReceiptSequence.terminal_id == t1)) == 1
     _ok(b)
+
+
+def test_prepaid_spent_that_this_database_never_got_is_flagged(make_db):
+    """The top-up reached another database only (here: its event is not applied): the spend
+    is applied anyway — a fact — and flagged for the manager."""
+    a, b = make_db("a"), make_db("b")
+    rooms = _world(a)
+    _copy_snapshot(a, b)
+    with a.uow() as s:
+        shifts.open_shift(s, "T1", "c1", 0)
+        top_up = prepay(s, Counter("T1", "c1"), "1-1-102", T("cash=500"))
+        spend = pay_bills(s, Counter("T1", "c1"), "1-1-102", T("prepaid=341.92"))
+    events = [e for e in _events(a) if e[1] != top_up["payment_id"]]
+    _apply_all(b, events, "T1")
+    with b.uow() as s:
+        assert s.get(Payment, spend["payment_id"]) is not None
+        case = s.scalar(select(ExceptionCase).where(ExceptionCase.kind == "prepaid_negative"))
+        assert case.ref_id == spend["payment_id"] and case.detail["amount_fen"] == -34192
+        assert case.detail["room_id"] == rooms["1-1-102"]
