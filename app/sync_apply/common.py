@@ -3,6 +3,7 @@ JSON, the exception cases a manager reviews."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -22,12 +23,31 @@ def day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def terminal(s: Session, code: str | None) -> Terminal:
+@dataclass(frozen=True)
+class Term:
+    id: str
+    code: str
+
+
+def _cache(s: Session, name: str) -> dict[str, Any]:
+    """Per-session lookups of rows that events only read (a push batch applies hundreds of
+    events of one terminal and a few users). Only rows that existed before are cached: a
+    row created inside a rejected event's savepoint is rolled back with it."""
+    return s.info.setdefault("sync_apply", {}).setdefault(name, {})
+
+
+def terminal(s: Session, code: str | None) -> Term:
     """The sender's terminal row; created when missing (central registered it; a counter
     meets another counter's code for the first time in a pull)."""
     if not code:
         raise EventRejected("sync.payload_incomplete", event_type="?", field="terminal")
-    return users.ensure_terminal(s, code)
+    cache = _cache(s, "terminals")
+    if code not in cache:
+        tid = s.scalar(select(Terminal.id).where(Terminal.code == code))
+        if tid is None:
+            return Term(users.ensure_terminal(s, code).id, code)
+        cache[code] = Term(tid, code)
+    return cache[code]
 
 
 def user_id(s: Session, username: str | None, *, required: bool = True) -> str | None:
@@ -37,14 +57,19 @@ def user_id(s: Session, username: str | None, *, required: bool = True) -> str |
         if required:
             raise EventRejected("sync.unknown_user", user="")
         return None
-    uid = s.scalar(select(User.id).where(User.username == username))
+    cache = _cache(s, "users")
+    uid = cache.get(username) or s.scalar(select(User.id).where(User.username == username))
     if uid is None:
         raise EventRejected("sync.unknown_user", user=username)
+    cache[username] = uid
     return uid
 
 
-def room(s: Session, room_id: str, room_key: str | None = None) -> Room:
-    r = s.get(Room, room_id)
+def room(s: Session, room_id: str, room_key: str | None = None) -> Any:
+    """The room (id, room_key, community_id), locked for the rest of the transaction like
+    every unit of work that moves a room's money (app.services.rooms.lock_room)."""
+    r = s.execute(select(Room.id, Room.room_key, Room.community_id).where(Room.id == room_id)
+                  .with_for_update()).first()
     if r is None:
         raise EventRejected("sync.unknown_room", room=room_key or room_id)
     return r
@@ -86,7 +111,7 @@ def open_exception(s: Session, kind: str, ref_type: str, ref_id: str, **detail: 
     return case
 
 
-def flag_negative_prepaid(s: Session, room: Room, ref_type: str, ref_id: str, receipt_no: str | None) -> None:
+def flag_negative_prepaid(s: Session, room: Any, ref_type: str, ref_id: str, receipt_no: str | None) -> None:
     """The sender spent (or a void took back) prepaid that this database does not hold — the
     top-up went elsewhere or was spent here meanwhile: applied anyway, flagged for review."""
     from app.services import ledger
