@@ -11,9 +11,8 @@ in `device_seq` order; device clocks are never used for ordering.
 
 An event the database cannot take (an unknown room, a schema it does not know) raises
 `EventRejected` with a message code: the event is kept for review, never dropped, and later
-events still apply. The applier writes nothing before it raises, but callers should apply
-each event inside a savepoint (`with s.begin_nested(): apply_event(...)`) so a rejection
-never leaves half an event behind."""
+events still apply. `apply_event` runs each applier in its own savepoint, so a rejection
+never leaves half an event behind and the caller's transaction stays usable."""
 
 from __future__ import annotations
 
@@ -93,7 +92,12 @@ def emit_event(s: Session, event_type: str, entity_id: str) -> int:
 
 
 def apply_event(s: Session, event_type: str, payload: dict[str, Any], *, origin_terminal: str) -> None:
-    """Apply one event in the caller's transaction; EventRejected when it cannot be."""
+    """Apply one event in the caller's transaction, inside its own savepoint: EventRejected
+    (with a message code) when it cannot be, and then nothing of it remains and the caller's
+    transaction goes on with the next event. A payload that is malformed (a field missing,
+    a value of the wrong type) or whose ids clash with other rows here is rejected too."""
+    from sqlalchemy.exc import IntegrityError
+
     et = event_types().get(event_type)
     if et is None:
         raise EventRejected("sync.unknown_event_type", event_type=event_type)
@@ -105,8 +109,12 @@ def apply_event(s: Session, event_type: str, payload: dict[str, Any], *, origin_
     if version not in et.versions:
         raise EventRejected("sync.unknown_event_version", event_type=event_type, version=version)
     try:
-        et.apply(s, payload, origin_terminal)
-    except (KeyError, TypeError, ValueError) as e:
-        if isinstance(e, InputError):
-            raise
-        raise EventRejected("sync.payload_incomplete", event_type=event_type, field=str(e)) from e
+        with s.begin_nested():
+            et.apply(s, payload, origin_terminal)
+    except InputError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise EventRejected("sync.payload_incomplete", event_type=event_type, field=str(e)[:100]) from e
+    except IntegrityError as e:
+        raise EventRejected("sync.ids_clash", event_type=event_type,
+                            detail=str(e.orig).splitlines()[0][:200] if e.orig else "") from e

@@ -31,6 +31,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.receipt_taken": ("收据号 {receipt}（收银台 {terminal}）已被另一笔收款使用：请核对两台收银台的编号，此笔已留待核查。",
                            "Receipt number {receipt} (terminal {terminal}) is already used by another payment: "
                            "check the two terminals' codes; the event is kept for review."),
+    "sync.ids_clash": ("同步事件“{event_type}”的编号与本库已有记录冲突，无法入账：已留待管理员核查（{detail}）。",
+                       "Sync event {event_type!r} clashes with rows already in this database and cannot be "
+                       "applied; it is kept for review ({detail})."),
     "sync.unknown_payment_kind": ("无法识别的收款类型“{kind}”：请升级本程序后再同步。",
                                   "Unknown payment kind {kind!r}: upgrade this program, then sync again."),
     "sync.exception.double_payment": ("重复缴费：房号 {room} 的账单已由另一台收银台收过，本笔 {amount:yuan} 元已转入预存（收据 {receipt_no}）。",

@@ -100,8 +100,7 @@ def _events(ctx) -> list[tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
 def _apply_all(ctx, events, terminal: str) -> None:  # type: ignore[no-untyped-def]
     with ctx.uow() as s:
         for event_type, _, payload in events:
-            with s.begin_nested():
-                apply_event(s, event_type, payload, origin_terminal=terminal)
+            apply_event(s, event_type, payload, origin_terminal=terminal)
 
 
 def _rows(ctx, table: str, drop=("terminal_id", "user_id")) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -313,8 +312,7 @@ def _one_payment(make_db):  # type: ignore[no-untyped-def]
 def _reject(b, event_type: str, payload: dict) -> EventRejected:  # type: ignore[no-untyped-def]
     with b.uow() as s:
         with pytest.raises(EventRejected) as e:
-            with s.begin_nested():
-                apply_event(s, event_type, payload, origin_terminal="T1")
+            apply_event(s, event_type, payload, origin_terminal="T1")
         assert s.scalar(select(Payment.id)) is None  # nothing of the event stayed
         assert s.scalar(select(Shift.id)) is None
     return e.value
@@ -351,6 +349,26 @@ def test_receipt_number_of_another_payment_is_rejected(make_db):
         with pytest.raises(EventRejected) as e:
             apply_event(s, "payment", clash, origin_terminal="T1")
     assert e.value.code == "sync.receipt_taken"
+
+
+def test_ids_that_clash_are_rejected_and_the_batch_goes_on(make_db):
+    """A payload whose row ids already exist here for something else (a forged or corrupted
+    event): rejected, nothing of it kept, and the same transaction applies the next event."""
+    a, b, events = _one_payment(make_db)
+    payment = events[1][2]
+    receipt = {**payment["receipt"], "id": "r-other", "receipt_no": "T1-20261220-0002", "seq": 2}
+    clash = {**payment, "id": "p-other", "txn_id": None, "receipt": receipt, "allocations": []}
+    with b.uow() as s:
+        apply_event(s, *events[0][::2], origin_terminal="T1")
+        apply_event(s, "payment", payment, origin_terminal="T1")
+        with pytest.raises(EventRejected) as e:
+            apply_event(s, "payment", clash, origin_terminal="T1")  # its tender ids are taken
+        assert e.value.code == "sync.ids_clash"
+        assert s.get(Payment, "p-other") is None and s.get(Payment, payment["id"]) is not None
+        top_up = {**payment, "id": "p-3", "kind": "prepay", "txn_id": None, "allocations": [],
+                  "receipt": {**receipt, "id": "r-3"}, "tenders": [{**payment["tenders"][0], "id": "t-3"}]}
+        apply_event(s, "payment", top_up, origin_terminal="T1")
+    _ok(b)
 
 
 def test_a_repeated_event_changes_nothing(make_db):
