@@ -37,8 +37,8 @@ def _txn_id(s: Session, kind: str, ref_type: str, ref_id: str) -> str | None:
 
 
 def _shift(s: Session, shift: Shift) -> dict[str, Any]:
-    return {"shift_id": shift.id, "terminal": _terminal_code(s, shift.terminal_id), "user": _user_name(s, shift.user_id),
-            "float_fen": shift.float_fen, "opened_at": encode(shift.opened_at)}
+    return {"shift_id": shift.id, "terminal": _terminal_code(s, shift.terminal_id),
+            "user": _user_name(s, shift.user_id), "float_fen": shift.float_fen, "opened_at": encode(shift.opened_at)}
 
 
 def payment(s: Session, payment_id: str) -> dict[str, Any]:
