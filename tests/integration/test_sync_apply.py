@@ -446,3 +446,20 @@ def test_prepaid_spent_that_this_database_never_got_is_flagged(make_db):
         case = s.scalar(select(ExceptionCase).where(ExceptionCase.kind == "prepaid_negative"))
         assert case.ref_id == spend["payment_id"] and case.detail["amount_fen"] == -34192
         assert case.detail["room_id"] == rooms["1-1-102"]
+
+
+def test_void_into_a_closed_shift_is_applied_and_flagged(make_db):
+    a, b, events = _one_payment(make_db)
+    with a.uow() as s:
+        receipt_no = s.scalar(select(Receipt.receipt_no))
+        void_receipt(s, Counter("T1", "c1"), receipt_no, "收错房号")
+    events = _events(a)
+    _apply_all(b, events[:2], "T1")
+    with b.uow() as s:  # central closed the shift before the void arrived
+        s.get(Shift, events[0][2]["shift_id"]).closed_at = datetime(2026, 12, 20, 10, tzinfo=timezone.utc)
+    _apply_all(b, events[2:], "T1")
+    with b.uow() as s:
+        assert s.scalar(select(ReceiptVoid.reason)) == "收错房号"
+        case = s.scalar(select(ExceptionCase).where(ExceptionCase.kind == "late_event"))
+        assert case.ref_type == "receipt_void" and case.detail["receipt_no"] == receipt_no
+    _ok(b)
