@@ -34,6 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.ids_clash": ("同步事件“{event_type}”的编号与本库已有记录冲突，无法入账：已留待管理员核查（{detail}）。",
                        "Sync event {event_type!r} clashes with rows already in this database and cannot be "
                        "applied; it is kept for review ({detail})."),
+    "sync.terminal_mismatch": ("收银台 {origin} 上传的事件写的是收银台 {terminal}：每台收银台只能上传自己的记录，此笔已留待核查。",
+                               "An event from terminal {origin} claims terminal {terminal}: a terminal may only send "
+                               "its own records; the event is kept for review."),
     "sync.unknown_payment_kind": ("无法识别的收款类型“{kind}”：请升级本程序后再同步。",
                                   "Unknown payment kind {kind!r}: upgrade this program, then sync again."),
     "sync.exception.double_payment": ("重复缴费：房号 {room} 的账单已由另一台收银台收过，本笔 {amount:yuan} 元已转入预存（收据 {receipt_no}）。",

@@ -36,11 +36,15 @@ def _cache(s: Session, name: str) -> dict[str, Any]:
     return s.info.setdefault("sync_apply", {}).setdefault(name, {})
 
 
-def terminal(s: Session, code: str | None) -> Term:
+def terminal(s: Session, code: str | None, origin: str) -> Term:
     """The sender's terminal row; created when missing (central registered it; a counter
-    meets another counter's code for the first time in a pull)."""
+    meets another counter's code for the first time in a pull). A terminal speaks only for
+    itself: an event naming another terminal than the one it came from is refused."""
+    code = code or origin
     if not code:
         raise EventRejected("sync.payload_incomplete", event_type="?", field="terminal")
+    if origin and code != origin:
+        raise EventRejected("sync.terminal_mismatch", terminal=code, origin=origin)
     cache = _cache(s, "terminals")
     if code not in cache:
         tid = s.scalar(select(Terminal.id).where(Terminal.code == code))

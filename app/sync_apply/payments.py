@@ -44,7 +44,7 @@ def apply_payment(s: Session, p: dict[str, Any], origin_terminal: str) -> None:
     if receipt and s.scalar(select(Receipt.id).where(Receipt.receipt_no == receipt["receipt_no"])):
         raise EventRejected("sync.receipt_taken", receipt=receipt["receipt_no"], terminal=p.get("terminal"))
     lines = _check_lines(s, p, r)
-    term = terminal(s, p.get("terminal") or origin_terminal)
+    term = terminal(s, p.get("terminal"), origin_terminal)
     created_at = dt(p["created_at"])
     shift = (ensure_shift(s, p.get("shift"), p["shift_id"], term.id, uid, created_at) if p.get("shift_id") else None)
     business_day = day(p["business_day"])

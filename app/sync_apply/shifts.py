@@ -14,7 +14,7 @@ from app.sync_apply.common import dt, terminal, user_id
 
 
 def _shift(s: Session, p: dict[str, Any], origin_terminal: str) -> Shift:
-    term = terminal(s, p.get("terminal") or origin_terminal)
+    term = terminal(s, p.get("terminal"), origin_terminal)
     uid = user_id(s, p.get("user"))
     shift = s.get(Shift, p["shift_id"])
     if shift is None:

@@ -32,7 +32,7 @@ def apply_void(s: Session, v: dict[str, Any], origin_terminal: str) -> None:
         raise EventRejected("sync.unknown_receipt", receipt=v.get("receipt_no") or v["receipt_id"])
     if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
         return  # already void here
-    term = terminal(s, v.get("terminal") or origin_terminal)
+    term = terminal(s, v.get("terminal"), origin_terminal)
     uid = user_id(s, v.get("user"))
     payment = s.get(Payment, receipt.payment_id)
     rooms.lock_room(s, payment.room_id)

@@ -324,6 +324,10 @@ def test_unknown_room_user_line_are_rejected_and_write_nothing(make_db):
     e = _reject(b, "payment", {**payment, "room_id": "no-such-room"})
     assert e.code == "sync.unknown_room" and "1-1-101" in e.text("zh") and "1-1-101" in e.text("en")
     assert _reject(b, "payment", {**payment, "user": "ghost"}).code == "sync.unknown_user"
+    with b.uow() as s:  # T2 cannot push T1's receipts
+        with pytest.raises(EventRejected) as e:
+            apply_event(s, "payment", payment, origin_terminal="T2")
+    assert e.value.code == "sync.terminal_mismatch"
     bad_line = {**payment, "allocations": [{**payment["allocations"][0], "bill_line_id": "gone"}]}
     assert _reject(b, "payment", bad_line).code == "sync.unknown_line"
     assert _reject(b, "payment", {k: v for k, v in payment.items() if k != "v"}).code == "sync.payload_incomplete"

@@ -17,7 +17,7 @@ RAISED = re.compile(r'(?:EventRejected|InputError|NotFound|Conflict)\(\s*"([a-z_
 OPENED = re.compile(r'open_exception\(\s*s,\s*"([a-z_]+)"')
 PARAMS = dict(event_type="payment", version=9, field="v", room="1-1-101", user="c1", line="L1", fee="ZX",
               receipt="T1-20261220-0001", terminal="T1", kind="refund", amount=42240, receipt_no="T1-20261220-0001",
-              reason="班次已关闭", detail="UNIQUE constraint failed: tender.id")
+              reason="班次已关闭", origin="T2", detail="UNIQUE constraint failed: tender.id")
 
 
 def _source(f: str) -> str:
@@ -40,7 +40,7 @@ def test_sync_messages_render_in_both_languages():
     # the appliers' block (C2/C3 keep their own codes in other sections of the file)
     mine = {"sync.unknown_event_type", "sync.unknown_event_version", "sync.payload_incomplete", "sync.unknown_room",
             "sync.unknown_user", "sync.unknown_line", "sync.line_exists", "sync.unknown_fee_item",
-            "sync.unknown_receipt", "sync.receipt_taken", "sync.ids_clash", "sync.unknown_payment_kind",
+            "sync.unknown_receipt", "sync.receipt_taken", "sync.ids_clash", "sync.terminal_mismatch", "sync.unknown_payment_kind",
             "sync.exception.double_payment", "sync.exception.late_event", "sync.exception.prepaid_negative",
             "sync.late_reason.shift_closed", "sync.late_reason.day_closed"}
     assert mine <= set(MESSAGES)
