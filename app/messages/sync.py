@@ -48,4 +48,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.unknown_event_version": ("同步事件“{event_type}”的版本 {version} 无法识别：请升级本程序后再同步。",
                                    "Sync event {event_type!r} has unknown version {version}: upgrade this program, "
                                    "then sync again."),
+    # --- counter events and their appliers (app/sync_events.py, app/sync_apply/) ---
+    "sync.payload_incomplete": ("同步事件“{event_type}”缺少内容（{field}），无法入账：已留待管理员核查。",
+                                "Sync event {event_type!r} lacks {field}: it cannot be applied and is kept for "
+                                "review."),
+    "sync.unknown_room": ("房号 {room} 在本库中不存在：请先同步总部资料，此笔已留待核查。",
+                          "Room {room} does not exist in this database: sync master data from central first; "
+                          "the event is kept for review."),
+    "sync.unknown_user": ("操作员“{user}”在本库中不存在：请在总部添加该用户，此笔已留待核查。",
+                          "User {user!r} does not exist in this database: add the user at central; the event is "
+                          "kept for review."),
+    "sync.unknown_line": ("房号 {room} 的账单行 {line} 在本库中不存在：请先同步总部账单，此笔已留待核查。",
+                          "Bill line {line} of room {room} does not exist in this database: sync the bills from "
+                          "central first; the event is kept for review."),
+    "sync.line_exists": ("房号 {room} 的临时收费账单行 {line} 已存在，不能重复入账：此笔已留待核查。",
+                         "One-off bill line {line} of room {room} already exists and cannot be created twice; "
+                         "the event is kept for review."),
+    "sync.unknown_fee_item": ("房号 {room} 的收费项目 {fee} 在本库中不存在：请先同步总部资料，此笔已留待核查。",
+                              "Fee item {fee} (room {room}) does not exist in this database: sync master data "
+                              "from central first; the event is kept for review."),
+    "sync.unknown_receipt": ("收据 {receipt} 在本库中不存在，无法作废：此笔已留待核查。",
+                             "Receipt {receipt} does not exist in this database and cannot be voided; the event "
+                             "is kept for review."),
+    "sync.receipt_taken": ("收据号 {receipt}（收银台 {terminal}）已被另一笔收款使用：请核对两台收银台的编号，此笔已留待核查。",
+                           "Receipt number {receipt} (terminal {terminal}) is already used by another payment: "
+                           "check the two terminals' codes; the event is kept for review."),
+    "sync.ids_clash": ("同步事件“{event_type}”的编号与本库已有记录冲突，无法入账：已留待管理员核查（{detail}）。",
+                       "Sync event {event_type!r} clashes with rows already in this database and cannot be "
+                       "applied; it is kept for review ({detail})."),
+    "sync.terminal_mismatch": ("收银台 {origin} 上传的事件写的是收银台 {terminal}：每台收银台只能上传自己的记录，此笔已留待核查。",
+                               "An event from terminal {origin} claims terminal {terminal}: a terminal may only send "
+                               "its own records; the event is kept for review."),
+    "sync.unknown_payment_kind": ("无法识别的收款类型“{kind}”：请升级本程序后再同步。",
+                                  "Unknown payment kind {kind!r}: upgrade this program, then sync again."),
+    "sync.exception.double_payment": ("重复缴费：房号 {room} 的账单已由另一台收银台收过，本笔 {amount:yuan} 元已转入预存（收据 {receipt_no}）。",
+                                      "Double payment: room {room}'s bills were already paid at another counter; "
+                                      "{amount:yuan} of receipt {receipt_no} went to its prepaid balance."),
+    "sync.exception.late_event": ("迟到入账：收据 {receipt_no}（房号 {room}，{amount:yuan} 元）在班次或营业日关闭后才同步到达（{reason}）。",
+                                  "Late event: receipt {receipt_no} (room {room}, {amount:yuan}) arrived after its "
+                                  "shift or business day was closed ({reason})."),
+    "sync.exception.prepaid_negative": ("预存透支：房号 {room} 的预存余额为 {amount:yuan} 元（收据 {receipt_no} 在另一台收银台抵扣了本库未到账的预存）。",
+                                        "Prepaid overdrawn: room {room}'s prepaid balance is {amount:yuan} (receipt "
+                                        "{receipt_no} spent prepaid this database had not received)."),
+    "sync.late_reason.shift_closed": ("班次已关闭", "shift closed"),
+    "sync.late_reason.day_closed": ("营业日已日结", "business day closed"),
 }

@@ -196,8 +196,15 @@ def _payments_match_tenders(s: Session) -> list[dict]:
 
 
 def _payments_match_allocations(s: Session) -> list[dict]:
-    a = (select(Allocation.payment_id, func.sum(Allocation.principal_fen + Allocation.late_fee_fen).label("allocated"))
-         .group_by(Allocation.payment_id).subquery())
+    # A synced payment whose line was already paid here: that part went to prepaid by the
+    # payment's own `double_pay` txn (app/sync_apply/payments.py) and counts as allocated.
+    dp = (select(LedgerTxn.ref_id.label("payment_id"), (-Posting.amount_fen).label("amount"))
+          .join(Posting, Posting.txn_id == LedgerTxn.id).join(LedgerAccount, LedgerAccount.id == Posting.account_id)
+          .where(LedgerTxn.kind == "double_pay", LedgerTxn.ref_type == "payment", LedgerAccount.code.like("PRE:%")))
+    parts = (select(Allocation.payment_id, (Allocation.principal_fen + Allocation.late_fee_fen).label("amount"))
+             .union_all(dp).subquery())
+    a = (select(parts.c.payment_id, func.sum(parts.c.amount).label("allocated"))
+         .group_by(parts.c.payment_id).subquery())
     out = [{"payment": pid, "receipt_no": no, "kind": kind, "total_fen": int(total), "allocated_fen": int(alloc or 0)}
            for pid, no, kind, total, alloc in s.execute(
                select(Payment.id, Receipt.receipt_no, Payment.kind, Payment.total_fen, a.c.allocated)

@@ -10,6 +10,7 @@ from app import clock
 from app.db.models import BillAdjustment, BillLine
 from app.errors import InputError, NotFound
 from app.services import audit, users
+from app.sync_events import emit_event
 
 
 def waive_late_fee(s: Session, line_id: str, reason: str, *, user: str, terminal: str | None = None) -> dict:
@@ -27,6 +28,7 @@ def waive_late_fee(s: Session, line_id: str, reason: str, *, user: str, terminal
                          approved_by=user, created_at=clock.now())
     s.add(adj)
     s.flush()
+    emit_event(s, "waiver", adj.id)  # a counter fact: central applies it (app.sync_apply.waivers)
     audit.record(s, "waive.late_fee", user=user, terminal=terminal, entity="bill_line", entity_id=line.id,
                  detail={"reason": reason})
     return {"line_id": line.id, "waived": "late_fee", "reason": reason, "approved_by": user}

@@ -28,8 +28,8 @@ from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.receipt_numbers import next_receipt_no
 from app.services.cashier.shifts import require_open
 from app.services.cashier.tenders import Settlement, TenderInput, settle
-from app.services.outbox import emit
 from app.services.rooms import resolve_room
+from app.sync_events import emit_event
 
 # Most change a counter hands back unless the community says otherwise (Community.options
 # "max_change_fen"): a typo like cash=999999999999 is refused instead of recorded.
@@ -61,7 +61,8 @@ def _tender_entries(room_id: str, terminal: str, st: Settlement) -> list[tuple[s
 
 def record_payment(s: Session, c: Counter, kind: str, room: Room, total_fen: int, st: Settlement, as_of: date,
                    credits: list[tuple[str, int]], note: str | None = None,
-                   allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True) -> dict:
+                   allocations: list[tuple[LineView, int, int]] | None = None, in_shift: bool = True,
+                   emit_now: bool = True) -> dict:
     """The one payment recorder (the counter's payments and the bill run's prepaid deduction):
     payment, receipt number, tenders, allocations, ledger transaction, outbox event and audit
     in the caller's unit of work, re-checked under the room lock."""
@@ -107,8 +108,8 @@ def record_payment(s: Session, c: Counter, kind: str, room: Room, total_fen: int
               "total_fen": total_fen, "change_fen": st.change_fen, "cash_received_fen": st.cash_received_fen,
               "allocations": alloc_json, "tenders": tenders_json, "as_of": as_of.isoformat(),
               "prepaid_fen": prepaid_after}
-    emit(s, "payment", pid, {k: v for k, v in result.items() if k != "prepaid_fen"} | {"terminal": terminal.code,
-                                                                                     "user": c.user})
+    if emit_now:  # a deposit emits once its deposit row exists: the payload carries it
+        emit_event(s, "payment", pid)
     audit.record(s, f"pay.{kind}", user=c.user, terminal=terminal.code, entity="payment", entity_id=pid,
                  detail={"receipt_no": receipt_no, "total_fen": total_fen, "as_of": as_of.isoformat(),
                          **({"as_of_past": True} if as_of < day else {})})
@@ -239,8 +240,10 @@ def collect_deposit(s: Session, c: Counter, room_key: str, purpose: str, tenders
         raise InputError("deposit.from_prepaid")
     total = sum(t.amount_fen for t in tenders)
     st = settle(total, tenders, allow_change=False)
-    result = record_payment(s, c, "deposit", room, total, st, clock.today(), [(ledger.room_account("DEP", room.id), -total)], note=purpose)
+    result = record_payment(s, c, "deposit", room, total, st, clock.today(), [(ledger.room_account("DEP", room.id), -total)],
+                            note=purpose, emit_now=False)
     s.add(Deposit(room_id=room.id, purpose=purpose, amount_fen=total, payment_id=result["payment_id"]))
+    emit_event(s, "payment", result["payment_id"])
     result["deposits_fen"] = -ledger.balance(s, ledger.room_account("DEP", room.id))
     return result
 

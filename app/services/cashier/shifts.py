@@ -13,7 +13,7 @@ from app.db.models import CashCount, Payment, Shift, Tender, Terminal, User
 from app.errors import InputError
 from app.money import fen_to_yuan_str, shown
 from app.services import audit, users
-from app.services.outbox import emit
+from app.sync_events import emit_event
 from app.services.voided import not_voided
 
 # 100/50/20/10/5/1 元, 5/1 角 and 5/2/1 分 notes and coins, in fen: the one list the drawer
@@ -37,8 +37,7 @@ def open_shift(s: Session, terminal_code: str, username: str, float_fen: int = 0
     shift = Shift(terminal_id=terminal.id, user_id=user.id, float_fen=float_fen, opened_at=clock.now())
     s.add(shift)
     s.flush()
-    emit(s, "shift_open", shift.id, {"shift_id": shift.id, "terminal": terminal_code, "user": username,
-                                      "float_fen": float_fen})
+    emit_event(s, "shift_open", shift.id)
     audit.record(s, "shift.open", user=username, terminal=terminal_code, entity="shift", entity_id=shift.id,
                  detail={"float_fen": float_fen})
     return shift
@@ -113,8 +112,7 @@ def close_shift(s: Session, terminal_code: str, username: str, counts: dict[int,
         s.add(CashCount(shift_id=shift.id, denomination_fen=d, count=n))
     shift.closed_at = clock.now()
     shift.expected, shift.counted_fen, shift.variance_fen = expected, counted, variance
-    emit(s, "shift_close", shift.id, {"shift_id": shift.id, "expected": expected, "counted_fen": counted,
-                                       "variance_fen": variance, "counts": {str(d): n for d, n in counts.items()}})
+    emit_event(s, "shift_close", shift.id)
     audit.record(s, "shift.close", user=username, terminal=terminal_code, entity="shift", entity_id=shift.id,
                  detail={"expected": expected, "counted_fen": counted, "variance_fen": variance})
     return {"shift_id": shift.id, "expected": expected, "counted_fen": counted, "variance_fen": variance,

@@ -17,7 +17,7 @@ from app.ids import new_id
 from app.services import audit, ledger, rooms, users
 from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
-from app.services.outbox import emit
+from app.sync_events import emit_event
 
 
 def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
@@ -57,8 +57,7 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
         _cancel_one_off(s, c, payment, receipt_no)
     s.add(ReceiptVoid(receipt_id=receipt.id, reason=reason, user_id=user.id, ledger_txn_id=reversal,
                       created_at=clock.now()))
-    emit(s, "void", receipt.id, {"receipt_no": receipt_no, "payment_id": payment.id, "reason": reason,
-                                 "user": c.user, "terminal": c.terminal})
+    emit_event(s, "void", receipt.id)
     audit.record(s, "void", user=c.user, terminal=c.terminal, entity="receipt", entity_id=receipt.id,
                  detail={"receipt_no": receipt_no, "reason": reason, "total_fen": payment.total_fen})
     return {"receipt_no": receipt_no, "status": "void", "reason": reason, "total_fen": payment.total_fen}
@@ -71,11 +70,12 @@ def _cancel_one_off(s: Session, c: Counter, payment: Payment, receipt_no: str) -
 
     for alloc in s.scalars(select(Allocation).where(Allocation.payment_id == payment.id)):
         line = s.get(BillLine, alloc.bill_line_id)
-        s.add(BillLine(id=new_id(), room_id=line.room_id, fee_item_id=line.fee_item_id, period=line.period,
+        lid = new_id()
+        s.add(BillLine(id=lid, room_id=line.room_id, fee_item_id=line.fee_item_id, period=line.period,
                        kind="delta", amount_fen=-line.amount_fen,
                        detail={"basis": "correction", "mode": "merged", "reason": f"作废 {receipt_no}"},
                        due_date=line.due_date, corrects_id=line.id, note=f"作废 {receipt_no}", created_by=c.user,
                        created_at=clock.now()))
         s.flush()
-        post_bill_lines(s, [(line.room_id, line.fee_item_id, -line.amount_fen)], ref_type="bill_line", ref_id=line.id,
+        post_bill_lines(s, [(line.room_id, line.fee_item_id, -line.amount_fen)], ref_type="bill_line", ref_id=lid,
                         memo=f"作废临时收费 {receipt_no}", user=c.user, terminal=c.terminal)
