@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.db.models import BillLine, LedgerAccount, LedgerTxn, Payment, Posting, Receipt, ReceiptVoid, Room, Shift
 from app.ids import new_id
 from app.services import ledger, rooms
-from app.services.billing.postings import post_bill_lines
+from app.services.receivables.postings import post_bill_lines
 from app.sync_apply.common import day, dt, flag_negative_prepaid, late_reason, open_exception, terminal, user_id
 from app.sync_events import EventRejected
 

@@ -21,7 +21,7 @@ from app.db.models import (Allocation, BillAdjustment, BillLine, CashCount, DayC
                            Receipt, ReceiptSequence, ReceiptVoid, Shift, SyncOutbox, Tender, Terminal)
 from app.services import ledger, users
 from app.services.billing.bill_run import bill_run
-from app.services.billing.bills import room_bills
+from app.services.receivables.bills import room_bills
 from app.services.billing.waivers import waive_late_fee
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, pay_bills, prepay
