@@ -32,10 +32,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('status', sa.String(length=10), server_default=sa.text("'applied'"),
                                       nullable=False))
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('community_id', sa.String(length=36), nullable=True))
+        batch_op.create_index(batch_op.f('ix_sync_event_community_id'), ['community_id'], unique=False)
         if op.get_bind().dialect.name == 'sqlite':  # make server_seq SQLite's auto-numbered rowid
             batch_op.alter_column('server_seq', existing_type=sa.BigInteger(), type_=SEQ)
-    if op.get_bind().dialect.name == 'sqlite':
-        with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('device_seq', sa.BigInteger(), nullable=True))
+        if op.get_bind().dialect.name == 'sqlite':
             batch_op.alter_column('id', existing_type=sa.BigInteger(), type_=SEQ)
 
     op.create_table('sync_change',
@@ -54,12 +57,15 @@ def downgrade() -> None:
     with op.batch_alter_table('sync_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sync_change_community_id'))
     op.drop_table('sync_change')
-    if op.get_bind().dialect.name == 'sqlite':
-        with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+    with op.batch_alter_table('sync_conflict', schema=None) as batch_op:
+        if op.get_bind().dialect.name == 'sqlite':
             batch_op.alter_column('id', existing_type=SEQ, type_=sa.BigInteger())
+        batch_op.drop_column('device_seq')
     with op.batch_alter_table('sync_event', schema=None) as batch_op:
         if op.get_bind().dialect.name == 'sqlite':
             batch_op.alter_column('server_seq', existing_type=SEQ, type_=sa.BigInteger())
+        batch_op.drop_index(batch_op.f('ix_sync_event_community_id'))
+        batch_op.drop_column('community_id')
         batch_op.drop_column('reason')
         batch_op.drop_column('status')
     with op.batch_alter_table('terminal', schema=None) as batch_op:

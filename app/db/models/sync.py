@@ -56,6 +56,7 @@ class SyncEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # applied | rejected (kept for review with the reason's message code and parameters)
     status: Mapped[str] = mapped_column(String(10), default="applied", server_default=text("'applied'"))
+    community_id: Mapped[str | None] = mapped_column(ID, index=True)  # the payload's (join snapshots page by it)
     reason: Mapped[dict | None] = mapped_column(JSONText)
 
 
@@ -67,6 +68,7 @@ class SyncConflict(Base):
     event_id: Mapped[str] = mapped_column(ID, index=True)
     terminal_code: Mapped[str] = mapped_column(String(20))
     payload: Mapped[dict] = mapped_column(JSONText)
+    device_seq: Mapped[int | None] = mapped_column(BigInteger)  # the seq it came with (counts as stored)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_by: Mapped[str | None] = mapped_column(String(40))
 

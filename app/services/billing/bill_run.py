@@ -23,6 +23,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.central.changes import record_change
 from app.db.base import utcnow
 from app.db.engine import bulk_insert
 from app.db.models import BillLine, BillRun, Building, Room
@@ -292,6 +293,8 @@ def bill_run(s: Session, period_text: str, *, community: str | None = None, dry_
                 nested.rollback()
         return result
     result.update(_write(s, comp, period, lines, total, community, user, terminal, clock))
+    record_change(s, comp.community_ids[0] if community else None, "bill_run",
+                  {"bill_run_id": result["bill_run_id"], "period": str(period)})  # counters pull it
     result["timings"] = clock.laps
     return result
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.central.changes import record_import
 from app.context import AppContext
 from app.errors import InputError, PermissionDenied
 from app.services import users
@@ -68,6 +69,7 @@ def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
 def _apply(s: Session, kind: str, parsed: Any, c: Collector, actor: Actor, rollover: set[str]) -> Counts:
     if actor.user is not None:
         _require(s, actor.user, PERMISSIONS[kind])
+    record_import(s, kind)  # counters pull the changed master data (written only if this commits)
     if kind == "rooms":
         c.raise_if_any(kind)  # rooms refer to nothing that must already exist
         return rooms.apply(s, parsed, actor)

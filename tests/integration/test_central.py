@@ -1,0 +1,411 @@
+"""The central sync service over real HTTP on loopback, against the throwaway PostgreSQL:
+auth, malformed and oversized bodies, push idempotency/conflicts/rejections, pull order and
+paging, snapshot paging, gzip, and SIGTERM of `propdesk central serve`."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from app import sync_events
+from app.central import terminals
+from app.central.changes import record_change
+from app.central.server import MAX_BODY, create_app
+from app.context import AppContext
+from app.db.models import Building, Community, ExceptionCase, Party, Room, SyncConflict, SyncEvent, Terminal
+from app.ids import new_id
+from app.services import users
+from app.sync_events import EventRejected
+
+pytestmark = pytest.mark.postgres
+
+
+def _test_applier(s, payload: dict[str, Any], origin: str) -> None:  # type: ignore[no-untyped-def]
+    """A stand-in for C1's appliers: one party per event, named after it; `bad` is refused."""
+    if payload.get("bad"):
+        raise EventRejected("sync.unknown_event_type", event_type="bad")
+    s.add(Party(id=payload["party_id"], name=payload.get("name", "x")[:100], note=origin))
+
+
+@pytest.fixture
+def appliers() -> Iterator[None]:
+    saved = dict(sync_events.EVENT_TYPES)
+    sync_events.register("test_pay")(_test_applier)
+    yield
+    sync_events.EVENT_TYPES.clear()
+    sync_events.EVENT_TYPES.update(saved)
+
+
+class Central:
+    def __init__(self, ctx: AppContext, url: str, ids: dict[str, str], tokens: dict[str, str]) -> None:
+        self.ctx, self.url, self.ids, self.tokens = ctx, url, ids, tokens
+
+    def h(self, terminal: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[terminal]}"}
+
+    def push(self, terminal: str, events: list[dict[str, Any]]) -> requests.Response:
+        return requests.post(f"{self.url}/v1/push", json={"terminal": terminal, "events": events},
+                             headers=self.h(terminal), timeout=30)
+
+    def get(self, terminal: str, path: str, **params: Any) -> requests.Response:
+        return requests.get(f"{self.url}{path}", params=params, headers=self.h(terminal), timeout=30)
+
+    def count(self, model: Any) -> int:
+        with self.ctx.uow() as s:
+            return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _seed(ctx: AppContext) -> tuple[dict[str, str], dict[str, str]]:
+    with ctx.uow() as s:
+        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        ids = {}
+        for name in ("东区", "西区"):
+            c = Community(name=name)
+            s.add(c)
+            s.flush()
+            b = Building(community_id=c.id, name="1")
+            s.add(b)
+            s.flush()
+            for i in range(5):
+                s.add(Room(community_id=c.id, building_id=b.id, number=f"10{i}", room_key=f"1-10{i}", area=100))
+            ids[name] = c.id
+        tokens = {"T1": terminals.add_terminal(s, "T1", ["东区"])["token"],
+                  "T2": terminals.add_terminal(s, "T2", ["东区"])["token"],
+                  "T3": terminals.add_terminal(s, "T3", ["西区"])["token"],
+                  "TR": terminals.add_terminal(s, "TR", ["东区"])["token"]}
+        terminals.revoke_terminal(s, "TR")
+    return ids, tokens
+
+
+@pytest.fixture
+def central(pg_url: str, appliers: None) -> Iterator[Central]:
+    import uvicorn
+
+    ctx = AppContext.open(pg_url)
+    ids, tokens = _seed(ctx)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(ctx), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "central did not start"
+        time.sleep(0.02)
+    yield Central(ctx, f"http://127.0.0.1:{port}", ids, tokens)
+    server.should_exit = True
+    thread.join(30)
+    sock.close()
+    ctx.close()
+
+
+def ev(seq: int, community: str, **extra: Any) -> dict[str, Any]:
+    payload = {"v": 1, "community_id": community, "party_id": extra.pop("party_id", new_id()), **extra}
+    return {"event_id": extra.pop("event_id", None) or new_id(), "device_seq": seq, "event_type": "test_pay",
+            "payload": payload}
+
+
+def _error(r: requests.Response, status: int, code: str) -> None:
+    assert r.status_code == status, r.text
+    body = r.json()
+    assert body["error"] == code
+    assert body["message"] and body["message_en"] and body["message"] != body["message_en"]
+
+
+# --- auth ---------------------------------------------------------------------------------
+
+def test_bad_tokens_and_other_community_are_refused_and_store_nothing(central: Central) -> None:
+    a = central.ids["东区"]
+    batch = {"terminal": "T1", "events": [ev(1, a)]}
+    r = requests.post(f"{central.url}/v1/push", json=batch, timeout=30)
+    _error(r, 401, "sync.token_missing")
+    r = requests.post(f"{central.url}/v1/push", json=batch, headers={"Authorization": "Bearer nope"}, timeout=30)
+    _error(r, 401, "sync.token_unknown")
+    r = requests.post(f"{central.url}/v1/push", json={"terminal": "TR", "events": [ev(1, a)]},
+                      headers=central.h("TR"), timeout=30)
+    _error(r, 401, "sync.token_revoked")
+    _error(central.get("TR", "/v1/pull", after=0), 401, "sync.token_revoked")
+    _error(central.push("T3", [ev(1, a)]), 403, "sync.other_community")  # T3 has 西区 only
+    _error(central.get("T3", "/v1/snapshot", community=a), 403, "sync.other_community")
+    # a token of T1 naming T2 in the batch
+    r = requests.post(f"{central.url}/v1/push", json={"terminal": "T2", "events": [ev(1, a)]},
+                      headers=central.h("T1"), timeout=30)
+    _error(r, 403, "sync.wrong_terminal")
+    assert central.count(SyncEvent) == 0 and central.count(Party) == 0
+    with central.ctx.uow() as s:
+        assert s.scalar(select(Terminal.pushed_seq).where(Terminal.code == "T1")) == 0
+    hello = central.get("T1", "/v1/hello").json()
+    assert hello["terminal"] == "T1" and [c["name"] for c in hello["communities"]] == ["东区"]
+
+
+def test_malformed_json_is_400_and_oversized_bodies_413(central: Central) -> None:
+    h = {**central.h("T1"), "Content-Type": "application/json"}
+    _error(requests.post(f"{central.url}/v1/push", data=b'{"terminal": "T1", "events": [', headers=h, timeout=30),
+           400, "sync.bad_json")
+    _error(requests.post(f"{central.url}/v1/push", data=b"\xff\xfe", headers=h, timeout=30), 400, "sync.bad_json")
+    _error(central.push("T1", [{"event_id": new_id(), "device_seq": "1", "event_type": "test_pay", "payload": {}}]),
+           400, "sync.bad_request")
+    big = b'{"terminal": "T1", "events": [], "pad": "' + b"x" * MAX_BODY + b'"}'
+    _error(requests.post(f"{central.url}/v1/push", data=big, headers=h, timeout=60), 413, "sync.body_too_large")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the bytes themselves are counted
+        yield b'{"terminal": "T1", "events": [], "pad": "'
+        for _ in range(MAX_BODY // 65536 + 1):
+            yield b"x" * 65536
+        yield b'"}'
+
+    r = requests.post(f"{central.url}/v1/push", data=chunks(), headers=h, timeout=60)
+    _error(r, 413, "sync.body_too_large")
+    _error(central.push("T1", [ev(i + 1, central.ids["东区"]) for i in range(501)]), 413, "sync.batch_too_large")
+    _error(central.get("T1", "/v1/pull", after="x"), 400, "sync.bad_request")
+    _error(central.get("T1", "/v1/pull", after=0, limit=0), 400, "sync.bad_paging")
+    assert central.count(SyncEvent) == 0 and central.count(Party) == 0
+
+
+# --- push -----------------------------------------------------------------------------------
+
+def test_push_is_idempotent_keeps_conflicts_and_rejections_never_block(central: Central) -> None:
+    a = central.ids["东区"]
+    batch = [ev(1, a), ev(2, a), ev(3, a)]
+    r = central.push("T1", batch).json()
+    assert [x["status"] for x in r["results"]] == ["created"] * 3 and r["stored_seq"] == 3
+    r = central.push("T1", batch).json()  # the reply was lost: the same batch again
+    assert [x["status"] for x in r["results"]] == ["exists"] * 3 and r["stored_seq"] == 3
+    assert central.count(Party) == 3 and central.count(SyncEvent) == 3
+
+    # same event id, other payload: conflict, kept once, the original untouched
+    other = {**batch[1], "payload": {**batch[1]["payload"], "name": "changed"}}
+    for _ in range(2):
+        r = central.push("T1", [other]).json()
+        assert r["results"] == [{"event_id": other["event_id"], "status": "conflict", "reason": "sync.conflict"}]
+    with central.ctx.uow() as s:
+        kept = s.scalars(select(SyncConflict)).all()
+        assert len(kept) == 1 and kept[0].payload["payload"]["name"] == "changed"
+        stored = s.scalar(select(SyncEvent).where(SyncEvent.event_id == other["event_id"]))
+        assert stored.payload == batch[1]["payload"]
+        assert s.scalar(select(func.count()).select_from(ExceptionCase).where(ExceptionCase.kind == "sync_conflict")) == 1
+    # another event at an occupied terminal+seq is a conflict too
+    r = central.push("T1", [ev(3, a)]).json()
+    assert r["results"][0]["status"] == "conflict" and r["stored_seq"] == 3
+
+    # a rejected event is kept with its reason and does not block the next one
+    bad, good = ev(4, a, bad=True), ev(5, a)
+    r = central.push("T1", [bad, good]).json()
+    assert [x["status"] for x in r["results"]] == ["rejected", "created"]
+    assert r["results"][0]["reason"] == "sync.unknown_event_type" and r["stored_seq"] == 5
+    r = central.push("T1", [bad, good]).json()  # a retry gets the first outcome again
+    assert [x["status"] for x in r["results"]] == ["rejected", "exists"]
+    with central.ctx.uow() as s:
+        rej = s.scalar(select(SyncEvent).where(SyncEvent.event_id == bad["event_id"]))
+        assert rej.status == "rejected" and rej.reason["code"] == "sync.unknown_event_type"
+        assert s.scalar(select(func.count()).select_from(ExceptionCase).where(ExceptionCase.kind == "rejected_event")) == 1
+    assert central.count(Party) == 4
+
+    # stored_seq is the highest CONTIGUOUS seq: a gap holds it back until filled
+    e6, e7 = ev(6, a), ev(7, a)
+    assert central.push("T1", [e7]).json()["stored_seq"] == 5
+    assert central.push("T1", [e6]).json()["stored_seq"] == 7
+    listed = {t["code"]: t for t in central.get("T1", "/v1/hello").json() and _terminal_list(central)}
+    assert listed["T1"]["pushed_seq"] == 7 and listed["T1"]["last_seen"]
+
+
+def _terminal_list(central: Central) -> list[dict[str, Any]]:
+    with central.ctx.uow() as s:
+        return terminals.list_terminals(s)
+
+
+def test_concurrent_retries_of_one_batch_store_each_event_once(central: Central) -> None:
+    a = central.ids["东区"]
+    batch = [ev(i + 1, a) for i in range(50)]
+    replies: list[dict[str, Any]] = []
+
+    def send() -> None:
+        replies.append(central.push("T1", batch).json())
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(r["stored_seq"] == 50 for r in replies)
+    statuses = sorted(x["status"] for r in replies for x in r["results"])
+    assert statuses.count("created") == 50 and statuses.count("exists") == 150
+    assert central.count(Party) == 50 and central.count(SyncEvent) == 50
+
+
+# --- pull -----------------------------------------------------------------------------------
+
+def test_pull_in_commit_order_with_paging_skips_own_and_other_communities(central: Central) -> None:
+    a, b = central.ids["东区"], central.ids["西区"]
+    t1 = [ev(i + 1, a) for i in range(5)]
+    central.push("T1", t1[:3])
+    central.push("T3", [ev(1, b)])  # another community: T2 never sees it
+    central.push("T1", [ev(4, a, bad=True)])  # rejected: nobody pulls it
+    with central.ctx.uow() as s:
+        record_change(s, a, "master", {"tables": ["room", "building"]})
+    central.push("T1", [{**t1[4], "device_seq": 5}])
+    got: list[dict[str, Any]] = []
+    after, pages = 0, 0
+    while True:
+        r = central.get("T2", "/v1/pull", after=after, limit=2).json()
+        got += r["changes"]
+        assert r["last"] >= after
+        after, pages = r["last"], pages + 1
+        if not r["more"]:
+            break
+    assert pages >= 3
+    seqs = [c["seq"] for c in got]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    events = [c["event"]["event_id"] for c in got if c["kind"] == "event"]
+    assert events == [t1[0]["event_id"], t1[1]["event_id"], t1[2]["event_id"], t1[4]["event_id"]]
+    master = [c for c in got if c["kind"] == "master"]
+    assert len(master) == 1 and list(master[0]["rows"]) == ["building", "room"]
+    assert sorted(r["room_key"] for r in master[0]["rows"]["room"]) == [f"1-10{i}" for i in range(5)]
+    assert all(r["community_id"] == a for r in master[0]["rows"]["room"])
+    # the pushing terminal skips its own events; the cursor still moves past them
+    mine = central.get("T1", "/v1/pull", after=0, limit=100).json()
+    assert [c["kind"] for c in mine["changes"]] == ["master"] and mine["last"] == after and not mine["more"]
+    # T3 sees only its community's changes
+    assert [c["kind"] for c in central.get("T3", "/v1/pull", after=0).json()["changes"]] == []
+
+
+def test_large_pull_is_gzip_encoded(central: Central) -> None:
+    a = central.ids["东区"]
+    central.push("T1", [ev(i + 1, a, name="张" * 60, pad="付款" * 8000) for i in range(5)])
+    r = requests.get(f"{central.url}/v1/pull", params={"after": 0}, timeout=30,
+                     headers={**central.h("T2"), "Accept-Encoding": "gzip"}, stream=True)
+    assert r.headers["Content-Encoding"] == "gzip"
+    raw = r.raw.read()
+    body = json.loads(gzip.decompress(raw))
+    assert len(body["changes"]) == 5 and len(raw) < 65536
+    small = central.get("T2", "/v1/hello")
+    assert "Content-Encoding" not in small.headers
+
+
+# --- snapshot -------------------------------------------------------------------------------
+
+def test_snapshot_manifest_and_keyset_pages(central: Central) -> None:
+    a = central.ids["东区"]
+    central.push("T1", [ev(1, a), ev(2, a), ev(3, a)])
+    man = central.get("T2", "/v1/snapshot", community=a).json()
+    parts = {p["part"]: p for p in man["parts"]}
+    assert parts["room"]["rows"] == 5 and parts["community"]["rows"] == 1 and parts["events"]["rows"] == 3
+    assert [p["part"] for p in man["parts"]][:3] == ["community", "building", "room"]
+    assert man["last"] >= 3
+    for part, field, expect in (("room", "rows", 5), ("events", "events", 3)):
+        seen: list[dict[str, Any]] = []
+        key = None
+        while True:
+            params = {"community": a, "table": part, "limit": 2, **({"after_key": key} if key else {})}
+            page = central.get("T2", "/v1/snapshot", **params).json()
+            seen += page[field]
+            key = page["next_key"]
+            if key is None:
+                break
+        assert len(seen) == expect
+        ids = [x["id"] if field == "rows" else x["event_id"] for x in seen]
+        assert len(set(ids)) == expect
+    own = central.get("T1", "/v1/snapshot", community=a, table="events").json()
+    assert own["events"] == []  # a joining counter already has its own events
+    _error(central.get("T2", "/v1/snapshot", community=a, table="sync_event"), 400, "sync.unknown_table")
+    _error(central.get("T2", "/v1/snapshot", community=central.ids["西区"], table="room"), 403,
+           "sync.other_community")
+
+
+# --- CLI and the real process -----------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_central_serve_stops_cleanly_on_sigterm(pg_url: str) -> None:
+    env = {**os.environ, "PROPDESK_PASSWORD": "admin"}
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", pg_url, "central", "serve", "--listen",
+                             f"127.0.0.1:{port}"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                r = requests.get(f"http://127.0.0.1:{port}/v1/hello", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "central serve did not come up"
+                time.sleep(0.05)
+        _error(r, 401, "sync.token_missing")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        assert "stopped" in (proc.stderr.read() if proc.stderr else "")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    ctx = AppContext.open(pg_url)
+    _seed(ctx)
+    with ctx.uow() as s:
+        users.ensure_user(s, "c1", "cashier", password="1234")
+        s.add(ExceptionCase(kind="double_payment", ref_type="payment", ref_id="p1",
+                            detail={"room": "1-101", "amount_fen": 12345}))
+    ctx.close()
+    db = ["--db", pg_url]
+    assert main([*db, "terminal", "add", "T9", "--community", "东区,西区", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["terminal"] == "T9" and out["communities"] == ["东区", "西区"] and len(out["token"]) >= 40
+    assert main([*db, "terminal", "add", "T8", "--community", "北区", "--json"]) == 2
+    assert "北区" in capsys.readouterr().err
+    assert main([*db, "--user", "c1", "terminal", "add", "T8", "--community", "东区"]) == 2
+    capsys.readouterr()
+    assert main([*db, "terminal", "revoke", "T9", "--json"]) == 0
+    capsys.readouterr()
+    assert main([*db, "terminal", "list", "--json"]) == 0
+    listed = {t["code"]: t for t in json.loads(capsys.readouterr().out)["terminals"]}
+    assert listed["T9"]["revoked"] and listed["T1"]["communities"] == ["东区"] and listed["T1"]["pushed_seq"] == 0
+    with AppContext.open(pg_url).uow() as s:  # only the hash is stored
+        assert s.scalar(select(Terminal.token_hash).where(Terminal.code == "T9")) == terminals.token_hash(out["token"])
+
+    assert main([*db, "exceptions", "list", "--open", "--json"]) == 0
+    cases = json.loads(capsys.readouterr().out)["exceptions"]
+    assert [(c["kind"], c["room"], c["amount_fen"], c["status"]) for c in cases] == [
+        ("double_payment", "1-101", 12345, "open")]
+    cid = cases[0]["id"]
+    assert main([*db, "--user", "c1", "exceptions", "resolve", cid, "--note", "退款"]) == 2
+    assert main([*db, "exceptions", "resolve", cid, "--json"]) == 2  # a note is required
+    capsys.readouterr()
+    assert main([*db, "exceptions", "resolve", cid, "--note", "已退预存", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"id": cid, "status": "resolved"}
+    assert main([*db, "exceptions", "list", "--open", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"exceptions": []}
+
+
+def test_central_serve_refuses_sqlite_and_bad_listen(sqlite_url: str, pg_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    monkeypatch.delenv("PROPDESK_CENTRAL_ALLOW_SQLITE", raising=False)
+    assert main(["--db", sqlite_url, "central", "serve"]) == 2
+    assert "PostgreSQL" in capsys.readouterr().err
+    assert main(["--db", pg_url, "central", "serve", "--listen", "nohost"]) == 2
+    assert "HOST:PORT" in capsys.readouterr().err
