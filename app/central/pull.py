@@ -41,16 +41,17 @@ def _sharers(s: Session, granted: set[str]) -> set[str]:
 
 def pull(s: Session, terminal: Terminal, after: int, limit: int) -> dict[str, Any]:
     granted = list(terminal.communities or [])
-    rows = list(s.scalars(select(SyncChange).where(SyncChange.change_seq > after,
+    # The top first, then the rows up to it: every change <= top is committed already (commit
+    # order = seq order), so jumping the cursor to `top` skips only other communities' rows.
+    # (Reading the top after the rows could jump over a row committed in between.)
+    top = s.scalar(select(func.max(SyncChange.change_seq))) or 0
+    rows = list(s.scalars(select(SyncChange).where(SyncChange.change_seq > after, SyncChange.change_seq <= top,
                                                    or_(SyncChange.community_id.in_(granted),
                                                        SyncChange.community_id.is_(None)))
                           .order_by(SyncChange.change_seq).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1].change_seq if rows else after
-    if not more:  # nothing more for this terminal: jump over other communities' changes too
-        top = s.scalar(select(func.max(SyncChange.change_seq)))
-        last = max(last, top or 0)
+    last = rows[-1].change_seq if more else max(top, after)
     # a (community, table) shipped once per reply, at its last master change
     last_master: dict[tuple[str | None, str], int] = {}
     for r in rows:

@@ -163,7 +163,8 @@ def serve(ctx: AppContext, host: str, port: int, *, sockets: list | None = None)
     stop_requested: list[int] = []
     # uvicorn re-raises the captured signal after its graceful shutdown; a handler of ours
     # receives it, so the process ends by returning (exit 0) instead of dying of SIGTERM.
-    signal.signal(signal.SIGTERM, lambda signum, _frame: stop_requested.append(signum))
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, _frame: stop_requested.append(signum))
     config = uvicorn.Config(create_app(ctx), host=host, port=port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=30)
     server = uvicorn.Server(config)

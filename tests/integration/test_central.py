@@ -219,7 +219,7 @@ def test_push_is_idempotent_keeps_conflicts_and_rejections_never_block(central: 
     e6, e7 = ev(6, a), ev(7, a)
     assert central.push("T1", [e7]).json()["stored_seq"] == 5
     assert central.push("T1", [e6]).json()["stored_seq"] == 7
-    listed = {t["code"]: t for t in central.get("T1", "/v1/hello").json() and _terminal_list(central)}
+    listed = {t["code"]: t for t in _terminal_list(central)}
     assert listed["T1"]["pushed_seq"] == 7 and listed["T1"]["last_seen"]
 
 
@@ -281,6 +281,44 @@ def test_pull_in_commit_order_with_paging_skips_own_and_other_communities(centra
     assert [c["kind"] for c in mine["changes"]] == ["master"] and mine["last"] == after and not mine["more"]
     # T3 sees only its community's changes
     assert [c["kind"] for c in central.get("T3", "/v1/pull", after=0).json()["changes"]] == []
+
+
+def test_change_seq_order_is_commit_order(central: Central) -> None:
+    """A change numbered before a push's must not become visible after it: the push waits for
+    the sequence lock, so a pull never advances past an uncommitted lower number."""
+    from sqlalchemy import insert, text
+
+    from app.central.changes import lock_changes
+    from app.db.base import utcnow
+    from app.db.models import SyncChange
+
+    a = central.ids["东区"]
+    held = central.ctx.sessions()  # a central writer between taking its number and committing
+    tx = held.begin()
+    lock_changes(held)
+    first = held.execute(insert(SyncChange).values(community_id=a, kind="master", ref={"tables": ["room"]},
+                                                   created_at=utcnow()).returning(SyncChange.change_seq)).scalar()
+    e1 = ev(1, a)
+    reply: list[dict[str, Any]] = []
+    pusher = threading.Thread(target=lambda: reply.append(central.push("T1", [e1]).json()))
+    pusher.start()
+    try:
+        deadline = time.monotonic() + 30
+        with central.ctx.engine.connect() as watch:  # the push is waiting for the lock, not done
+            while not watch.execute(text("select count(*) from pg_stat_activity where wait_event_type = 'Lock' "
+                                         "and datname = current_database()")).scalar():
+                assert time.monotonic() < deadline and pusher.is_alive(), "push did not wait for the lock"
+                watch.rollback()  # pg_stat_activity is read once per transaction
+                time.sleep(0.02)
+        seen = central.get("T2", "/v1/pull", after=0).json()
+        assert seen["changes"] == [] and seen["last"] == 0  # nothing committed yet: the cursor stays
+    finally:
+        tx.commit()
+        held.close()
+        pusher.join(30)
+    assert reply[0]["results"][0]["status"] == "created"
+    got = central.get("T2", "/v1/pull", after=0).json()["changes"]
+    assert [(c["seq"], c["kind"]) for c in got] == [(first, "master"), (first + 1, "event")]
 
 
 def test_large_pull_is_gzip_encoded(central: Central) -> None:
