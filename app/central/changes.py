@@ -36,12 +36,14 @@ def record_change(s: Session, community_id: str | None, kind: str, ref: dict[str
     s.info.setdefault(_PENDING, []).append({"community_id": community_id, "kind": kind, "ref": ref})
 
 
-def record_import(s: Session, kind: str) -> None:
-    """An import of `kind` (rooms, meters, fee-items) in this transaction: counters of every
-    community pull the tables it may have changed."""
+def record_import(s: Session, kind: str, counts: dict[str, Any]) -> dict[str, Any]:
+    """An import of `kind` (rooms, meters, fee-items) that created or updated rows in this
+    transaction: counters of every community pull the tables it may have changed. Returns
+    `counts` (the import's result) unchanged."""
     tables = IMPORT_TABLES.get(kind)
-    if tables:
+    if tables and (counts.get("created") or counts.get("updated")):
         record_change(s, None, "master", {"tables": tables, "import": kind})
+    return counts
 
 
 def lock_changes(s: Session) -> None:

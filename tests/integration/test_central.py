@@ -447,3 +447,49 @@ def test_central_serve_refuses_sqlite_and_bad_listen(sqlite_url: str, pg_url: st
     assert "PostgreSQL" in capsys.readouterr().err
     assert main(["--db", pg_url, "central", "serve", "--listen", "nohost"]) == 2
     assert "HOST:PORT" in capsys.readouterr().err
+
+
+# --- what central's own writes ship --------------------------------------------------------------
+
+def test_import_and_bill_run_on_central_reach_the_pull_as_rows(pg_url: str) -> None:
+    """An import and a bill run on central each record one change; a pull ships their rows
+    (rooms and owners; the run, its lines and a balanced ledger txn), each table once."""
+    from app.central.pull import pull
+    from app.services.billing.bill_run import bill_run
+    from app.services.imports import import_file
+    from tests.support.builders import World
+    from tests.unit.import_support import FIXTURES
+
+    ctx = AppContext.open(pg_url)
+    try:
+        with ctx.uow() as s:
+            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            w = World(s)
+            w.room("9-1-101", "100.5", owner="赵六")
+            w.fee("PM", "area", "1.25", name="物业服务费")
+            terminals.add_terminal(s, "T1", ["阳光花园"])
+            cid = w.community.id
+        import_file(ctx, "rooms", FIXTURES / "rooms.csv", user="admin")
+        import_file(ctx, "rooms", FIXTURES / "rooms.csv", user="admin")  # unchanged: no second change
+        with ctx.uow() as s:
+            run = bill_run(s, "2026-11", community="阳光花园", user="admin")
+        with ctx.uow() as s:
+            t = s.scalar(select(Terminal).where(Terminal.code == "T1"))
+            got = pull(s, t, 0, 100)
+        assert [c["kind"] for c in got["changes"]] == ["master", "bill_run"] and not got["more"]
+        master, billed = got["changes"]
+        assert list(master["rows"]) == ["community", "building", "room", "party", "occupancy", "vehicle",
+                                        "ledger_account"]
+        keys = {r["room_key"] for r in master["rows"]["room"]}
+        assert {"9-1-101", "3-2-1502", "3-2-1501"} <= keys
+        assert {p["name"] for p in master["rows"]["party"]} >= {"张三", "赵六"}
+        assert all(r["community_id"] == cid for r in master["rows"]["room"])
+        rows = billed["rows"]
+        assert [r["id"] for r in rows["bill_run"]] == [run["bill_run_id"]]
+        assert len(rows["bill_line"]) == run["lines"] > 0
+        assert sum(r["amount_fen"] for r in rows["bill_line"]) == run["total_fen"]
+        assert len(rows["ledger_txn"]) == 1 and sum(p["amount_fen"] for p in rows["posting"]) == 0
+        shipped_accounts = {a["id"] for a in rows["ledger_account"]}
+        assert {p["account_id"] for p in rows["posting"]} <= shipped_accounts
+    finally:
+        ctx.close()

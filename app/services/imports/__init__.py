@@ -49,10 +49,10 @@ def import_file(target: AppContext | Session, kind: str, path: str | Path, *, us
     # The file is read and checked before the transaction starts: no lock is held meanwhile.
     parsed, c = _parse(kind, path)
     actor = Actor(user, terminal, c.source)
-    if isinstance(target, Session):
-        return _apply(target, kind, parsed, c, actor, confirmed).as_dict()
+    if isinstance(target, Session):  # record_import: counters pull what changed (central, docs/sync.md)
+        return record_import(target, kind, _apply(target, kind, parsed, c, actor, confirmed).as_dict())
     with target.uow() as s:
-        return _apply(s, kind, parsed, c, actor, confirmed).as_dict()
+        return record_import(s, kind, _apply(s, kind, parsed, c, actor, confirmed).as_dict())
 
 
 def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
@@ -69,7 +69,6 @@ def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:
 def _apply(s: Session, kind: str, parsed: Any, c: Collector, actor: Actor, rollover: set[str]) -> Counts:
     if actor.user is not None:
         _require(s, actor.user, PERMISSIONS[kind])
-    record_import(s, kind)  # counters pull the changed master data (written only if this commits)
     if kind == "rooms":
         c.raise_if_any(kind)  # rooms refer to nothing that must already exist
         return rooms.apply(s, parsed, actor)
