@@ -59,6 +59,9 @@ def pull(s: Session, terminal: Terminal, after: int, limit: int) -> dict[str, An
             for t in r.ref.get("tables", []):
                 last_master[(r.community_id, t)] = r.change_seq
     sharers: set[str] | None = None
+    wanted = [r.ref["server_seq"] for r in rows if r.kind == "event" and r.ref.get("terminal") != terminal.code]
+    events = {e.server_seq: e for e in s.scalars(select(SyncEvent).where(SyncEvent.server_seq.in_(wanted)))} \
+        if wanted else {}
     changes: list[dict[str, Any]] = []
     for r in rows:
         doc: dict[str, Any] = {"seq": r.change_seq, "kind": r.kind, "community": r.community_id}
@@ -69,7 +72,7 @@ def pull(s: Session, terminal: Terminal, after: int, limit: int) -> dict[str, An
                 sharers = sharers if sharers is not None else _sharers(s, set(granted))
                 if r.ref.get("terminal") not in sharers:
                     continue
-            e = s.get(SyncEvent, r.ref["server_seq"])
+            e = events.get(r.ref["server_seq"])
             if e is None or e.status != "applied":
                 continue
             doc["event"] = _event_doc(e)

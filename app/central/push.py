@@ -67,6 +67,9 @@ def validate_batch(body: Any, terminal: Terminal) -> list[dict[str, Any]]:
         if not isinstance(payload, dict):
             raise HttpError(400, "sync.bad_request", field=f"events[{i}].payload")
         out.append({"event_id": eid, "device_seq": seq, "event_type": etype, "payload": payload})
+    # a batch never repeats an event or a seq (the multi-row insert maps replies by both)
+    if len({e["event_id"] for e in out}) != len(out) or len({e["device_seq"] for e in out}) != len(out):
+        raise HttpError(400, "sync.bad_request", field="events (repeated event_id or device_seq)")
     return out
 
 
@@ -100,6 +103,10 @@ def _reason_text(reason: dict[str, Any] | None) -> str | None:
     return render(Msg(reason["code"], reason.get("params") or {}), "zh")
 
 
+APPLY_CHUNK = 100  # events applied under one savepoint when none is refused
+_REJECTABLE = (EventRejected, DBAPIError, ValueError, KeyError, TypeError, LookupError)
+
+
 def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> dict[str, Any]:
     """Store and apply one batch (the caller's transaction); the reply of docs/sync.md."""
     t = s.scalar(select(Terminal).where(Terminal.id == terminal.id).with_for_update())
@@ -109,22 +116,50 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
         cid = e["payload"].get("community_id")
         if isinstance(cid, str) and cid and cid not in granted:
             raise HttpError(403, "sync.other_community", community=cid, terminal=t.code)
-    results = []
-    ins = _insert(s)
     now = utcnow()
-    for e in events:
-        stmt = ins.values(event_id=e["event_id"], terminal_code=t.code, device_seq=e["device_seq"],
-                          event_type=e["event_type"], payload=e["payload"], received_at=now,
-                          status="applied", community_id=event_community(s, e["payload"], t)
-                          ).on_conflict_do_nothing().returning(SyncEvent.server_seq)
-        server_seq = s.execute(stmt).scalar()
-        if server_seq is not None:
-            results.append(_apply_new(s, t, e, server_seq))
-        else:
-            results.append(_already_here(s, t, e))
+    inserted: dict[tuple[str, int], int] = {}
+    if events:
+        # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the rows returned are new
+        stmt = _insert(s).values([
+            {"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
+             "event_type": e["event_type"], "payload": e["payload"], "received_at": now, "status": "applied",
+             "community_id": event_community(s, e["payload"], t)} for e in events
+        ]).on_conflict_do_nothing().returning(SyncEvent.event_id, SyncEvent.device_seq, SyncEvent.server_seq)
+        inserted = {(eid, seq): server_seq for eid, seq, server_seq in s.execute(stmt)}
+    outcome: dict[int, dict[str, Any]] = {}
+    new = [(i, e, inserted[(e["event_id"], e["device_seq"])]) for i, e in enumerate(events)
+           if (e["event_id"], e["device_seq"]) in inserted]
+    for k in range(0, len(new), APPLY_CHUNK):
+        outcome.update(_apply_chunk(s, t, new[k:k + APPLY_CHUNK]))
+    for i, e in enumerate(events):
+        if i not in outcome:
+            outcome[i] = _already_here(s, t, e)
     t.pushed_seq = _contiguous(s, t.code, t.pushed_seq or 0)
     t.last_seen_at = now
-    return {"results": results, "stored_seq": t.pushed_seq}
+    return {"results": [outcome[i] for i in range(len(events))], "stored_seq": t.pushed_seq}
+
+
+def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any], int]]) -> dict[int, dict[str, Any]]:
+    """Apply new events under one savepoint; if any is refused, roll the chunk back and apply
+    its events one savepoint each, so only the refused ones are rejected."""
+    nested = s.begin_nested()
+    try:
+        for _, e, _seq in chunk:
+            apply_event(s, e["event_type"], e["payload"], origin_terminal=t.code)
+        s.flush()
+        nested.commit()
+    except OperationalError:
+        raise  # transient: the whole batch fails (5xx) and is retried
+    except _REJECTABLE:
+        nested.rollback()
+        return {i: _apply_new(s, t, e, server_seq) for i, e, server_seq in chunk}
+    for _, e, server_seq in chunk:
+        _record_event(s, t, e, server_seq)
+    return {i: {"event_id": e["event_id"], "status": "created"} for i, e, _ in chunk}
+
+
+def _record_event(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> None:
+    record_change(s, event_community(s, e["payload"], t), "event", {"server_seq": server_seq, "terminal": t.code})
 
 
 def _apply_new(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> dict[str, Any]:
@@ -135,7 +170,7 @@ def _apply_new(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> d
         nested.commit()
     except OperationalError:
         raise  # transient: the whole batch fails (5xx) and is retried
-    except (EventRejected, DBAPIError, ValueError, KeyError, TypeError, LookupError) as exc:
+    except _REJECTABLE as exc:
         nested.rollback()
         reason = _reason(exc)
         s.query(SyncEvent).filter(SyncEvent.server_seq == server_seq).update(
@@ -146,7 +181,7 @@ def _apply_new(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> d
                          "amount_fen": e["payload"].get("total_fen")})
         return {"event_id": e["event_id"], "status": "rejected", "reason": reason["code"],
                 "message": _reason_text(reason)}
-    record_change(s, event_community(s, e["payload"], t), "event", {"server_seq": server_seq, "terminal": t.code})
+    _record_event(s, t, e, server_seq)
     return {"event_id": e["event_id"], "status": "created"}
 
 

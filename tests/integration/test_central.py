@@ -38,6 +38,9 @@ def _test_applier(s, payload: dict[str, Any], origin: str) -> None:  # type: ign
     if payload.get("bad"):
         raise EventRejected("sync.unknown_event_type", event_type="bad")
     s.add(Party(id=payload["party_id"], name=payload.get("name", "x")[:100], note=origin))
+    if payload.get("broken"):  # fails after writing: the write must not survive
+        s.flush()
+        raise KeyError("room")
 
 
 @pytest.fixture
@@ -171,6 +174,8 @@ def test_malformed_json_is_400_and_oversized_bodies_413(central: Central) -> Non
     r = requests.post(f"{central.url}/v1/push", data=chunks(), headers=h, timeout=60)
     _error(r, 413, "sync.body_too_large")
     _error(central.push("T1", [ev(i + 1, central.ids["东区"]) for i in range(501)]), 413, "sync.batch_too_large")
+    twice = ev(1, central.ids["东区"])
+    _error(central.push("T1", [twice, {**twice, "device_seq": 2}]), 400, "sync.bad_request")
     _error(central.get("T1", "/v1/pull", after="x"), 400, "sync.bad_request")
     _error(central.get("T1", "/v1/pull", after=0, limit=0), 400, "sync.bad_paging")
     assert central.count(SyncEvent) == 0 and central.count(Party) == 0
@@ -219,8 +224,17 @@ def test_push_is_idempotent_keeps_conflicts_and_rejections_never_block(central: 
     e6, e7 = ev(6, a), ev(7, a)
     assert central.push("T1", [e7]).json()["stored_seq"] == 5
     assert central.push("T1", [e6]).json()["stored_seq"] == 7
+
+    # a failure in the middle of a batch: only that event is rejected, its writes undone
+    mid = [ev(8, a), ev(9, a, broken=True), ev(10, a)]
+    r = central.push("T1", mid).json()
+    assert [x["status"] for x in r["results"]] == ["created", "rejected", "created"] and r["stored_seq"] == 10
+    assert r["results"][1]["reason"] == "sync.apply_failed"
+    with central.ctx.uow() as s:
+        assert s.get(Party, mid[1]["payload"]["party_id"]) is None
+        assert s.get(Party, mid[2]["payload"]["party_id"]) is not None
     listed = {t["code"]: t for t in _terminal_list(central)}
-    assert listed["T1"]["pushed_seq"] == 7 and listed["T1"]["last_seen"]
+    assert listed["T1"]["pushed_seq"] == 10 and listed["T1"]["last_seen"]
 
 
 def _terminal_list(central: Central) -> list[dict[str, Any]]:
