@@ -139,13 +139,19 @@ def master_rows(s: Session, c: str, tables: list[str]) -> dict[str, list[dict[st
     return {t: dump_rows(s, t, *master_filter(t, c)) for t in MASTER_TABLES if t in tables}
 
 
+def _accounts_of(s: Session, txns: Any, c: str) -> list[dict[str, Any]]:
+    """The accounts the shipped postings of these txns use (not every account of the community)."""
+    used = select(Posting.account_id).where(*_postings_of(txns, c))
+    return dump_rows(s, "ledger_account", LedgerAccount.id.in_(used))
+
+
 def bill_run_rows(s: Session, c: str, run_id: str) -> dict[str, list[dict[str, Any]]]:
     rooms = _rooms(c)
     txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id == run_id)
     if s.get(BillRun, run_id) is None:
         return {}
     return {
-        "ledger_account": dump_rows(s, "ledger_account", *master_filter("ledger_account", c)),
+        "ledger_account": _accounts_of(s, txns, c),
         "bill_run": dump_rows(s, "bill_run", BillRun.id == run_id),
         "bill_line": dump_rows(s, "bill_line", BillLine.bill_run_id == run_id, BillLine.room_id.in_(rooms)),
         "ledger_txn": dump_rows(s, "ledger_txn", LedgerTxn.id.in_(txns)),
@@ -159,7 +165,7 @@ def correction_rows(s: Session, c: str, line_ids: list[str]) -> dict[str, list[d
     targets = select(BillLine.corrects_id).where(*lines)
     txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_line", LedgerTxn.ref_id.in_(line_ids))
     return {
-        "ledger_account": dump_rows(s, "ledger_account", *master_filter("ledger_account", c)),
+        "ledger_account": _accounts_of(s, txns, c),
         "bill_line": dump_rows(s, "bill_line", BillLine.id.in_(targets)) + dump_rows(s, "bill_line", *lines),
         "ledger_txn": dump_rows(s, "ledger_txn", LedgerTxn.id.in_(txns)),
         "posting": dump_rows(s, "posting", *_postings_of(txns, c)),

@@ -504,6 +504,21 @@ def test_import_and_bill_run_on_central_reach_the_pull_as_rows(pg_url: str) -> N
         assert sum(r["amount_fen"] for r in rows["bill_line"]) == run["total_fen"]
         assert len(rows["ledger_txn"]) == 1 and sum(p["amount_fen"] for p in rows["posting"]) == 0
         shipped_accounts = {a["id"] for a in rows["ledger_account"]}
-        assert {p["account_id"] for p in rows["posting"]} <= shipped_accounts
+        assert {p["account_id"] for p in rows["posting"]} == shipped_accounts
+
+        # a price correction: the delta lines, the lines they correct, and their ledger txns
+        from app.services.billing.corrections import correct_price
+
+        with ctx.uow() as s:
+            correct_price(s, "阳光花园", "PM", "2026-11", reason="单价录错", user="admin", unit_price="1.5")
+        with ctx.uow() as s:
+            t = s.scalar(select(Terminal).where(Terminal.code == "T1"))
+            more = pull(s, t, got["last"], 100)
+        assert [c["kind"] for c in more["changes"]] == ["correction"]
+        fixed = more["changes"][0]["rows"]
+        deltas = [r for r in fixed["bill_line"] if r["corrects_id"]]
+        targets = {r["id"] for r in fixed["bill_line"] if not r["corrects_id"]}
+        assert deltas and {d["corrects_id"] for d in deltas} <= targets
+        assert len(fixed["ledger_txn"]) == len(deltas) and sum(p["amount_fen"] for p in fixed["posting"]) == 0
     finally:
         ctx.close()
