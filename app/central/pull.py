@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from app.central import shipping
 from app.central.errors import HttpError
-from app.db.models import SyncChange, SyncEvent, Terminal
-from app.sync_rows import dump_rows, encode
+from app.db.models import Community, SyncChange, SyncEvent, Terminal
+from app.sync_rows import encode
 
 MAX_PULL = 1000
 MAX_SNAPSHOT_PAGE = 5000
@@ -40,11 +40,21 @@ def _sharers(s: Session, granted: set[str]) -> set[str]:
 
 
 def pull(s: Session, terminal: Terminal, after: int, limit: int) -> dict[str, Any]:
-    granted = list(terminal.communities or [])
+    """One reply; never `more` with no changes (a page made only of the terminal's own events
+    is passed over here, so a client cannot loop on empty pages)."""
     # The top first, then the rows up to it: every change <= top is committed already (commit
     # order = seq order), so jumping the cursor to `top` skips only other communities' rows.
     # (Reading the top after the rows could jump over a row committed in between.)
     top = s.scalar(select(func.max(SyncChange.change_seq))) or 0
+    while True:
+        reply = _pull_page(s, terminal, after, limit, top)
+        if reply["changes"] or not reply["more"]:
+            return reply
+        after = reply["last"]
+
+
+def _pull_page(s: Session, terminal: Terminal, after: int, limit: int, top: int) -> dict[str, Any]:
+    granted = list(terminal.communities or [])
     rows = list(s.scalars(select(SyncChange).where(SyncChange.change_seq > after, SyncChange.change_seq <= top,
                                                    or_(SyncChange.community_id.in_(granted),
                                                        SyncChange.community_id.is_(None)))
@@ -97,64 +107,76 @@ def pull(s: Session, terminal: Terminal, after: int, limit: int) -> dict[str, An
     return {"changes": changes, "last": last, "more": more}
 
 
-def _check_community(terminal: Terminal, community: str | None) -> str:
+def _check_community(s: Session, terminal: Terminal, community: str | None) -> str:
+    """The community id of `community` (an id or a name, as hello lists them), if granted."""
     if not community:
         raise HttpError(400, "sync.bad_request", field="community")
-    if community not in (terminal.communities or []):
+    granted = list(terminal.communities or [])
+    if community in granted:
+        return community
+    by_name = s.scalar(select(Community.id).where(Community.name == community))
+    if by_name is None or by_name not in granted:
         raise HttpError(403, "sync.other_community", community=community[:40], terminal=terminal.code)
-    return community
+    return by_name
 
 
 def snapshot_manifest(s: Session, terminal: Terminal, community: str | None) -> dict[str, Any]:
-    """What a join fetches, in order, and `last`: the change_seq to pull from afterwards
-    (read BEFORE the rows, so whatever changes meanwhile is pulled again, idempotently)."""
-    c = _check_community(terminal, community)
-    last = s.scalar(select(func.max(SyncChange.change_seq))) or 0
+    """What a join fetches: `tables` in load order (with row counts in `parts`, for a progress
+    bar) and `last`, the change_seq to pull from afterwards. `last` is read BEFORE any row, so
+    whatever changes meanwhile is pulled again (upserts are idempotent); and it is moved back
+    to just before the community's first event of the snapshot's months, so the pull replays
+    other counters' payments with the appliers. `snapshot_last` is the top at the start."""
+    c = _check_community(s, terminal, community)
+    top = s.scalar(select(func.max(SyncChange.change_seq))) or 0
+    first_event = shipping.first_event_change(s, c)
+    last = min(top, first_event - 1) if first_event is not None else top
     parts = []
     for p in shipping.snapshot_parts(c):
         t = shipping.table_of(p.table)
-        n = s.scalar(select(func.count()).select_from(t).where(*p.where))
-        parts.append({"part": p.name, "table": p.table, "rows": n})
-    n_events = s.scalar(select(func.count()).select_from(SyncEvent).where(*_events_where(s, terminal, c)))
-    parts.append({"part": "events", "table": None, "rows": n_events})
-    return {"community": c, "parts": parts, "last": last}
+        n = sum(s.scalar(select(func.count()).select_from(t).where(*where)) or 0 for where in p.phases)
+        parts.append({"table": p.table, "rows": n})
+    return {"community": c, "tables": [p["table"] for p in parts], "parts": parts, "last": last,
+            "snapshot_last": top}
 
 
-def _events_where(s: Session, terminal: Terminal, c: str) -> list[Any]:
-    """The community's applied events from other terminals (a joining counter's own events
-    are already in its database)."""
-    return [SyncEvent.status == "applied", SyncEvent.terminal_code != terminal.code, SyncEvent.community_id == c]
+def _split_key(after_key: str | None, phases: int) -> tuple[int, str | None]:
+    if not after_key:
+        return 0, None
+    head, sep, rest = after_key.partition(":")
+    if sep and head.isdigit() and 0 < int(head) < phases:
+        return int(head), rest
+    return 0, after_key
 
 
-def snapshot_page(s: Session, terminal: Terminal, community: str | None, part: str | None,
+def snapshot_page(s: Session, terminal: Terminal, community: str | None, table: str | None,
                   after_key: str | None, limit: int) -> dict[str, Any]:
-    c = _check_community(terminal, community)
-    if part is None:
+    c = _check_community(s, terminal, community)
+    if table is None:
         return snapshot_manifest(s, terminal, c)
-    if part == "events":
-        after = int(after_key) if after_key else 0
-        q = (select(SyncEvent).where(*_events_where(s, terminal, c), SyncEvent.server_seq > after)
-             .order_by(SyncEvent.server_seq).limit(limit + 1))
-        evs = list(s.scalars(q))
-        more = len(evs) > limit
-        evs = evs[:limit]
-        return {"community": c, "part": "events", "table": None, "events": [_event_doc(e) for e in evs],
-                "next_key": str(evs[-1].server_seq) if more else None}
-    found = [p for p in shipping.snapshot_parts(c) if p.name == part]
+    found = [p for p in shipping.snapshot_parts(c) if p.table == table]
     if not found:
-        raise HttpError(400, "sync.unknown_table", table=part[:40])
+        raise HttpError(400, "sync.unknown_table", table=table[:40])
     p = found[0]
     t = shipping.table_of(p.table)
-    key = t.c[p.key]
-    stmt = select(t).where(*p.where)
-    if after_key:
-        stmt = stmt.where(key > after_key)
-    rows = [{k: encode(v) for k, v in r._mapping.items()}
-            for r in s.execute(stmt.order_by(key).limit(limit + 1))]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"community": c, "part": p.name, "table": p.table, "rows": rows,
-            "next_key": rows[-1][p.key] if more else None}
+    phase, key_after = _split_key(after_key, len(p.phases))
+    rows: list[dict[str, Any]] = []
+    next_key: str | None = None
+    while phase < len(p.phases):
+        stmt = select(t).where(*p.phases[phase])
+        if key_after is not None:
+            stmt = stmt.where(t.c.id > key_after)
+        got = [{k: encode(v) for k, v in r._mapping.items()}
+               for r in s.execute(stmt.order_by(t.c.id).limit(limit - len(rows) + 1))]
+        room = limit - len(rows)
+        rows += got[:room]
+        if len(got) > room:  # this phase has more: continue after the last row sent
+            last_id = rows[-1]["id"]
+            next_key = last_id if phase == 0 else f"{phase}:{last_id}"
+            break
+        phase, key_after = phase + 1, None
+        if len(rows) == limit and phase < len(p.phases):  # full page at a phase boundary
+            next_key = f"{phase}:"
+            break
+    return {"community": c, "table": p.table, "rows": rows, "next_key": next_key, "next": next_key}
 
 
-__all__ = ["pull", "snapshot_page", "snapshot_manifest", "dump_rows"]

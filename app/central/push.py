@@ -36,9 +36,9 @@ MAX_EVENTS = 500
 def _insert(s: Session):  # type: ignore[no-untyped-def]
     name = s.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(SyncEvent)
+        return postgresql.insert(SyncEvent.__table__)
     if name == "sqlite":
-        return sqlite.insert(SyncEvent)
+        return sqlite.insert(SyncEvent.__table__)
     raise HttpError(500, "sync.central_needs_postgres", dialect=name)
 
 
@@ -119,13 +119,15 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     now = utcnow()
     inserted: dict[tuple[str, int], int] = {}
     if events:
-        # one multi-row INSERT … ON CONFLICT DO NOTHING RETURNING: the rows returned are new
-        stmt = _insert(s).values([
-            {"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
-             "event_type": e["event_type"], "payload": e["payload"], "received_at": now, "status": "applied",
-             "community_id": event_community(s, e["payload"], t)} for e in events
-        ]).on_conflict_do_nothing().returning(SyncEvent.event_id, SyncEvent.device_seq, SyncEvent.server_seq)
-        inserted = {(eid, seq): server_seq for eid, seq, server_seq in s.execute(stmt)}
+        # INSERT … ON CONFLICT DO NOTHING RETURNING, as one executemany (batched into multi-row
+        # statements by the driver layer; the statement compiles once): the rows returned are new
+        stmt = _insert(s).on_conflict_do_nothing().returning(SyncEvent.__table__.c.event_id,
+                                                            SyncEvent.__table__.c.device_seq,
+                                                            SyncEvent.__table__.c.server_seq)
+        params = [{"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
+                   "event_type": e["event_type"], "payload": e["payload"], "received_at": now, "status": "applied",
+                   "community_id": event_community(s, e["payload"], t)} for e in events]
+        inserted = {(eid, seq): server_seq for eid, seq, server_seq in s.execute(stmt, params)}
     outcome: dict[int, dict[str, Any]] = {}
     new = [(i, e, inserted[(e["event_id"], e["device_seq"])]) for i, e in enumerate(events)
            if (e["event_id"], e["device_seq"]) in inserted]

@@ -110,29 +110,41 @@ def _postings_of(txns: Any, c: str) -> list[Any]:
 
 @dataclass(frozen=True)
 class Part:
-    """One page-able piece of a snapshot: rows of `table` matching `where`, keyed by `key`."""
+    """One table of a snapshot, paged by primary key (`id`). `phases`: row filters served one
+    after the other (bill lines: charges first, then the corrections that point at them);
+    a page key of a later phase is "<phase>:<id>", so keys stay opaque, ascending strings."""
 
-    name: str
     table: str
-    key: str
-    where: tuple[Any, ...]
+    phases: tuple[tuple[Any, ...], ...]
 
 
 def snapshot_parts(c: str) -> list[Part]:
-    parts = [Part(t, t, "id", tuple(master_filter(t, c))) for t in MASTER_TABLES]
+    parts = [Part(t, (tuple(master_filter(t, c)),)) for t in MASTER_TABLES]
     line_filter = snapshot_lines_filter(c)
     txns = select(LedgerTxn.id).where(*_bill_txns(c))
     parts += [
-        Part("bill_run", "bill_run", "id", tuple(_bill_runs_of(c))),
-        # charges before corrections: a delta line points at the line it corrects
-        Part("bill_line", "bill_line", "id", (*line_filter, BillLine.corrects_id.is_(None))),
-        Part("bill_line_delta", "bill_line", "id", (*line_filter, BillLine.corrects_id.is_not(None))),
-        Part("bill_adjustment", "bill_adjustment", "id",
-             (BillAdjustment.bill_line_id.in_(select(BillLine.id).where(*line_filter)),)),
-        Part("ledger_txn", "ledger_txn", "id", tuple(_bill_txns(c))),
-        Part("posting", "posting", "id", tuple(_postings_of(txns, c))),
+        Part("bill_run", (tuple(_bill_runs_of(c)),)),
+        Part("bill_line", ((*line_filter, BillLine.corrects_id.is_(None)),
+                           (*line_filter, BillLine.corrects_id.is_not(None)))),
+        Part("bill_adjustment", ((BillAdjustment.bill_line_id.in_(select(BillLine.id).where(*line_filter)),),)),
+        Part("ledger_txn", (tuple(_bill_txns(c)),)),
+        Part("posting", (tuple(_postings_of(txns, c)),)),
     ]
     return parts
+
+
+def first_event_change(s: Session, c: str) -> int | None:
+    """change_seq of the community's first event change in the snapshot's months (None: none).
+    A joining counter pulls from just before it and so replays other counters' payments with
+    the same appliers (the snapshot ships bills, not payment rows)."""
+    from datetime import datetime, timezone
+
+    from app.db.models import SyncChange
+
+    y, m = (int(x) for x in _cutoff().split("-"))
+    since = datetime(y, m, 1, tzinfo=timezone.utc)
+    return s.scalar(select(func.min(SyncChange.change_seq)).where(
+        SyncChange.kind == "event", SyncChange.community_id == c, SyncChange.created_at >= since))
 
 
 def master_rows(s: Session, c: str, tables: list[str]) -> dict[str, list[dict[str, Any]]]:

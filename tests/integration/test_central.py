@@ -293,6 +293,9 @@ def test_pull_in_commit_order_with_paging_skips_own_and_other_communities(centra
     # the pushing terminal skips its own events; the cursor still moves past them
     mine = central.get("T1", "/v1/pull", after=0, limit=100).json()
     assert [c["kind"] for c in mine["changes"]] == ["master"] and mine["last"] == after and not mine["more"]
+    # a page of only its own events is passed over: never `more` with nothing in it
+    first = central.get("T1", "/v1/pull", after=0, limit=1).json()
+    assert [c["kind"] for c in first["changes"]] == ["master"] and first["more"]
     # T3 sees only its community's changes
     assert [c["kind"] for c in central.get("T3", "/v1/pull", after=0).json()["changes"]] == []
 
@@ -354,28 +357,73 @@ def test_snapshot_manifest_and_keyset_pages(central: Central) -> None:
     a = central.ids["东区"]
     central.push("T1", [ev(1, a), ev(2, a), ev(3, a)])
     man = central.get("T2", "/v1/snapshot", community=a).json()
-    parts = {p["part"]: p for p in man["parts"]}
-    assert parts["room"]["rows"] == 5 and parts["community"]["rows"] == 1 and parts["events"]["rows"] == 3
-    assert [p["part"] for p in man["parts"]][:3] == ["community", "building", "room"]
-    assert man["last"] >= 3
-    for part, field, expect in (("room", "rows", 5), ("events", "events", 3)):
-        seen: list[dict[str, Any]] = []
-        key = None
-        while True:
-            params = {"community": a, "table": part, "limit": 2, **({"after_key": key} if key else {})}
-            page = central.get("T2", "/v1/snapshot", **params).json()
-            seen += page[field]
-            key = page["next_key"]
-            if key is None:
-                break
-        assert len(seen) == expect
-        ids = [x["id"] if field == "rows" else x["event_id"] for x in seen]
-        assert len(set(ids)) == expect
-    own = central.get("T1", "/v1/snapshot", community=a, table="events").json()
-    assert own["events"] == []  # a joining counter already has its own events
+    assert man["tables"][:3] == ["community", "building", "room"] and "bill_line" in man["tables"]
+    counts = {p["table"]: p["rows"] for p in man["parts"]}
+    assert counts["room"] == 5 and counts["community"] == 1
+    # pull from `last` replays the community's events (other counters' payments)
+    assert man["last"] == 0 and man["snapshot_last"] == 3
+    by_name = central.get("T2", "/v1/snapshot", community="东区").json()  # hello lists names
+    assert by_name["community"] == a and by_name["tables"] == man["tables"]
+    seen: list[dict[str, Any]] = []
+    key = None
+    while True:
+        params = {"community": a, "table": "room", "limit": 2, **({"after_key": key} if key else {})}
+        page = central.get("T2", "/v1/snapshot", **params).json()
+        seen += page["rows"]
+        assert page["next"] == page["next_key"]
+        key = page["next_key"]
+        if key is None:
+            break
+    assert len(seen) == 5 and len({r["id"] for r in seen}) == 5
+    assert [r["id"] for r in seen] == sorted(r["id"] for r in seen)
     _error(central.get("T2", "/v1/snapshot", community=a, table="sync_event"), 400, "sync.unknown_table")
     _error(central.get("T2", "/v1/snapshot", community=central.ids["西区"], table="room"), 403,
            "sync.other_community")
+    _error(central.get("T2", "/v1/snapshot", community="西区"), 403, "sync.other_community")
+
+
+def test_snapshot_pages_bill_lines_before_their_corrections(pg_url: str) -> None:
+    """One `bill_line` table, served in two phases (charges, then the deltas pointing at
+    them) with opaque keys, whatever the page size: each line once, no delta before its target."""
+    from app.central.pull import snapshot_page
+    from app.db.models import BillLine
+    from app.services.billing.bill_run import bill_run
+    from app.services.billing.corrections import correct_price
+    from tests.support.builders import World
+
+    ctx = AppContext.open(pg_url)
+    try:
+        with ctx.uow() as s:
+            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            w = World(s)
+            for i in range(7):
+                w.room(f"1-1-10{i}", "100")
+            w.fee("PM", "area", "1.25", name="物业服务费")
+            terminals.add_terminal(s, "T1", ["阳光花园"])
+            cid = w.community.id
+        with ctx.uow() as s:
+            bill_run(s, "2026-11", community="阳光花园", user="admin")
+        with ctx.uow() as s:
+            correct_price(s, "阳光花园", "PM", "2026-11", reason="单价录错", user="admin", unit_price="1.5")
+        with ctx.uow() as s:
+            t = s.scalar(select(Terminal).where(Terminal.code == "T1"))
+            total = s.scalar(select(func.count()).select_from(BillLine))
+            assert total == 14
+            for size in (1, 3, 7, 14, 100):
+                got, key = [], None
+                while True:
+                    page = snapshot_page(s, t, cid, "bill_line", key, size)
+                    assert len(page["rows"]) <= size
+                    got += page["rows"]
+                    key = page["next_key"]
+                    if key is None:
+                        break
+                ids = [r["id"] for r in got]
+                assert len(ids) == len(set(ids)) == total, size
+                pos = {r["id"]: i for i, r in enumerate(got)}
+                assert all(pos[r["corrects_id"]] < pos[r["id"]] for r in got if r["corrects_id"])
+    finally:
+        ctx.close()
 
 
 # --- CLI and the real process -----------------------------------------------------------------
