@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.central.changes import record_change
 from app.central.errors import HttpError
 from app.db.base import utcnow
-from app.db.models import Community, ExceptionCase, SyncConflict, SyncEvent, Terminal
+from app.db.models import BillLine, Community, ExceptionCase, Room, SyncConflict, SyncEvent, Terminal
 from app.sync_events import EventRejected, apply_event
 
 MAX_EVENTS = 500
@@ -73,15 +73,30 @@ def validate_batch(body: Any, terminal: Terminal) -> list[dict[str, Any]]:
     return out
 
 
-def event_community(s: Session, payload: dict[str, Any], terminal: Terminal) -> str | None:
-    """Which community an event belongs to: its payload's `community_id` (every event type
-    carries it), else the terminal's only community, else None (then every terminal sharing
-    a community with the sender receives it)."""
-    cid = payload.get("community_id")
-    if isinstance(cid, str) and cid:
-        return cid
+def event_communities(s: Session, events: list[dict[str, Any]], terminal: Terminal) -> list[str | None]:
+    """Which community each event belongs to: its payload's `community_id`, else the community
+    of its `room_id` or of its `bill_line_id` (looked up here, two queries per batch), else the
+    terminal's only community, else None (a shift of a counter serving several communities:
+    every terminal sharing a community with the sender receives it)."""
+    room_ids = {e["payload"].get("room_id") for e in events} - {None}
+    line_ids = {e["payload"].get("bill_line_id") for e in events} - {None}
+    room_comm: dict[Any, str] = {}
+    line_comm: dict[Any, str] = {}
+    if room_ids:
+        room_comm = dict(s.execute(select(Room.id, Room.community_id).where(Room.id.in_([str(r) for r in room_ids]))).all())
+    if line_ids:
+        line_comm = dict(s.execute(select(BillLine.id, Room.community_id).join(Room, Room.id == BillLine.room_id)
+                                   .where(BillLine.id.in_([str(x) for x in line_ids]))).all())
     granted = terminal.communities or []
-    return granted[0] if len(granted) == 1 else None
+    only = granted[0] if len(granted) == 1 else None
+    out: list[str | None] = []
+    for e in events:
+        p = e["payload"]
+        cid = p.get("community_id")
+        if not (isinstance(cid, str) and cid):
+            cid = room_comm.get(p.get("room_id")) or line_comm.get(p.get("bill_line_id")) or only
+        out.append(cid)
+    return out
 
 
 def _open_exception(s: Session, kind: str, ref_id: str, detail: dict[str, Any]) -> None:
@@ -112,10 +127,12 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     t = s.scalar(select(Terminal).where(Terminal.id == terminal.id).with_for_update())
     assert t is not None
     granted = set(t.communities or [])
-    for e in events:  # 403 before anything is stored: an event of a community not granted
-        cid = e["payload"].get("community_id")
-        if isinstance(cid, str) and cid and cid not in granted:
+    communities = event_communities(s, events, t)
+    for cid in communities:  # 403 before anything is stored: an event of a community not granted
+        if cid is not None and cid not in granted:
             raise HttpError(403, "sync.other_community", community=cid, terminal=t.code)
+    for e, cid in zip(events, communities):
+        e["community_id"] = cid
     now = utcnow()
     inserted: dict[tuple[str, int], int] = {}
     if events:
@@ -126,7 +143,7 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
                                                             SyncEvent.__table__.c.server_seq)
         params = [{"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
                    "event_type": e["event_type"], "payload": e["payload"], "received_at": now, "status": "applied",
-                   "community_id": event_community(s, e["payload"], t)} for e in events]
+                   "community_id": e["community_id"]} for e in events]
         inserted = {(eid, seq): server_seq for eid, seq, server_seq in s.execute(stmt, params)}
     outcome: dict[int, dict[str, Any]] = {}
     new = [(i, e, inserted[(e["event_id"], e["device_seq"])]) for i, e in enumerate(events)
@@ -161,7 +178,7 @@ def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any],
 
 
 def _record_event(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> None:
-    record_change(s, event_community(s, e["payload"], t), "event", {"server_seq": server_seq, "terminal": t.code})
+    record_change(s, e["community_id"], "event", {"server_seq": server_seq, "terminal": t.code})
 
 
 def _apply_new(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> dict[str, Any]:

@@ -83,8 +83,11 @@ def _seed(ctx: AppContext) -> tuple[dict[str, str], dict[str, str]]:
             s.add(b)
             s.flush()
             for i in range(5):
-                s.add(Room(community_id=c.id, building_id=b.id, number=f"10{i}", room_key=f"1-10{i}", area=100))
+                r = Room(community_id=c.id, building_id=b.id, number=f"10{i}", room_key=f"1-10{i}", area=100)
+                s.add(r)
+            s.flush()
             ids[name] = c.id
+            ids[f"room:{name}"] = r.id
         tokens = {"T1": terminals.add_terminal(s, "T1", ["东区"])["token"],
                   "T2": terminals.add_terminal(s, "T2", ["东区"])["token"],
                   "T3": terminals.add_terminal(s, "T3", ["西区"])["token"],
@@ -143,6 +146,11 @@ def test_bad_tokens_and_other_community_are_refused_and_store_nothing(central: C
     _error(r, 401, "sync.token_revoked")
     _error(central.get("TR", "/v1/pull", after=0), 401, "sync.token_revoked")
     _error(central.push("T3", [ev(1, a)]), 403, "sync.other_community")  # T3 has 西区 only
+    # no community_id in the payload: the community of its room decides
+    by_room = ev(1, a)
+    del by_room["payload"]["community_id"]
+    by_room["payload"]["room_id"] = central.ids["room:东区"]
+    _error(central.push("T3", [by_room]), 403, "sync.other_community")
     _error(central.get("T3", "/v1/snapshot", community=a), 403, "sync.other_community")
     # a token of T1 naming T2 in the batch
     r = requests.post(f"{central.url}/v1/push", json={"terminal": "T2", "events": [ev(1, a)]},
@@ -233,8 +241,15 @@ def test_push_is_idempotent_keeps_conflicts_and_rejections_never_block(central: 
     with central.ctx.uow() as s:
         assert s.get(Party, mid[1]["payload"]["party_id"]) is None
         assert s.get(Party, mid[2]["payload"]["party_id"]) is not None
+    # an event without community_id is filed under its room's community
+    by_room = ev(11, a)
+    del by_room["payload"]["community_id"]
+    by_room["payload"]["room_id"] = central.ids["room:东区"]
+    assert central.push("T1", [by_room]).json()["results"][0]["status"] == "created"
+    with central.ctx.uow() as s:
+        assert s.scalar(select(SyncEvent.community_id).where(SyncEvent.event_id == by_room["event_id"])) == a
     listed = {t["code"]: t for t in _terminal_list(central)}
-    assert listed["T1"]["pushed_seq"] == 10 and listed["T1"]["last_seen"]
+    assert listed["T1"]["pushed_seq"] == 11 and listed["T1"]["last_seen"]
 
 
 def _terminal_list(central: Central) -> list[dict[str, Any]]:
