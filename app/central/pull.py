@@ -94,7 +94,7 @@ def _pull_page(s: Session, terminal: Terminal, after: int, limit: int, top: int)
                     tables = [t for t in r.ref.get("tables", []) if last_master.get((r.community_id, t)) == r.change_seq]
                     part = shipping.master_rows(s, c, tables)
                 elif r.kind == "bill_run":
-                    part = shipping.bill_run_rows(s, c, r.ref["bill_run_id"])
+                    part = shipping.bill_run_rows(s, c, r.ref["bill_run_id"], r.ref.get("period"))
                 else:
                     part = shipping.correction_rows(s, c, list(r.ref.get("bill_line_ids", [])))
                 for t, trows in part.items():

@@ -157,15 +157,21 @@ def _accounts_of(s: Session, txns: Any, c: str) -> list[dict[str, Any]]:
     return dump_rows(s, "ledger_account", LedgerAccount.id.in_(used))
 
 
-def bill_run_rows(s: Session, c: str, run_id: str) -> dict[str, list[dict[str, Any]]]:
-    rooms = _rooms(c)
-    txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id == run_id)
-    if s.get(BillRun, run_id) is None:
+def bill_run_rows(s: Session, c: str, run_id: str, period: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """A bill run's rows for community `c`: by PERIOD, not only this run's id — a run written
+    in committed chunks that failed half way and was run again has lines under two run ids,
+    and the second run's change must bring the first one's lines too (upserts: harmless)."""
+    run = s.get(BillRun, run_id)
+    if run is None:
         return {}
+    period = period or run.period
+    rooms = _rooms(c)
+    runs = select(BillRun.id).where(BillRun.period == period, *_bill_runs_of(c))
+    txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id.in_(runs))
     return {
         "ledger_account": _accounts_of(s, txns, c),
-        "bill_run": dump_rows(s, "bill_run", BillRun.id == run_id),
-        "bill_line": dump_rows(s, "bill_line", BillLine.bill_run_id == run_id, BillLine.room_id.in_(rooms)),
+        "bill_run": dump_rows(s, "bill_run", BillRun.id.in_(runs)),
+        "bill_line": dump_rows(s, "bill_line", BillLine.bill_run_id.in_(runs), BillLine.room_id.in_(rooms)),
         "ledger_txn": dump_rows(s, "ledger_txn", LedgerTxn.id.in_(txns)),
         "posting": dump_rows(s, "posting", *_postings_of(txns, c)),
     }
