@@ -585,3 +585,37 @@ def test_import_and_bill_run_on_central_reach_the_pull_as_rows(pg_url: str) -> N
         assert len(fixed["ledger_txn"]) == len(deltas) and sum(p["amount_fen"] for p in fixed["posting"]) == 0
     finally:
         ctx.close()
+
+
+def test_users_roles_and_accounts_shipped_to_an_initialised_counter_upsert_cleanly(pg_url: str,
+                                                                                   sqlite_url: str) -> None:
+    """Roles, users and ledger accounts are made on central AND on every counter (`init`, the
+    first payment); their ids come from their natural keys, so central's rows upsert onto the
+    counter's by primary key instead of clashing on the unique code/username."""
+    from app.central.shipping import master_rows
+    from app.services import ledger
+    from app.sync_rows import upsert_rows
+
+    central = AppContext.open(pg_url)
+    counter = AppContext.open(sqlite_url)
+    try:
+        with central.uow() as s:
+            users.ensure_user(s, "admin", "manager", "管理员", password="central-pw")
+            users.ensure_user(s, "c1", "cashier", "收银员一", password="1234")
+            s.add(Community(name="东区"))
+            ledger.ensure_accounts(s, ["TND:cash:T1", "LATE:x"])
+            cid = s.scalar(select(Community.id))
+            rows = master_rows(s, cid, ["role", "app_user", "ledger_account"])
+        with counter.uow() as s:
+            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            ledger.ensure_accounts(s, ["TND:cash:T1"])
+        with counter.uow() as s:
+            for table in ("role", "app_user", "ledger_account"):
+                upsert_rows(s, table, rows[table])
+        with counter.uow() as s:
+            assert users.authenticate(s, "c1", "1234")["role"] == "cashier"
+            assert users.authenticate(s, "admin", "central-pw")["role"] == "manager"  # central owns users
+            assert len(ledger.ensure_accounts(s, ["TND:cash:T1", "LATE:x"])) == 2
+    finally:
+        central.close()
+        counter.close()
