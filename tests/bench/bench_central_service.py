@@ -5,6 +5,7 @@ ON CONFLICT insert, savepoints, the change sequence); the real payment appliers 
 (the end-to-end sync benchmark measures those).
 
     .venv/bin/python -m tests.bench.bench_central_service --events 10000
+    .venv/bin/python -m tests.bench.bench_central_service --events 10000 --terminals 20
 """
 
 from __future__ import annotations
@@ -96,12 +97,80 @@ def run(events: int, batch: int = 500) -> dict[str, Any]:
         pg.stop()
 
 
+def run_concurrent(terminals_n: int, per_terminal: int, batch: int = 100) -> dict[str, Any]:
+    """`terminals_n` counters pushing `per_terminal` events each at the same time (a thread
+    each, batches of `batch`): every event stored exactly once, throughput, p95 batch latency."""
+    saved = dict(sync_events.EVENT_TYPES)
+    sync_events.register("bench_pay")(_stub)
+    pg = pgserver.start()
+    try:
+        ctx = AppContext.open(pg.create_database("bench_central_many"))
+        with ctx.uow() as s:
+            users.ensure_user(s, "admin", "manager")
+            c = Community(name="A")
+            s.add(c)
+            s.flush()
+            tokens = {f"T{i + 1}": terminals.add_terminal(s, f"T{i + 1}", ["A"])["token"] for i in range(terminals_n)}
+            cid = c.id
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        server = uvicorn.Server(uvicorn.Config(create_app(ctx), log_level="warning"))
+        th = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        th.start()
+        while not server.started:
+            time.sleep(0.01)
+        lat: list[float] = []
+        errors: list[str] = []
+
+        def counter(code: str) -> None:
+            http = requests.Session()
+            evs = [{"event_id": new_id(), "device_seq": i + 1, "event_type": "bench_pay",
+                    "payload": {"v": 1, "community_id": cid, "pid": new_id(), "name": code, "total_fen": 100}}
+                   for i in range(per_terminal)]
+            for i in range(0, per_terminal, batch):
+                b0 = time.perf_counter()
+                r = http.post(f"{url}/v1/push", json={"terminal": code, "events": evs[i:i + batch]},
+                              headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=300)
+                lat.append(time.perf_counter() - b0)
+                if r.status_code != 200 or r.json()["stored_seq"] != min(i + batch, per_terminal):
+                    errors.append(f"{code}: {r.status_code} {r.text[:200]}")
+
+        threads = [threading.Thread(target=counter, args=(code,)) for code in tokens]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        secs = time.perf_counter() - t0
+        with ctx.uow() as s:
+            applied = s.scalar(select(func.count()).select_from(Party))
+            stored = s.scalar(select(func.count()).select_from(SyncEvent))
+            distinct = s.scalar(select(func.count(func.distinct(SyncEvent.event_id))))
+        server.should_exit = True
+        th.join(60)
+        ctx.close()
+        lat.sort()
+        total = terminals_n * per_terminal
+        return {"terminals": terminals_n, "per_terminal": per_terminal, "batch": batch, "seconds": round(secs, 2),
+                "events_per_second": round(total / secs), "p95_batch_seconds": round(lat[max(0, int(len(lat) * .95) - 1)], 3),
+                "expected": total, "stored": stored, "distinct": distinct, "applied": applied, "errors": errors[:5]}
+    finally:
+        sync_events.EVENT_TYPES.clear()
+        sync_events.EVENT_TYPES.update(saved)
+        pg.stop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=10000)
     ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--terminals", type=int, default=0, help="N counters pushing --events/N each at the same time")
     a = ap.parse_args()
-    print(json.dumps(run(a.events, a.batch)))
+    if a.terminals:
+        print(json.dumps(run_concurrent(a.terminals, a.events // a.terminals, min(a.batch, 100))))
+    else:
+        print(json.dumps(run(a.events, a.batch)))
 
 
 if __name__ == "__main__":
