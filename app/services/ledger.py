@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.db.base import utcnow
 from app.db.engine import bulk_insert, fetch_raw
 from app.db.models import LedgerAccount, LedgerTxn, Posting
-from app.ids import new_id, new_ids
+from app.ids import new_id, new_ids, stable_id
 
 KIND_BY_PREFIX = {"AR": "asset", "PRE": "liability", "DEP": "liability", "INC": "income", "LATE": "income",
                   "TND": "asset"}
@@ -62,7 +62,8 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
             found.update(fetch_raw(conn, select(acc.code, acc.id).where(acc.code.in_(wanted[i:i + 900]))))
     missing = [c for c in wanted if c not in found]
     if missing:
-        ids = new_ids(len(missing))
+        # ids from the code: central and every counter agree on an account's id (rows synced by id)
+        ids = [stable_id("ledger_account", c) for c in missing]
         rows = []
         for code, id_ in zip(missing, ids):
             prefix, _, rest = code.partition(":")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Role, Terminal, User
 from app.errors import InputError, Msg, NotFound, PermissionDenied
+from app.ids import stable_id
 from app.messages import catalog
 
 # What each role may do. Permissions are checked by services, not by the UI.
@@ -27,7 +28,8 @@ def ensure_roles(s: Session) -> dict[str, Role]:
     existing = {r.code: r for r in s.scalars(select(Role))}
     for code, (name, perms) in ROLES.items():
         if code not in existing:
-            existing[code] = Role(code=code, name=name, permissions=perms)
+            # the id from the code: central and every counter agree on it (rows are synced by id)
+            existing[code] = Role(id=stable_id("role", code), code=code, name=name, permissions=perms)
             s.add(existing[code])
     s.flush()
     return existing
@@ -52,7 +54,8 @@ def ensure_user(s: Session, username: str, role: str, display_name: str | None =
     roles = ensure_roles(s)
     user = s.scalar(select(User).where(User.username == username))
     if user is None:
-        user = User(username=username, display_name=display_name or username, role_id=roles[role].id,
+        user = User(id=stable_id("app_user", username), username=username,  # same id everywhere (synced)
+                    display_name=display_name or username, role_id=roles[role].id,
                     password_hash=hash_password(password) if password else None)
         s.add(user)
         s.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import ID, Base, JSONText, UTCDateTime, utcnow
@@ -43,3 +43,11 @@ class Terminal(Base):
     printer: Mapped[dict | None] = mapped_column(JSONText)  # printer profile and transport
     gateways: Mapped[dict | None] = mapped_column(JSONText)  # {wechat|alipay: non-secret settings}; secrets: keyring
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Central only (docs/sync.md): the counter's sync token as sha256 hex (the token itself is
+    # printed once and never stored), the community ids it may push and pull, when it was
+    # refused, when it was last heard from, and the highest contiguous device_seq stored.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    communities: Mapped[list | None] = mapped_column(JSONText)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pushed_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default=text("0"))

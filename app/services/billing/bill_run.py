@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.db.engine import READ_ONLY, bulk_insert
+from app.central.changes import record_change
 from app.db.models import BillLine, BillRun, Building, Room
 from app.domain.charges import LineCalc, area_charge, split_public_meter, fixed_charge, parking_charge, usage_charge
 from app.domain.periods import Period, due_date
@@ -391,6 +392,8 @@ class _Writer:
                                  detail={"period": str(self.period), "lines": len(self.comp.lines),
                                          "total_fen": self.total, "prepaid_deducted_fen": deducted["total_fen"],
                                          "chunks": len(chunks)})
+                    record_change(self.s, self.comp.community_ids[0] if self.community else None, "bill_run",
+                                  {"bill_run_id": self.run_id, "period": str(self.period)})  # counters pull it
                 if nested is not None:
                     nested.rollback()
                 self.s.commit()

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.central.changes import record_change
 from app.db.models import BillLine, FeeItem, Meter, MeterReading, TariffVersion
 from app.domain.meter_usage import ReadingError, usage_between
 from app.domain.periods import Period
@@ -80,6 +81,8 @@ def recompute(s: Session, period: Period, *, fee_item_ids: set[str], reason: str
                             memo=f"更正 {reason}", user=user, terminal=terminal)
         out.append({"line_id": lid, "corrects": orig.id, "room_id": orig.room_id, "period": orig.period,
                     "kind": kind, "mode": mode, "amount_fen": delta, "was_fen": due, "now_fen": new[4]})
+    if out:  # counters pull the new lines (central, docs/sync.md)
+        record_change(s, None, "correction", {"bill_line_ids": [o["line_id"] for o in out]})
     audit.record(s, "billing.recompute", user=user, terminal=terminal, entity="period", entity_id=str(period),
                  detail={"reason": reason, "deltas": len(out), "fee_items": sorted(fee_item_ids)})
     return out

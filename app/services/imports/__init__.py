@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.central.changes import record_import
 from app.context import AppContext
 from app.errors import InputError, PermissionDenied
 from app.services import users
@@ -49,10 +50,10 @@ def import_file(target: AppContext | Session, kind: str, path: str | Path, *, us
     # The file is read and checked before the transaction starts: no lock is held meanwhile.
     parsed, c = _parse(kind, path)
     actor = Actor(user, terminal, c.source)
-    if isinstance(target, Session):
-        return _apply(target, kind, parsed, c, actor, confirmed).as_dict()
+    if isinstance(target, Session):  # record_import: counters pull what changed (central, docs/sync.md)
+        return record_import(target, kind, _apply(target, kind, parsed, c, actor, confirmed).as_dict())
     with target.uow() as s:
-        return _apply(s, kind, parsed, c, actor, confirmed).as_dict()
+        return record_import(s, kind, _apply(s, kind, parsed, c, actor, confirmed).as_dict())
 
 
 def _parse(kind: str, path: str | Path) -> tuple[Any, Collector]:

@@ -1,0 +1,192 @@
+"""Which rows central ships to a counter, per community (docs/sync.md "What a counter
+receives"): master data, bill runs with their lines and ledger, corrections. Tables are listed
+in foreign-key order; a counter upserts them in the order given.
+
+Users travel with their scrypt password hashes: a counter must sign its cashiers in while
+central is unreachable, and the hash (salted, n=2^14) is what the counter stores for its own
+users anyway. Users and roles are company-wide: every community ships all of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.db.models import (
+    Allocation,
+    BillAdjustment,
+    BillLine,
+    BillRun,
+    Building,
+    Community,
+    FeeItem,
+    LedgerAccount,
+    LedgerTxn,
+    Meter,
+    Occupancy,
+    Party,
+    Posting,
+    Room,
+    TariffVersion,
+    Vehicle,
+)
+from app.sync_rows import dump_rows, table as table_of  # noqa: F401  (re-exported)
+
+# Master tables, in foreign-key order, and the import kind that changes each.
+MASTER_TABLES = ("community", "building", "room", "party", "occupancy", "vehicle", "meter", "fee_item",
+                 "tariff_version", "role", "app_user", "ledger_account")
+SNAPSHOT_MONTHS = 13
+
+
+def _rooms(c: str):  # type: ignore[no-untyped-def]
+    return select(Room.id).where(Room.community_id == c).scalar_subquery()
+
+
+def master_filter(table: str, c: str) -> list[Any]:
+    rooms = _rooms(c)
+    if table == "community":
+        return [Community.id == c]
+    if table in ("building", "room", "meter", "fee_item"):
+        model = {"building": Building, "room": Room, "meter": Meter, "fee_item": FeeItem}[table]
+        return [model.community_id == c]
+    if table == "party":
+        occ = select(Occupancy.party_id).where(Occupancy.room_id.in_(rooms))
+        veh = select(Vehicle.party_id).where(or_(Vehicle.space_room_id.in_(rooms), Vehicle.home_room_id.in_(rooms)))
+        return [or_(Party.id.in_(occ), Party.id.in_(veh))]
+    if table == "occupancy":
+        return [Occupancy.room_id.in_(rooms)]
+    if table == "vehicle":
+        return [or_(Vehicle.space_room_id.in_(rooms), Vehicle.home_room_id.in_(rooms))]
+    if table == "tariff_version":
+        return [TariffVersion.fee_item_id.in_(select(FeeItem.id).where(FeeItem.community_id == c))]
+    if table in ("role", "app_user"):
+        return []
+    if table == "ledger_account":  # the community's rooms' accounts and the company-level ones
+        return [or_(LedgerAccount.room_id.in_(rooms), LedgerAccount.room_id.is_(None))]
+    raise KeyError(table)
+
+
+def _cutoff() -> str:
+    today = clock.today()
+    m = today.year * 12 + today.month - 1 - (SNAPSHOT_MONTHS - 1)
+    return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+def _paid_principal():  # type: ignore[no-untyped-def]
+    return (select(func.coalesce(func.sum(Allocation.principal_fen), 0))
+            .where(Allocation.bill_line_id == BillLine.id).scalar_subquery())
+
+
+def snapshot_lines_filter(c: str) -> list[Any]:
+    """Bill lines a joining counter needs: the last 13 months', every unpaid one, and the
+    lines the community's corrections point at."""
+    rooms = _rooms(c)
+    corrected = select(BillLine.corrects_id).where(BillLine.room_id.in_(rooms), BillLine.corrects_id.is_not(None))
+    return [BillLine.room_id.in_(rooms),
+            or_(BillLine.period >= _cutoff(), BillLine.amount_fen > _paid_principal(), BillLine.id.in_(corrected))]
+
+
+def _bill_runs_of(c: str) -> list[Any]:
+    return [or_(BillRun.community_id == c, BillRun.community_id.is_(None))]
+
+
+def _bill_txns(c: str) -> list[Any]:
+    runs = select(BillRun.id).where(*_bill_runs_of(c))
+    lines = select(BillLine.id).where(*snapshot_lines_filter(c))
+    return [or_(and_(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id.in_(runs)),
+                and_(LedgerTxn.ref_type == "bill_line", LedgerTxn.ref_id.in_(lines)))]
+
+
+def _postings_of(txns: Any, c: str) -> list[Any]:
+    """Postings of these txns on accounts the community ships (a bill run over every
+    community posts other communities' rooms too: those stay at central)."""
+    accounts = select(LedgerAccount.id).where(*master_filter("ledger_account", c))
+    return [Posting.txn_id.in_(txns), Posting.account_id.in_(accounts)]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One table of a snapshot, paged by primary key (`id`). `phases`: row filters served one
+    after the other (bill lines: charges first, then the corrections that point at them);
+    a page key of a later phase is "<phase>:<id>", so keys stay opaque, ascending strings."""
+
+    table: str
+    phases: tuple[tuple[Any, ...], ...]
+
+
+def snapshot_parts(c: str) -> list[Part]:
+    parts = [Part(t, (tuple(master_filter(t, c)),)) for t in MASTER_TABLES]
+    line_filter = snapshot_lines_filter(c)
+    txns = select(LedgerTxn.id).where(*_bill_txns(c))
+    parts += [
+        Part("bill_run", (tuple(_bill_runs_of(c)),)),
+        Part("bill_line", ((*line_filter, BillLine.corrects_id.is_(None)),
+                           (*line_filter, BillLine.corrects_id.is_not(None)))),
+        Part("bill_adjustment", ((BillAdjustment.bill_line_id.in_(select(BillLine.id).where(*line_filter)),),)),
+        Part("ledger_txn", (tuple(_bill_txns(c)),)),
+        Part("posting", (tuple(_postings_of(txns, c)),)),
+    ]
+    return parts
+
+
+def first_event_change(s: Session, c: str) -> int | None:
+    """change_seq of the community's first event change in the snapshot's months (None: none).
+    A joining counter pulls from just before it and so replays other counters' payments with
+    the same appliers (the snapshot ships bills, not payment rows)."""
+    from datetime import datetime, timezone
+
+    from app.db.models import SyncChange
+
+    y, m = (int(x) for x in _cutoff().split("-"))
+    since = datetime(y, m, 1, tzinfo=timezone.utc)
+    return s.scalar(select(func.min(SyncChange.change_seq)).where(
+        SyncChange.kind == "event", SyncChange.community_id == c, SyncChange.created_at >= since))
+
+
+def master_rows(s: Session, c: str, tables: list[str]) -> dict[str, list[dict[str, Any]]]:
+    return {t: dump_rows(s, t, *master_filter(t, c)) for t in MASTER_TABLES if t in tables}
+
+
+def _accounts_of(s: Session, txns: Any, c: str) -> list[dict[str, Any]]:
+    """The accounts the shipped postings of these txns use (not every account of the community)."""
+    used = select(Posting.account_id).where(*_postings_of(txns, c))
+    return dump_rows(s, "ledger_account", LedgerAccount.id.in_(used))
+
+
+def bill_run_rows(s: Session, c: str, run_id: str, period: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """A bill run's rows for community `c`: by PERIOD, not only this run's id — a run written
+    in committed chunks that failed half way and was run again has lines under two run ids,
+    and the second run's change must bring the first one's lines too (upserts: harmless)."""
+    run = s.get(BillRun, run_id)
+    if run is None:
+        return {}
+    period = period or run.period
+    rooms = _rooms(c)
+    runs = select(BillRun.id).where(BillRun.period == period, *_bill_runs_of(c))
+    txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id.in_(runs))
+    return {
+        "ledger_account": _accounts_of(s, txns, c),
+        "bill_run": dump_rows(s, "bill_run", BillRun.id.in_(runs)),
+        "bill_line": dump_rows(s, "bill_line", BillLine.bill_run_id.in_(runs), BillLine.room_id.in_(rooms)),
+        "ledger_txn": dump_rows(s, "ledger_txn", LedgerTxn.id.in_(txns)),
+        "posting": dump_rows(s, "posting", *_postings_of(txns, c)),
+    }
+
+
+def correction_rows(s: Session, c: str, line_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    rooms = _rooms(c)
+    lines = [BillLine.id.in_(line_ids), BillLine.room_id.in_(rooms)]
+    targets = select(BillLine.corrects_id).where(*lines)
+    txns = select(LedgerTxn.id).where(LedgerTxn.ref_type == "bill_line", LedgerTxn.ref_id.in_(line_ids))
+    return {
+        "ledger_account": _accounts_of(s, txns, c),
+        "bill_line": dump_rows(s, "bill_line", BillLine.id.in_(targets)) + dump_rows(s, "bill_line", *lines),
+        "ledger_txn": dump_rows(s, "ledger_txn", LedgerTxn.id.in_(txns)),
+        "posting": dump_rows(s, "posting", *_postings_of(txns, c)),
+    }
+
+
