@@ -289,18 +289,27 @@ class CheckoutView(QWidget):
             self.status.setText(line)
 
     # -- paying -------------------------------------------------------------------------
-    def pay(self, tenders: list) -> None:
-        if self.paying:
-            return  # Enter pressed twice: the first payment is still committing
+    def _ready_to_pay(self, refocus: bool = False) -> list[str] | None:
+        """The ticked lines when a payment may start (a household found, lines ticked, the
+        printer warning answered); None after saying in the window what is missing."""
         if self.hit is None:
             self.tender.error.setText(self.tr("Find a household first"))
-            return
+            return None
         ids = self.lines_model.checked_ids()
         if not ids:
             self.tender.error.setText(self.tr("Tick the bill lines to pay (Space)"))
-            return
+            return None
         if not self.before_pay():
-            self.tender.amount.setFocus()
+            if refocus:
+                self.tender.amount.setFocus()
+            return None
+        return ids
+
+    def pay(self, tenders: list) -> None:
+        if self.paying:
+            return  # Enter pressed twice: the first payment is still committing
+        ids = self._ready_to_pay(refocus=True)
+        if ids is None:
             return
         room_key, counter = f"{self.hit.community}/{self.hit.room_key}", self.counter()
         self.paying = True
@@ -325,14 +334,8 @@ class CheckoutView(QWidget):
         if not scan_pay_hook.available():
             self.tender.error.setText(render(Msg("device.scan.not_available"), message_lang()))
             return
-        if self.hit is None:
-            self.tender.error.setText(self.tr("Find a household first"))
-            return
-        ids = self.lines_model.checked_ids()
-        if not ids:
-            self.tender.error.setText(self.tr("Tick the bill lines to pay (Space)"))
-            return
-        if not self.before_pay():
+        ids = self._ready_to_pay()
+        if ids is None:
             return
         room_key, counter, ctx = f"{self.hit.community}/{self.hit.room_key}", self.counter(), self.ops.ctx
         kind = gateway_for_code(auth_code)
