@@ -249,7 +249,8 @@ class FaultProxy:
         self.policy = policy
 
     def wait_for(self, predicate: Callable[[Stats], bool], timeout: float = 30.0) -> bool:
-        """Block until predicate(stats) holds (checked after every finished connection)."""
+        """Block until predicate(stats) holds (checked whenever a request has been forwarded
+        and whenever a connection is finished)."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while not predicate(self.stats):
@@ -306,6 +307,7 @@ class FaultProxy:
             with up:
                 up.sendall(_close_connection(head) + body)
                 rec.forwarded = True
+                self._finish(rec)  # wake wait_for(): a test may act while the server works on it
                 response = _read_to_eof(up)
             rec.upstream_status = _status(response)
             response = _close_connection_response(response)
