@@ -245,3 +245,69 @@ def counts(world: World) -> dict[str, int]:
     """Rows that any stored request leaves behind on central (for 'nothing stored')."""
     return {t: int(world.central_sql(f"SELECT count(*) FROM {t}")[0][0])
             for t in ("sync_event", "sync_conflict", "payment", "receipt", "exception_case")}
+
+
+# -- kill -9 at random points (the tests run a small count, tests/bench/bench_sync_kills.py the full one) --
+
+def _push_records(world: World) -> list[Any]:
+    return [r for r in list(world.proxy.stats.records)
+            if r.method == "POST" and r.path.startswith("/v1/push") and r.forwarded]
+
+
+def _pushes_forwarded(st: Any) -> int:
+    return st.count(method="POST", path_prefix="/v1/push", forwarded=True)
+
+
+def counter_kills(world: World, counter: Counter, kills: int, seed: int, *, max_payments: int = 8) -> dict[str, int]:
+    """`sync run` of this counter killed -9 `kills` times at seeded random points: some at a
+    random moment after start (while starting, pushing, pulling or backing off), some just
+    after a push reached central (inside the batch). New payments are taken between kills,
+    so every round has something to push. Returns how the kills fell."""
+    import time
+
+    rnd = random.Random(seed)
+    out = {"kills": 0, "after_push_forwarded": 0, "at_random_time": 0, "payments": 0}
+    for i in range(kills):
+        n = rnd.randint(0, max_payments)
+        out["payments"] += len(take_payments(counter, n, seed=seed * 7919 + i))
+        before = _pushes_forwarded(world.proxy.stats)
+        loop = world.procs.sync_loop(counter.db, counter.code)
+        if n > 0 and rnd.random() < 0.5:
+            world.proxy.wait_for(lambda st: _pushes_forwarded(st) > before, timeout=120)
+            time.sleep(rnd.uniform(0, 0.05))  # a kill point inside the batch's round trip
+            out["after_push_forwarded"] += 1
+        else:
+            time.sleep(rnd.uniform(0, 4.0))  # a kill point anywhere in the loop's life
+            out["at_random_time"] += 1
+        loop.kill9()
+        out["kills"] += 1
+    return out
+
+
+def central_kills(world: World, counter: Counter, kills: int, seed: int, *, payments: int = 150) -> dict[str, int]:
+    """Central killed -9 `kills` times while it works on a batch: each round the counter takes
+    `payments` payments with central down, central starts, the counter's `sync run --once`
+    pushes, and central is killed a seeded moment after the push reached it. Returns how many
+    kills fell before central answered (inside the batch)."""
+    import time
+
+    rnd = random.Random(seed)
+    out = {"kills": 0, "inside_batch": 0, "payments": 0}
+    for i in range(kills):
+        if world.central is not None and world.central.alive():
+            world.kill_central()
+        out["payments"] += len(take_payments(counter, payments, seed=seed * 104729 + i))
+        world.start_central()
+        before = _pushes_forwarded(world.proxy.stats)
+        seen = {r.n for r in _push_records(world)}
+        pusher = world.procs.sync_loop(counter.db, counter.code,
+                                       argv=P.propdesk_argv(counter.db, "sync", "run", "--once", terminal=counter.code))
+        assert world.proxy.wait_for(lambda st: _pushes_forwarded(st) > before, timeout=120), pusher.log_tail()
+        time.sleep(rnd.uniform(0, 0.05))
+        world.kill_central()
+        out["kills"] += 1
+        new = [r for r in _push_records(world) if r.n not in seen]
+        out["inside_batch"] += any(r.upstream_status is None or r.upstream_status >= 500 for r in new)
+        pusher.wait(timeout=300)  # it fails on the lost connection (or finished first)
+    world.start_central()
+    return out
