@@ -155,6 +155,14 @@ class Record:
     upstream_status: int | None = None  # the status line the server answered (None: no answer)
     delivered: bool = False  # the whole response reached the client
     error: str | None = None
+    t_accepted: float = 0.0  # time.monotonic() of each step (0.0: not reached)
+    t_forwarded: float = 0.0
+    t_answered: float = 0.0
+
+    @property
+    def server_seconds(self) -> float | None:
+        """From the request reaching the server to its whole answer (the batch's latency)."""
+        return self.t_answered - self.t_forwarded if self.t_answered and self.t_forwarded else None
 
 
 @dataclass
@@ -285,7 +293,7 @@ class FaultProxy:
         # The record is in `stats` from the start and each field is set *before* the client can
         # see its effect, so a test reading stats right after its request failed or returned
         # reads the truth without waiting.
-        rec = Record(n, "", "", "pass")
+        rec = Record(n, "", "", "pass", t_accepted=time.monotonic())
         with self._lock:
             self.stats.records.append(rec)
         try:
@@ -307,8 +315,10 @@ class FaultProxy:
             with up:
                 up.sendall(_close_connection(head) + body)
                 rec.forwarded = True
+                rec.t_forwarded = time.monotonic()
                 self._finish(rec)  # wake wait_for(): a test may act while the server works on it
                 response = _read_to_eof(up)
+            rec.t_answered = time.monotonic()
             rec.upstream_status = _status(response)
             response = _close_connection_response(response)
             if fault.kind == "drop_response":
