@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> dict:
         db = f"sqlite:///{world.workdir / 'counter-K1.db'}"
         P.run(db, "init", terminal="K1")
         t0 = time.perf_counter()
-        joined = P.cli(db, "sync", "join", "--central", world.url, "--token", token, terminal="K1")
+        joined = P.cli(db, "sync", "join", "--central", world.url, f"--token={token}", terminal="K1")
         join_seconds = time.perf_counter() - t0
         counted = {t: int(sql_rows(db, f"SELECT count(*) FROM {t}")[0][0]) for t in ("room", "bill_line", "payment")}
         central_lines = int(world.central_sql("SELECT count(*) FROM bill_line")[0][0])

@@ -96,6 +96,12 @@ def owing_room(counter_db: str, terminal: str) -> tuple[str, int]:
     raise AssertionError("no room owes anything")
 
 
+def view(bills: dict) -> dict:
+    """What a cashier sees of a room's dues: the lines, their amounts and what is paid."""
+    return {"lines": sorted((ln["id"], ln["amount_fen"], ln["paid_fen"], ln["late_fee_fen"]) for ln in bills["lines"]),
+            "prepaid_fen": bills["prepaid_fen"]}
+
+
 def wait_pending_zero(counter, timeout: float = 240.0) -> dict:  # type: ignore[no-untyped-def]
     """Poll `sync status` until the running loop has pushed everything (central back up:
     its backoff is at most 60 s plus jitter)."""
@@ -232,17 +238,23 @@ def test_same_event_id_with_another_payload_is_kept_as_a_conflict(world: World) 
     assert after["sync_conflict"] == before["sync_conflict"] + 1
     stored = [p if isinstance(p, dict) else json.loads(p) for (p,) in world.central_sql(
         "SELECT payload FROM sync_conflict WHERE event_id = :e", e=tampered["event_id"])]
-    assert len(stored) == 1 and stored[0].get("tampered") is True, stored
+    kept = stored[0].get("payload", stored[0]) if stored else {}  # the payload, or the whole event doc
+    assert len(stored) == 1 and kept.get("tampered") is True, stored
     assert own_payments(world.pg_url, "K9") == on_central  # the first payload stands
     exceptions = P.cli(world.pg_url, "exceptions", "list")["exceptions"]
     assert len(exceptions) >= exceptions_before + 2  # the rejected event and the conflict
-    assert_ledger_ok(world.pg_url)
+    # (No `ledger check` here: the rejected payment's receipt number is a gap on central,
+    # which the check rightly reports until a manager deals with the exception.)
 
 
 def test_two_counters_pay_the_same_lines_offline(world: World) -> None:
     k1, k2 = world.add_counter("K1"), world.add_counter("K2")
     key, total = owing_room(k1.db, "K1")
     central_before = P.cli(world.pg_url, "bills", "--room", key, "--all")
+    # After the join each counter sees what central sees (else "double" payments are just stale views).
+    for k in (k1, k2):
+        assert view(P.cli(k.db, "bills", "--room", key, terminal=k.code)) == view(
+            P.cli(world.pg_url, "bills", "--room", key)), k.code
     world.stop_central()
     for k in (k1, k2):
         P.cli(k.db, "shift", "open", terminal=k.code)

@@ -254,4 +254,5 @@ def add_terminal(central_db: str, code: str, communities: Sequence[str]) -> str:
 def join_counter(counter_db: str, terminal: str, central_url: str, token: str) -> Any:
     """A new counter: `init` (admin with the same password as central's) then `sync join`."""
     run(counter_db, "init", terminal=terminal)
-    return cli(counter_db, "sync", "join", "--central", central_url, "--token", token, terminal=terminal)
+    # `--token=…`: a token_urlsafe token may begin with "-", which argparse would take for an option
+    return cli(counter_db, "sync", "join", "--central", central_url, f"--token={token}", terminal=terminal)
