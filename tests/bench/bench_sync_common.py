@@ -50,6 +50,10 @@ def bench_world(db: str | None, rooms: int, workdir: str | None = None) -> Itera
             if world is not None:
                 world.close()
             procs.cleanup()
+            if not workdir:  # ours: counters' databases and logs go with it
+                import shutil
+
+                shutil.rmtree(work, ignore_errors=True)
 
 
 def cli_startup_seconds() -> float:
