@@ -81,7 +81,9 @@ def owing_room(counter_db: str, terminal: str) -> tuple[str, int]:
     from app import clock
     from app.context import AppContext
     from app.db.models import Room
-    from app.services.billing.bills import room_bills
+    from tests.support.sync_world import _room_bills
+
+    room_bills = _room_bills()
 
     ctx = AppContext.open(counter_db, terminal, "admin", migrate=False)
     try:
