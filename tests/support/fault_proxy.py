@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 __all__ = ["Fault", "PASS", "REFUSE", "DROP_RESPONSE", "CUT_RESPONSE", "delay", "Request", "Policy", "Script",
            "Seeded", "Always", "is_post", "FaultProxy", "Stats", "Record"]
 
-_IO_TIMEOUT = 30.0  # a stuck peer must not hang a test forever
+_IO_TIMEOUT = 300.0  # a stuck peer must not hang a test forever; the clients time out first
 _MAX_HEAD = 64 * 1024
 
 
