@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 
 from tests.bench import bench_bill_run, bench_counter, bench_pay_during_bill_run
+import pytest
+
+from tests.bench import bench_bill_run, bench_counter
 
 
 def test_bill_run_benchmark_smoke(tmp_path, capsys):
@@ -36,3 +39,44 @@ def test_scan_pay_benchmark_smoke(capsys):
     out = bench_scan_pay.main(["--payments", "5"])
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
     assert out["print_jobs"] == 5 and out["success_to_receipt_queued_ms"]["p95"] > 0
+# -- issue 11 (central sync): skipped only while app.central / app.services.sync are missing --
+
+def _sync_pieces() -> None:
+    pytest.importorskip("app.central", reason="issue 11: app/central/ not in this tree yet")
+    pytest.importorskip("app.services.sync", reason="issue 11: app/services/sync/ not in this tree yet")
+
+
+def _printed(capsys) -> dict:  # type: ignore[no-untyped-def]
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@pytest.mark.postgres
+def test_sync_push_benchmark_smoke(pg_url, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    _sync_pieces()
+    from tests.bench import bench_sync_push
+
+    out = bench_sync_push.main(["--small", "--db", pg_url, "--dir", str(tmp_path)])
+    assert _printed(capsys) == out
+    assert out["exactly_once"] is True, out["problem"]
+    assert out["payments"] == 200 and out["pushed"] >= 200 and out["push_seconds"] > 0
+
+
+@pytest.mark.postgres
+def test_sync_join_benchmark_smoke(pg_url, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    _sync_pieces()
+    from tests.bench import bench_sync_join
+
+    out = bench_sync_join.main(["--small", "--db", pg_url, "--dir", str(tmp_path)])
+    assert _printed(capsys) == out
+    assert out["counter_rows"]["room"] == 300 and out["billed_months"] == 12 and out["join_seconds"] > 0
+
+
+@pytest.mark.postgres
+def test_sync_many_benchmark_smoke(pg_url, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    _sync_pieces()
+    from tests.bench import bench_sync_many
+
+    out = bench_sync_many.main(["--small", "--db", pg_url, "--dir", str(tmp_path)])
+    assert _printed(capsys) == out
+    assert out["lost"] == 0 and out["duplicated"] == 0 and out["exit_codes_nonzero"] == 0, out
+    assert out["events_stored"] == out["events"] and out["batch_latency_p95_ms"] > 0
