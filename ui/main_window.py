@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from app.context import AppContext
+from app.errors import Msg
 from app.services import community_options, fee_items_query, print_queue, terminal_settings, users
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, prepay
@@ -21,6 +22,7 @@ from ui.dialogs.community_options import CommunityOptionsDialog
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
 from ui.dialogs.shifts import ShiftCloseDialog, ShiftOpenDialog
+from ui.messages import problem_text
 from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
@@ -105,11 +107,11 @@ class MainWindow(QMainWindow):
         if receipts:
             self.printing.kick()  # their receipts were queued with the payments
             self.ops.bus.changed.emit("payment")
-            self.bar.showMessage(self.tr("Recorded {0} scanned payment(s) left unconfirmed: {1}").format(
-                len(receipts), ", ".join(receipts)), 15000)
+            self.bar.showMessage(problem_text(Msg.of("scan.recovered_at_start", count=len(receipts),
+                                                     receipts=", ".join(receipts))), 15000)
         if open_:
-            self.bar.showMessage(self.tr("{0} scanned payment(s) still unconfirmed: {1}").format(
-                len(open_), ", ".join(open_)), 15000)
+            self.bar.showMessage(problem_text(Msg.of("scan.still_unconfirmed_at_start", count=len(open_),
+                                                     orders=", ".join(open_))), 15000)
 
     def counter(self) -> Counter:
         return Counter(self.ctx.terminal, self.ctx.user)
