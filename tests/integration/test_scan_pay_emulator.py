@@ -256,3 +256,39 @@ def test_postgresql_reply_lost_is_recorded_once(pg_url, capsys, tmp_path, cli_en
         code, r, err = _pay(capsys, d, line, f"scan=200:{ALIPAY_CODE}")
         assert code == 0, err
         _assert_paid_once(capsys, d, emu, "alipay", r)
+
+
+def test_demo_gateway_script_points_the_demo_at_the_emulator(sqlite_url, capsys, tmp_path, cli_env, monkeypatch):
+    """scripts/demo-gateway.sh: the emulator runs, its settings land in the database, and the
+    demo's 'paying' code shows 等待用户输入密码… before it is paid."""
+    import os
+    import signal
+    import socket
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    d, line = _world(sqlite_url, capsys)
+    with socket.socket() as sock:  # a free port for the emulator
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "DB": sqlite_url, "PORT": str(port), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "PROPDESK_SECRETS_DIR": os.environ["PROPDESK_SECRETS_DIR"]}
+    proc = subprocess.Popen([str(root / "scripts" / "demo-gateway.sh")], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        out = []
+        for text in proc.stdout:  # ends with the "Ctrl-C here" line once everything is set
+            out.append(text)
+            if "Ctrl-C here" in text:
+                break
+        assert any("Ctrl-C here" in t for t in out), "".join(out)
+        code, shown, err = _run(capsys, *d, "gateway", "show", "--json")
+        assert code == 0 and shown["wechat"]["base_url"] == f"http://127.0.0.1:{port}", err
+        assert shown["alipay"]["base_url"] == f"http://127.0.0.1:{port}/gateway.do"
+        code, r, err = _pay(capsys, d, line, "scan=200:134567890123456780")
+        assert code == 0 and "等待用户输入密码" in err, err
+        assert r["tenders"][0]["method"] == "wechat" and r["receipt_no"]
+        _books_balanced(d[1])
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(20)
