@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from app.context import AppContext
+from app.errors import Msg
 from app.services import community_options, fee_items_query, print_queue, terminal_settings, users
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, prepay
@@ -21,6 +22,7 @@ from ui.dialogs.community_options import CommunityOptionsDialog
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
 from ui.dialogs.shifts import ShiftCloseDialog, ShiftOpenDialog
+from ui.messages import problem_text
 from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
@@ -70,6 +72,46 @@ class MainWindow(QMainWindow):
         self.ops.error.connect(lambda text: self.bar.showMessage(text.splitlines()[0], 8000))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.refresh_status()
+        self.recovered: list[dict] | None = None  # start-up recovery's rows, once it has run
+        self.recover_scan_orders()
+
+    # -- start-up: scanned payments a crash left open ------------------------------------
+    def recover_scan_orders(self) -> None:
+        """Settle this counter's scanned-code orders a crash left created/paying/unknown by
+        asking the gateway (never paying again), on a worker thread. Orders younger than the
+        longest live payment are left alone: another program of this counter may still be
+        waiting on them."""
+        from ui.checkout import scan_pay_hook
+
+        svc, factory = scan_pay_hook.service(), scan_pay_hook.gateway_factory()
+        if svc is None or factory is None or not hasattr(svc, "recover"):
+            return
+        from app.gateways import GATEWAYS
+        from app.services import gateway_settings
+
+        c, ctx = self.counter(), self.ctx
+
+        def recover(_s) -> list[dict]:  # noqa: ANN001
+            # The worker's own session stays untouched: on SQLite every unit of work takes the
+            # write lock, and recover makes its own units of work (nesting would wait on itself).
+            with ctx.uow() as s:
+                live = max(gateway_settings.pay_timeout(s, c.terminal, g) for g in GATEWAYS) + svc.RECOVER_MARGIN_S
+            return svc.recover(ctx.uow, c, factory, min_age_s=live)
+
+        self.ops.query(recover, self._recovered, on_error=lambda e: self.bar.showMessage(error_text(e), 15000))
+
+    def _recovered(self, rows: list[dict]) -> None:
+        self.recovered = rows
+        receipts = [r["receipt"]["receipt_no"] for r in rows if r.get("receipt")]
+        open_ = [r["out_trade_no"] for r in rows if r.get("state") in ("created", "paying", "unknown", "unrecorded")]
+        if receipts:
+            self.printing.kick()  # their receipts were queued with the payments
+            self.ops.bus.changed.emit("payment")
+            self.bar.showMessage(problem_text(Msg.of("scan.recovered_at_start", count=len(receipts),
+                                                     receipts=", ".join(receipts))), 15000)
+        if open_:
+            self.bar.showMessage(problem_text(Msg.of("scan.still_unconfirmed_at_start", count=len(open_),
+                                                     orders=", ".join(open_))), 15000)
 
     def counter(self) -> Counter:
         return Counter(self.ctx.terminal, self.ctx.user)

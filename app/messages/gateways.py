@@ -9,6 +9,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scan.not_payment_code": ("{value} 不是微信或支付宝付款码：请让顾客刷新付款码后重新扫描",
                               "{value} is not a WeChat or Alipay payment code (WeChat 10–15 + 16 digits, "
                               "Alipay 25–30 + 14–22 digits)"),
+    # GUI start-up recovery (ui/main_window.py): what it settled, what is still open
+    "scan.recovered_at_start": ("已补记 {count} 笔上次未确认的扫码收款：收据 {receipts}",
+                                "Recorded {count} scanned payment(s) left unconfirmed: receipts {receipts}"),
+    "scan.still_unconfirmed_at_start": ("仍有 {count} 笔扫码收款结果未确认（{orders}）：请在“支付订单”中处理，勿让顾客重复付款",
+                                        "{count} scanned payment(s) still unconfirmed ({orders}): settle them, "
+                                        "do not let the resident pay again"),
     "scan.twice": ("一笔收款只能扫一个付款码", "one payment takes one scanned payment code"),
     "scan.declined": ("{gateway}未收款：{reason}。未记录任何收款，请让顾客换一种方式付款",
                       "{gateway} declined the payment: {reason}. Nothing was recorded."),

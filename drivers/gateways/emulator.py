@@ -530,7 +530,10 @@ def _demo_keys(folder: Path) -> dict[str, Any]:
         wechat_key.chmod(0o600)
     for name in ("wechat_cert.pem", "wechat_cert_key.pem"):  # placeholders: the emulator speaks plain HTTP
         if not (folder / name).exists():
-            (folder / name).write_text("emulator placeholder: plain HTTP, no TLS\n")
+            # PEM-shaped: `gateway set --cert` keeps the PEM text and the driver writes it back
+            # to a file; plain text would be taken for a path and every reversal would fail
+            kind = "PRIVATE KEY" if "key" in name else "CERTIFICATE"
+            (folder / name).write_text(f"-----BEGIN {kind}-----\nZW11bGF0b3IgcGxhY2Vob2xkZXI=\n-----END {kind}-----\n")
     app_private, app_public = pem_pair("app")
     emu_private, emu_public = pem_pair("alipay")
     return {"wechat_key": wechat_key, "app_private": app_private, "app_public": app_public,
