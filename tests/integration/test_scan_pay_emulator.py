@@ -292,3 +292,32 @@ def test_demo_gateway_script_points_the_demo_at_the_emulator(sqlite_url, capsys,
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
+
+
+def test_the_counter_window_path_pays_through_the_real_drivers(tmp_path, capsys, cli_env):
+    """F3 in the window hands the code to ui/checkout/scan_pay_hook.pay_scanned (the service
+    with drivers.gateways.factory): the resident keeps typing her password for two queries
+    (the window shows 等待用户输入密码…), then the payment is recorded once."""
+    from app.services.cashier.payments import Counter
+    from ui.checkout import scan_pay_hook
+
+    url = f"sqlite:///{tmp_path / 'counter.db'}"
+    d, line_id = _world(url, capsys)
+    with running_emulator(tmp_path) as (emu, settings):
+        _configure(capsys, d, tmp_path, emu, settings, "wechat", "MD5")
+        emu.script(WECHAT_CODE, {"outcome": "paying", "queries": 2})
+        assert scan_pay_hook.available()
+        ctx = AppContext.open(url)
+        states: list[str] = []
+        try:
+            with ctx.uow() as s:
+                assert s.scalar(select(func.count()).select_from(Payment)) == 0
+            r = scan_pay_hook.pay_scanned(ctx, Counter("T1", "admin"), "1-101", [line_id], [], LINE_FEN, WECHAT_CODE,
+                                          states.append)
+            with ctx.uow() as s:
+                assert s.scalar(select(func.count()).select_from(Payment)) == 1
+                assert ledger_check.full_check(s)["ok"]
+        finally:
+            ctx.close()
+    assert "paying" in states
+    assert r["receipt_no"].startswith("T1-") and [t["method"] for t in r["tenders"]] == ["wechat"]
