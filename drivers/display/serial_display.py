@@ -10,9 +10,10 @@ holds it), a write timing out.
 from __future__ import annotations
 
 import errno
-import threading
 
 import serial
+
+from drivers.serial.held_port import HeldPort
 
 from drivers.display.base import INIT, ByteDisplay, DisplayError
 
@@ -32,14 +33,13 @@ def open_error(port: str, e: Exception) -> DisplayError:
     return DisplayError("device.display.cannot_open", port=port, detail=text)
 
 
-class SerialDisplay(ByteDisplay):
+class SerialDisplay(HeldPort, ByteDisplay):
     def __init__(self, port: str, baudrate: int = 2400, parity: str = "N", *, write_timeout: float = 2.0) -> None:
         self.port, self.baudrate, self.write_timeout = str(port), int(baudrate), write_timeout
         if parity not in (serial.PARITY_NONE, serial.PARITY_ODD, serial.PARITY_EVEN):
             raise ValueError(f"parity {parity!r} not one of N, O, E")
         self.parity = parity
-        self._ser: serial.SerialBase | None = None
-        self._lock = threading.Lock()
+        HeldPort.__init__(self)
 
     def __repr__(self) -> str:
         return f"SerialDisplay({self.port}, {self.baudrate})"
@@ -72,17 +72,6 @@ class SerialDisplay(ByteDisplay):
                 self._drop()
                 raise DisplayError("device.display.failed", port=self.port, detail=str(e)) from e
 
-    def _drop(self) -> None:
-        if self._ser is not None:
-            try:
-                self._ser.close()
-            except (serial.SerialException, OSError):
-                pass
-        self._ser = None
-
-    def close(self) -> None:
-        with self._lock:
-            self._drop()
 
 
 def open_display(settings: dict) -> SerialDisplay:

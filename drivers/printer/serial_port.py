@@ -9,9 +9,10 @@ printer is wired for.
 
 from __future__ import annotations
 
-import threading
 
 import serial
+
+from drivers.serial.held_port import HeldPort
 
 from drivers.printer.base import (
     DLE_EOT,
@@ -23,14 +24,13 @@ from drivers.printer.base import (
 )
 
 
-class SerialPrinter:
+class SerialPrinter(HeldPort):
     def __init__(self, port: str, baudrate: int = 9600, *, rtscts: bool = False, dsrdtr: bool = False,
                  status_timeout: float = 0.5) -> None:
         self.port, self.baudrate = port, int(baudrate)
         self.rtscts, self.dsrdtr = bool(rtscts), bool(dsrdtr)
         self.status_timeout = status_timeout
-        self._ser: serial.SerialBase | None = None
-        self._lock = threading.Lock()
+        HeldPort.__init__(self)
 
     def __repr__(self) -> str:
         return f"SerialPrinter({self.port}, {self.baudrate})"
@@ -81,14 +81,3 @@ class SerialPrinter:
                 return PrinterStatus(False, None, f"串口出错 / port error: {e}")
         return status_from_bytes(None, paper)
 
-    def _drop(self) -> None:
-        if self._ser is not None:
-            try:
-                self._ser.close()
-            except (serial.SerialException, OSError):
-                pass
-        self._ser = None
-
-    def close(self) -> None:
-        with self._lock:
-            self._drop()
