@@ -18,33 +18,20 @@ from sqlalchemy import select
 from app import clock
 from app.db.models import LedgerAccount, LedgerTxn, Payment, Posting, Receipt, Tender
 from app.services.billing.bill_run import bill_run
-from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, pay_bills, prepay
-from app.services.cashier.tenders import parse_tender
 from app.services.cashier.voids import void_receipt
 from app.services.ledger_check import full_check
-from tests.support.builders import World
+from tests.support import counter_world
+from tests.support.counter_world import LATE, T
 
 C = Counter("T1", "admin")
-LATE = {"daily_rate": "0.0003", "grace_days": 0, "cap_ratio": "1"}
-
-
-def T(*specs: str):  # type: ignore[no-untyped-def]
-    return [parse_tender(x) for x in specs]
 
 
 @pytest.fixture
 def world(any_ctx, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(clock, "today", lambda: date(2026, 12, 20))
     with any_ctx.uow() as s:
-        w = World(s)
-        w.room("1-1-101", "100.00", owner="张三", phone="13800001234")
-        w.room("1-1-102", "80.00")
-        w.fee("PM", "area", "2", name="物业服务费", late_fee=LATE)
-        w.fee("GARB", "fixed", "10", name="垃圾费")
-        for p in ("2026-10", "2026-11"):
-            bill_run(s, p, user="admin")
-        shifts.open_shift(s, "T1", "admin", 20000)
+        w = counter_world.build(s)
         w.ids = {"101": w.rooms["1-1-101"].id, "102": w.rooms["1-1-102"].id, "yg": w.community.id}
     return w
 
