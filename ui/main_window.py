@@ -27,6 +27,7 @@ from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
 from ui.status import CounterStatusBar
+from ui import tabs
 from ui.sync_worker import attach as attach_sync
 from ui.texts import printer_error_text, yuan
 
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
         self.receipts = ReceiptsView(self.ops, self.counter)
         self.tabs.addTab(self.checkout, self.tr("Checkout (Ctrl+1)"))
         self.tabs.addTab(self.receipts, self.tr("Receipts (Ctrl+2)"))
+        self.screens = tabs.build(self.ops, self.counter)  # the registered screens (ui/tabs.py)
+        for n, screen in enumerate(self.screens, start=3):
+            self.tabs.addTab(screen, f"{screen.tab_title()} (Ctrl+{n})")
         self.setCentralWidget(self.tabs)
         self.bar = CounterStatusBar(self)
         self.setStatusBar(self.bar)
@@ -243,6 +247,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu(self.tr("&View"))
         self._action(view, self.tr("Checkout"), "Ctrl+1", lambda: self.tabs.setCurrentIndex(0))
         self._action(view, self.tr("Receipts"), "Ctrl+2", lambda: self.tabs.setCurrentIndex(1))
+        for n, screen in enumerate(self.screens, start=3):
+            self._action(view, screen.tab_title(), f"Ctrl+{n}", lambda _=False, i=n - 1: self.tabs.setCurrentIndex(i))
         settings = self.menuBar().addMenu(self.tr("&Settings"))
         self._action(settings, self.tr("Printer…"), "Ctrl+Shift+P", self.do_printer)
         self._action(settings, self.tr("Community options…"), "", self.do_community_options)
@@ -250,9 +256,11 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == 0:
             self.checkout.focus_search()
-        else:
+        elif index == 1:
             self.receipts.refresh()
             self.receipts.number.setFocus()
+        else:
+            self.screens[index - 2].refresh()
 
     # -- status ------------------------------------------------------------------------
     def refresh_status(self) -> None:

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from app.errors import AppError, Msg, Problem
 
 LANGS = ("zh", "en")
-_AREAS = ("common", "cashier", "tenders", "billing", "imports", "printing", "devices", "users", "sync", "gateways")
+_AREAS = ("common", "cashier", "tenders", "billing", "imports", "printing", "devices", "users", "sync", "gateways",
+          "meters", "handheld", "refunds", "closing", "reports", "security", "audit", "setup")
 
 _catalog: dict[str, tuple[str, str]] | None = None
 

@@ -18,9 +18,11 @@ from app.messages import catalog
 # What each role may do. Permissions are checked by services, not by the UI.
 ROLES: dict[str, tuple[str, list[str]]] = {
     "manager": ("主管", ["*"]),
-    "finance": ("财务", ["bill_run", "waive", "refund_approve", "day_close", "reports", "import", "tariff"]),
-    "cashier": ("收银员", ["pay", "prepay", "deposit", "void", "shift", "receipt"]),
-    "reader": ("抄表员", ["readings"]),
+    "finance": ("财务", ["bill_run", "waive", "refund_approve", "day_close", "reports", "import", "tariff",
+                        "collect", "exceptions", "readings_review"]),
+    # A cashier may start a refund; it goes through only with an approver's password (approve()).
+    "cashier": ("收银员", ["pay", "prepay", "deposit", "void", "shift", "receipt", "refund", "deposit_refund"]),
+    "reader": ("抄表员", ["readings", "meter_read", "handheld"]),
 }
 
 
@@ -99,6 +101,22 @@ def require(s: Session, username: str, permission: str) -> User:
     if "*" not in perms and permission not in perms:
         raise PermissionDenied("users.not_allowed", user=username, action=permission_msg(permission),
                                permission=permission)
+    return user
+
+
+def approve(s: Session, approver: str, password: str | None, permission: str = "refund_approve") -> User:
+    """A supervisor's approval on the spot (refunds, deposit refunds, late voids, waivers): the
+    approver exists, is active, may `permission`, and `password` is theirs. Wrong name and wrong
+    password give the same answer (no hint which was wrong)."""
+    approver = (approver or "").strip()
+    if not approver:
+        raise InputError("users.approver_required")
+    user = s.scalar(select(User).where(User.username == approver))
+    ok = check_password(password or "", user.password_hash if user is not None else _DUMMY_HASH)
+    if user is None or not user.active or not ok:
+        raise InputError("users.approval_wrong_password", user=approver)
+    if not allows(s, approver, permission):
+        raise PermissionDenied("users.approver_not_allowed", user=approver, action=permission_msg(permission))
     return user
 
 

@@ -1,0 +1,1 @@
+"""`propdesk handheld …` commands (issue 13): registered through the propdesk.commands entry point."""

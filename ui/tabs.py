@@ -1,0 +1,19 @@
+"""The main window's screens after 收银 (checkout) and 票据 (receipts), one registry: each
+entry is (module, class). A screen class is a QWidget built as `cls(ops, counter)` (ui.ops.Ops
+and a callable giving the current app.services.cashier.payments.Counter) with
+`tab_title() -> str` (translated with self.tr) and `refresh()` (called each time it is shown).
+The window numbers them Ctrl+3, Ctrl+4… in this order. Adding a screen is one line here."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtWidgets import QWidget
+
+TABS: list[tuple[str, str]] = [
+    # ("ui.readings.view", "ReadingsReviewView"),
+]
+
+
+def build(ops, counter) -> list[QWidget]:  # type: ignore[no-untyped-def]
+    return [getattr(importlib.import_module(mod), cls)(ops, counter) for mod, cls in TABS]
