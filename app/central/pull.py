@@ -128,8 +128,7 @@ def snapshot_manifest(s: Session, terminal: Terminal, community: str | None) -> 
     other counters' payments with the appliers. `snapshot_last` is the top at the start."""
     c = _check_community(s, terminal, community)
     top = s.scalar(select(func.max(SyncChange.change_seq))) or 0
-    first_event = shipping.first_event_change(s, c)
-    last = min(top, first_event - 1) if first_event is not None else top
+    last = top  # the snapshot carries the payment facts themselves: no events to replay
     parts = []
     for p in shipping.snapshot_parts(c):
         t = shipping.table_of(p.table)
@@ -162,7 +161,8 @@ def snapshot_page(s: Session, terminal: Terminal, community: str | None, table: 
     rows: list[dict[str, Any]] = []
     next_key: str | None = None
     while phase < len(p.phases):
-        stmt = select(t).where(*p.phases[phase])
+        stmt = (select(t, Terminal.code.label("terminal_code")).join(Terminal, Terminal.id == t.c.terminal_id)
+                if p.with_terminal else select(t)).where(*p.phases[phase])
         if key_after is not None:
             stmt = stmt.where(t.c.id > key_after)
         got = [{k: encode(v) for k, v in r._mapping.items()}

@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from app import clock
 from app.db.models import (
     Allocation,
     BillAdjustment,
     BillLine,
     BillRun,
     Building,
+    Deposit,
     Community,
     FeeItem,
     LedgerAccount,
@@ -29,8 +29,13 @@ from app.db.models import (
     Meter,
     Occupancy,
     Party,
+    Payment,
     Posting,
+    Receipt,
+    ReceiptVoid,
     Room,
+    Shift,
+    Tender,
     TariffVersion,
     Vehicle,
 )
@@ -39,7 +44,6 @@ from app.sync_rows import dump_rows, table as table_of  # noqa: F401  (re-export
 # Master tables, in foreign-key order, and the import kind that changes each.
 MASTER_TABLES = ("community", "building", "room", "party", "occupancy", "vehicle", "meter", "fee_item",
                  "tariff_version", "role", "app_user", "ledger_account")
-SNAPSHOT_MONTHS = 13
 
 
 def _rooms(c: str):  # type: ignore[no-untyped-def]
@@ -70,24 +74,19 @@ def master_filter(table: str, c: str) -> list[Any]:
     raise KeyError(table)
 
 
-def _cutoff() -> str:
-    today = clock.today()
-    m = today.year * 12 + today.month - 1 - (SNAPSHOT_MONTHS - 1)
-    return f"{m // 12:04d}-{m % 12 + 1:02d}"
-
-
-def _paid_principal():  # type: ignore[no-untyped-def]
-    return (select(func.coalesce(func.sum(Allocation.principal_fen), 0))
-            .where(Allocation.bill_line_id == BillLine.id).scalar_subquery())
-
-
 def snapshot_lines_filter(c: str) -> list[Any]:
-    """Bill lines a joining counter needs: the last 13 months', every unpaid one, and the
-    lines the community's corrections point at."""
-    rooms = _rooms(c)
-    corrected = select(BillLine.corrects_id).where(BillLine.room_id.in_(rooms), BillLine.corrects_id.is_not(None))
-    return [BillLine.room_id.in_(rooms),
-            or_(BillLine.period >= _cutoff(), BillLine.amount_fen > _paid_principal(), BillLine.id.in_(corrected))]
+    """Bill lines a joining counter gets: every line of the community's rooms. (A window of
+    13 months was tried first: the payments of lines outside it then point at lines the
+    counter lacks, and a line paid long ago in part showed as wholly owed — docs/sync.md.)"""
+    return [BillLine.room_id.in_(_rooms(c))]
+
+
+def _payments_of(c: str):  # type: ignore[no-untyped-def]
+    return select(Payment.id).where(Payment.room_id.in_(_rooms(c)))
+
+
+def _room_accounts(c: str):  # type: ignore[no-untyped-def]
+    return select(LedgerAccount.id).where(LedgerAccount.room_id.in_(_rooms(c)))
 
 
 def _bill_runs_of(c: str) -> list[Any]:
@@ -99,6 +98,13 @@ def _bill_txns(c: str) -> list[Any]:
     lines = select(BillLine.id).where(*snapshot_lines_filter(c))
     return [or_(and_(LedgerTxn.ref_type == "bill_run", LedgerTxn.ref_id.in_(runs)),
                 and_(LedgerTxn.ref_type == "bill_line", LedgerTxn.ref_id.in_(lines)))]
+
+
+def _fact_txns(c: str) -> list[Any]:
+    """The other transactions that move the community's rooms' money (payments, voids,
+    waivers, double payments turned into credit…), those not already shipped as bill txns."""
+    touching = select(Posting.txn_id).where(Posting.account_id.in_(_room_accounts(c)))
+    return [LedgerTxn.id.in_(touching), ~or_(*_bill_txns(c))]
 
 
 def _postings_of(txns: Any, c: str) -> list[Any]:
@@ -116,35 +122,37 @@ class Part:
 
     table: str
     phases: tuple[tuple[Any, ...], ...]
+    # Rows that name a terminal by central's id carry its code too: terminal ids are made per
+    # database, so the counter maps the code to its own row (app/services/sync/pull.py).
+    with_terminal: bool = False
 
 
 def snapshot_parts(c: str) -> list[Part]:
     parts = [Part(t, (tuple(master_filter(t, c)),)) for t in MASTER_TABLES]
     line_filter = snapshot_lines_filter(c)
     txns = select(LedgerTxn.id).where(*_bill_txns(c))
+    fact_txns = select(LedgerTxn.id).where(*_fact_txns(c))
+    payments = _payments_of(c)
     parts += [
         Part("bill_run", (tuple(_bill_runs_of(c)),)),
         Part("bill_line", ((*line_filter, BillLine.corrects_id.is_(None)),
                            (*line_filter, BillLine.corrects_id.is_not(None)))),
         Part("bill_adjustment", ((BillAdjustment.bill_line_id.in_(select(BillLine.id).where(*line_filter)),),)),
-        Part("ledger_txn", (tuple(_bill_txns(c)),)),
-        Part("posting", (tuple(_postings_of(txns, c)),)),
+        Part("ledger_txn", (tuple(_bill_txns(c)), tuple(_fact_txns(c)))),
+        Part("posting", (tuple(_postings_of(txns, c)), tuple(_postings_of(fact_txns, c)))),
+        # The payment facts: what the counter shows as paid, prepaid and deposited, and the
+        # receipts it can look up and verify. Parents first; a refund's payment points at an
+        # earlier payment (ids are time-ordered, pages go by id).
+        Part("shift", ((Shift.id.in_(select(Payment.shift_id).where(Payment.id.in_(payments))),),),
+             with_terminal=True),
+        Part("payment", ((Payment.id.in_(payments),),), with_terminal=True),
+        Part("receipt", ((Receipt.payment_id.in_(payments),),), with_terminal=True),
+        Part("tender", ((Tender.payment_id.in_(payments),),)),
+        Part("allocation", ((Allocation.payment_id.in_(payments),),)),
+        Part("deposit", ((Deposit.room_id.in_(_rooms(c)),),)),
+        Part("receipt_void", ((ReceiptVoid.receipt_id.in_(select(Receipt.id).where(Receipt.payment_id.in_(payments))),),)),
     ]
     return parts
-
-
-def first_event_change(s: Session, c: str) -> int | None:
-    """change_seq of the community's first event change in the snapshot's months (None: none).
-    A joining counter pulls from just before it and so replays other counters' payments with
-    the same appliers (the snapshot ships bills, not payment rows)."""
-    from datetime import datetime, timezone
-
-    from app.db.models import SyncChange
-
-    y, m = (int(x) for x in _cutoff().split("-"))
-    since = datetime(y, m, 1, tzinfo=timezone.utc)
-    return s.scalar(select(func.min(SyncChange.change_seq)).where(
-        SyncChange.kind == "event", SyncChange.community_id == c, SyncChange.created_at >= since))
 
 
 def master_rows(s: Session, c: str, tables: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -249,8 +249,6 @@ def test_same_event_id_with_another_payload_is_kept_as_a_conflict(world: World) 
     # which the check rightly reports until a manager deals with the exception.)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 open: the join snapshot does not bring central's payments, so a "
-                                      "joined counter sees lines central has been paid for as unpaid")
 def test_two_counters_pay_the_same_lines_offline(world: World) -> None:
     k1, k2 = world.add_counter("K1"), world.add_counter("K2")
     key, total = owing_room(k1.db, "K1")

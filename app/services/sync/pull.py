@@ -27,6 +27,7 @@ from app.db.base import Base, utcnow
 from app.db.models import ExceptionCase, SyncCursor
 from app.sync_events import EventRejected, apply_event
 from app.sync_rows import upsert_rows
+from app.services.sync import snapshot_facts
 from app.services.sync.central_link import CentralLink
 from app.services.sync.errors import CentralBadReply
 from app.services.sync.standalone import PULL_CURSOR
@@ -76,10 +77,16 @@ def _check_reply(reply: Any) -> tuple[list[dict[str, Any]], int, bool]:
 
 def apply_rows(s: Session, rows_by_table: dict[str, list[dict[str, Any]]]) -> int:
     """Upsert rows, parents before children. A table this schema does not have is skipped (a
-    newer central); its rows come again after the upgrade with a fresh join."""
+    newer central); its rows come again after the upgrade with a fresh join. Counter facts
+    (payments and what hangs on them, from a join snapshot) are facts: inserted when absent,
+    never overwritten — this counter's own are the same rows already."""
     written = 0
     for name in sorted((n for n in rows_by_table if n in _TABLE_ORDER), key=_TABLE_ORDER.__getitem__):
-        written += upsert_rows(s, name, rows_by_table[name])
+        rows = rows_by_table[name]
+        if name in snapshot_facts.FACT_TABLES:
+            written += snapshot_facts.insert_facts(s, name, rows)
+        else:
+            written += upsert_rows(s, name, rows)
     return written
 
 

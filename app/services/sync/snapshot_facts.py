@@ -1,0 +1,79 @@
+"""Payment facts arriving in a join snapshot (docs/sync.md "Join"): payments, receipts,
+tenders, allocations, deposits, voids and the shifts they were taken in.
+
+Two things differ from master rows. Terminal ids are made by each database, so a row naming a
+terminal carries its code (`terminal_code`) and gets this database's id for that code (the
+row is created for a counter met for the first time). And facts are never overwritten: a row
+already here (this counter's own payment, or one a pull brought) is left as it is.
+
+Receipts raise their terminal's sequence for the day to the number they carry, so a counter
+joining again after a reinstall never hands out a number it issued before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.db.models import ReceiptSequence, Terminal
+from app.services import users
+from app.sync_rows import decode, table
+
+FACT_TABLES = frozenset({"shift", "payment", "receipt", "tender", "allocation", "deposit", "receipt_void"})
+_RS = ReceiptSequence.__table__
+
+
+def _terminal_ids(s: Session, codes: set[str]) -> dict[str, str]:
+    found = dict(s.execute(select(Terminal.code, Terminal.id).where(Terminal.code.in_(sorted(codes)))).all())
+    for code in sorted(codes - found.keys()):
+        found[code] = users.ensure_terminal(s, code).id
+    return found
+
+
+def _insert_absent(s: Session, name: str, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
+    t = table(name)
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in rows:
+        by_keys.setdefault(tuple(sorted(r)), []).append(r)
+    for group in by_keys.values():
+        stmt = insert(t).on_conflict_do_nothing()
+        for i in range(0, len(group), chunk):
+            s.execute(stmt, group[i:i + chunk])
+    return len(rows)
+
+
+def insert_facts(s: Session, name: str, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    t = table(name)
+    codes = {r["terminal_code"] for r in rows if r.get("terminal_code")}
+    ids = _terminal_ids(s, codes) if codes else {}
+    decoded = []
+    for r in rows:
+        row = decode(t, r)  # drops terminal_code (not a column)
+        if r.get("terminal_code"):
+            row["terminal_id"] = ids[r["terminal_code"]]
+        if name == "tender":
+            row["gateway_order_id"] = None  # gateway orders live on the counter that took them
+        decoded.append(row)
+    n = _insert_absent(s, name, decoded)
+    if name == "receipt":
+        _raise_sequences(s, decoded)
+    return n
+
+
+def _raise_sequences(s: Session, receipts: list[dict[str, Any]]) -> None:
+    top: dict[tuple[str, Any], int] = {}
+    for r in receipts:
+        key = (r["terminal_id"], r["day"])
+        top[key] = max(top.get(key, 0), int(r["seq"]))
+    for (terminal_id, day), seq in top.items():
+        where = (_RS.c.terminal_id == terminal_id, _RS.c.day == day)
+        if s.execute(update(_RS).where(*where, _RS.c.last_seq < seq).values(last_seq=seq)).rowcount == 0:
+            if s.scalar(select(_RS.c.last_seq).where(*where)) is None:
+                s.execute(_RS.insert().values(terminal_id=terminal_id, day=day, last_seq=seq))
