@@ -30,6 +30,9 @@ class EventRejected(InputError):
 
 
 Applier = Callable[[Session, dict[str, Any], str], None]  # (session, payload, origin terminal)
+# Many events of one type and terminal at once, or False having written nothing (the caller
+# then applies them one by one): the fast path of a push batch.
+ManyApplier = Callable[[Session, list[dict[str, Any]], str], bool]
 Builder = Callable[[Session, str], dict[str, Any]]  # (session, entity id) -> payload
 
 
@@ -39,6 +42,7 @@ class EventType:
     apply: Applier
     versions: tuple[int, ...] = (1,)
     build: Builder | None = None
+    apply_many: ManyApplier | None = None
 
 
 EVENT_TYPES: dict[str, EventType] = {}
@@ -56,10 +60,10 @@ def register(name: str, versions: tuple[int, ...] = (1,), build: Builder | None 
 def _builtin() -> dict[str, EventType]:
     """The counter's facts. Imported late: the appliers use the services, which use this."""
     from app import sync_payloads as p
-    from app.sync_apply import payments, shifts, voids, waivers
+    from app.sync_apply import payments, payments_bulk, shifts, voids, waivers
 
     return {et.name: et for et in (
-        EventType("payment", payments.apply_payment, (1,), p.payment),
+        EventType("payment", payments.apply_payment, (1,), p.payment, payments_bulk.apply_payments),
         EventType("void", voids.apply_void, (1,), p.void),
         EventType("shift_open", shifts.apply_shift_open, (1,), p.shift_open),
         EventType("shift_close", shifts.apply_shift_close, (1,), p.shift_close),
@@ -89,6 +93,22 @@ def emit_event(s: Session, event_type: str, entity_id: str) -> int:
     from app.services.outbox import emit
 
     return emit(s, event_type, entity_id, build_payload(s, event_type, entity_id))
+
+
+def apply_together(s: Session, events: list[tuple[str, dict[str, Any]]], *, origin_terminal: str) -> bool:
+    """Apply (event_type, payload) pairs of one terminal with their type's many-applier, when
+    they are all of one type that has one and of a version it knows; False (nothing written)
+    otherwise or when the many-applier declines. Exceptions propagate: the caller's savepoint
+    undoes what was written and it falls back to apply_event one by one."""
+    types = {t for t, _ in events}
+    if len(types) != 1:
+        return False
+    et = event_types().get(types.pop())
+    if et is None or et.apply_many is None:
+        return False
+    if any(not isinstance(p, dict) or p.get("v") not in et.versions for _, p in events):
+        return False
+    return et.apply_many(s, [p for _, p in events], origin_terminal)
 
 
 def apply_event(s: Session, event_type: str, payload: dict[str, Any], *, origin_terminal: str) -> None:

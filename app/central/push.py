@@ -28,7 +28,7 @@ from app.central.changes import record_change
 from app.central.errors import HttpError
 from app.db.base import utcnow
 from app.db.models import BillLine, Community, ExceptionCase, Room, SyncConflict, SyncEvent, Terminal
-from app.sync_events import EventRejected, apply_event
+from app.sync_events import EventRejected, apply_event, apply_together
 
 MAX_EVENTS = 500
 
@@ -163,8 +163,12 @@ def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any],
     its events one savepoint each, so only the refused ones are rejected."""
     nested = s.begin_nested()
     try:
-        for _, e, _seq in chunk:
-            apply_event(s, e["event_type"], e["payload"], origin_terminal=t.code)
+        for run in _runs_of_one_type(chunk):
+            # a run of plain payments goes in with a few set-wide statements; else one by one
+            if len(run) < 2 or not apply_together(s, [(e["event_type"], e["payload"]) for _, e, _seq in run],
+                                                  origin_terminal=t.code):
+                for _, e, _seq in run:
+                    apply_event(s, e["event_type"], e["payload"], origin_terminal=t.code)
         s.flush()
         nested.commit()
     except OperationalError:
@@ -175,6 +179,17 @@ def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any],
     for _, e, server_seq in chunk:
         _record_event(s, t, e, server_seq)
     return {i: {"event_id": e["event_id"], "status": "created"} for i, e, _ in chunk}
+
+
+def _runs_of_one_type(chunk: list[tuple[int, dict[str, Any], int]]) -> list[list[tuple[int, dict[str, Any], int]]]:
+    """Consecutive events of one type (device_seq order is kept: runs follow each other)."""
+    runs: list[list[tuple[int, dict[str, Any], int]]] = []
+    for item in chunk:
+        if runs and runs[-1][0][1]["event_type"] == item[1]["event_type"]:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 def _record_event(s: Session, t: Terminal, e: dict[str, Any], server_seq: int) -> None:

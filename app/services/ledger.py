@@ -123,6 +123,37 @@ def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type:
     return txn_id
 
 
+def post_many(s: Session, txns: list[dict]) -> list[str]:
+    """Write many balanced transactions at once (a push batch of payments): each dict has
+    `kind`, `entries` and post()'s keyword arguments. Same rules as post(); three statements
+    for the lot instead of three per transaction."""
+    merged_all: list[dict[str, int]] = []
+    for t in txns:
+        merged: dict[str, int] = defaultdict(int)
+        for code, amount in t["entries"]:
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                raise TypeError(f"posting amount must be int fen, got {type(amount).__name__}")
+            merged[code] += amount
+        merged = {c: a for c, a in merged.items() if a != 0}
+        if sum(merged.values()) != 0:
+            raise LedgerImbalance(f"{t['kind']} transaction does not balance: {sum(merged.values())} fen ({merged})")
+        merged_all.append(merged)
+    accounts = ensure_accounts(s, {c for m in merged_all for c in m})
+    now = utcnow()
+    ids = [t.get("txn_id") or new_id() for t in txns]
+    if not txns:
+        return ids
+    s.execute(LedgerTxn.__table__.insert(), [{
+        "id": tid, "kind": t["kind"], "ref_type": t.get("ref_type"), "ref_id": t.get("ref_id"), "memo": t.get("memo"),
+        "created_by": t.get("user"), "terminal_code": t.get("terminal"), "reverses_id": t.get("reverses_id"),
+        "created_at": now} for tid, t in zip(ids, txns)])
+    rows = [(tid, accounts[c], a) for tid, merged in zip(ids, merged_all) for c, a in sorted(merged.items())]
+    if rows:
+        bulk_insert(s.connection(), "posting", ("id", "txn_id", "account_id", "amount_fen"),
+                    [(pid, *r) for pid, r in zip(new_ids(len(rows)), rows)])
+    return ids
+
+
 def reverse(s: Session, txn_id: str, kind: str, *, memo: str | None = None, user: str | None = None,
             terminal: str | None = None, ref_type: str | None = None, ref_id: str | None = None) -> str:
     """A new transaction that mirrors `txn_id` exactly (the original stays as it was)."""
