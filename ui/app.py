@@ -29,6 +29,14 @@ def _demo(ctx: AppContext) -> None:
 def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
             screen: str = "checkout", room: str | None = None, login: bool = True, size: str | None = None,
             on_ready: Callable[[object], None] | None = None) -> int:
+    if screenshot:
+        from ui import tabs
+        from ui.screenshot import SCREENS
+
+        if screen not in (*SCREENS, *tabs.names()):
+            from app.errors import InputError
+
+            raise InputError("devices.unknown_screen", screen=screen, screens=[*SCREENS, *tabs.names()])
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer

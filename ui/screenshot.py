@@ -1,4 +1,4 @@
-"""`propdesk gui --screenshot FILE [--screen checkout|receipts|shift-close] [--room KEY]`:
+"""`propdesk gui --screenshot FILE [--screen checkout|receipts|shift-close|<a screen of ui/tabs.py>] [--room KEY]`:
 render a screen on the current data to PNG and exit (the docs' pictures and a smoke test
 of the whole start-up path)."""
 
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.services.cashier import shifts
 from ui.dialogs.shifts import ShiftCloseDialog
+from ui import tabs
 from ui.main_window import MainWindow
 
 SCREENS = ("checkout", "receipts", "shift-close")
@@ -42,6 +43,9 @@ def take(window: MainWindow, path: str, screen: str = "checkout", room: str | No
         wait_idle(window)
     if screen == "receipts":
         window.tabs.setCurrentIndex(1)
+        wait_idle(window)
+    if screen in tabs.names():
+        window.tabs.setCurrentIndex(2 + tabs.names().index(screen))
         wait_idle(window)
     if screen == "shift-close":
         t, u = window.ctx.terminal, window.ctx.user

@@ -11,9 +11,14 @@ import importlib
 from PySide6.QtWidgets import QWidget
 
 TABS: list[tuple[str, str]] = [
-    # ("ui.readings.view", "ReadingsReviewView"),
+    ("ui.exceptions.view", "ExceptionsView"),
 ]
 
 
 def build(ops, counter) -> list[QWidget]:  # type: ignore[no-untyped-def]
     return [getattr(importlib.import_module(mod), cls)(ops, counter) for mod, cls in TABS]
+
+
+def names() -> list[str]:
+    """Each screen's short name for `gui --screenshot --screen NAME` (its package: ui.exceptions.view → exceptions)."""
+    return [mod.split(".")[1] for mod, _cls in TABS]

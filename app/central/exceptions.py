@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models import ExceptionCase, Room
-from app.errors import InputError, NotFound
+from app.errors import InputError, Msg, NotFound
+from app.messages import catalog
 from app.services import users
 
 
@@ -34,6 +35,28 @@ def case_doc(s: Session, e: ExceptionCase) -> dict[str, Any]:
             "detail": detail, "status": "resolved" if e.resolved_at else "open",
             "ref_type": e.ref_type, "ref_id": e.ref_id, "created_at": e.created_at.isoformat(),
             "resolved_by": e.resolved_by, "resolution": e.resolution}
+
+
+def kind_label(kind: str) -> Msg | str:
+    """The kind in words (`exceptions.kind.<kind>`), or the code itself for a kind the
+    catalogue does not know yet (a newer counter's)."""
+    code = f"exceptions.kind.{kind}"
+    return Msg.of(code) if code in catalog() else kind
+
+
+def summary(doc: dict[str, Any]) -> Msg | str:
+    """One line on what happened, from the case's detail: the refused event's reason, the
+    receipt and terminal of a double or late payment…"""
+    d = doc.get("detail") or {}
+    reason = d.get("reason")
+    if isinstance(reason, dict) and reason.get("code") in catalog():
+        return Msg.of(reason["code"], **(reason.get("params") or {}))
+    if isinstance(reason, str) and d.get("reason_en") is None and f"exceptions.late.{reason}" in catalog():
+        return Msg.of(f"exceptions.late.{reason}", receipt=d.get("receipt_no") or "", terminal=d.get("terminal") or "")
+    if isinstance(reason, str):
+        return reason
+    parts = [str(d[k]) for k in ("receipt_no", "terminal", "event_type", "device_seq") if d.get(k) not in (None, "")]
+    return " · ".join(parts)
 
 
 def list_cases(s: Session, *, open_only: bool = False) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 the counter; a job that failed stays in the print queue and is retried from the window."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "devices.unknown_screen": ("没有名为 {screen} 的界面；可选：{screens:list}", "no screen named {screen}; one of: {screens:list}"),
     "device.printer.paper_out": ("打印机缺纸：请装纸后重打收据。", "The printer is out of paper: load paper and reprint."),
     "device.printer.offline": ("打印机离线（纸仓盖打开或故障）：请检查后重打。",
                                "The printer is offline (cover open or error): check it and reprint."),

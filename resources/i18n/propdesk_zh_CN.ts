@@ -72,6 +72,41 @@
     </message>
 </context>
 <context>
+    <name>CasesModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Handled by {0}: {1}</source>
+        <translation>{0} 已处理：{1}</translation>
+    </message>
+</context>
+<context>
     <name>CheckoutView</name>
     <message>
         <source>Pick a line to see its calculation</source>
@@ -420,6 +455,37 @@
     <message>
         <source>Waived</source>
         <translation>已减免</translation>
+    </message>
+</context>
+<context>
+    <name>ExceptionsView</name>
+    <message>
+        <source>Open only</source>
+        <translation>只看待处理</translation>
+    </message>
+    <message>
+        <source>Mark handled…</source>
+        <translation>标记已处理…</translation>
+    </message>
+    <message>
+        <source>Business exceptions for the manager</source>
+        <translation>需要主管处理的业务异常</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>异常处理</translation>
+    </message>
+    <message>
+        <source>This counter&apos;s records central refused: {0} (kept, never dropped)</source>
+        <translation>本机被总部拒收的记录：{0} 条（已保留，不会丢弃）</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>标记已处理</translation>
+    </message>
+    <message>
+        <source>How was it handled? (e.g. refunded to the owner, credit kept)</source>
+        <translation>如何处理的？（例如：已退给业主、余额留作预存）</translation>
     </message>
 </context>
 <context>
@@ -933,6 +999,29 @@ Take the payment anyway?</source>
     <message>
         <source>issued</source>
         <translation>有效</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Why central refused it</source>
+        <translation>总部拒收原因</translation>
     </message>
 </context>
 <context>
