@@ -50,15 +50,37 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
         render_item=_render_item,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    if not sqlite:
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+    # Batch mode rebuilds a table (copy, drop, rename). With foreign keys on, dropping a table
+    # that other rows point at fails — a counter with payments could not be upgraded. SQLite's
+    # own recipe: keys off outside the transaction, then prove nothing dangles before commit.
+    if connection.in_transaction():
+        raise RuntimeError("SQLite migrations need a connection outside a transaction (foreign keys go off)")
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+        dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            raise RuntimeError(f"migration left rows pointing at nothing: {dangling[:5]}")
+        if connection.in_transaction():
+            connection.commit()
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        raw.execute("PRAGMA foreign_keys=ON")  # outside any transaction, so it takes effect
 
 
 if context.is_offline_mode():

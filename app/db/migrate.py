@@ -34,6 +34,6 @@ def upgrade(engine: Engine) -> None:
     if current_revision(engine) == head_revision():
         return
     cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
-    with engine.begin() as conn:
+    with engine.connect() as conn:  # migrations/env.py opens the transaction (SQLite: keys off first)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -362,3 +362,42 @@ def test_bad_requests_are_refused_and_nothing_is_stored(world: World, tmp_path) 
 def _a_room_of(counter, community: str) -> str:  # type: ignore[no-untyped-def]
     return sql_rows(counter.db, "SELECT r.room_key FROM room r JOIN community c ON c.id = r.community_id "
                                 "WHERE c.name = :c ORDER BY r.room_key", c=community)[0][0]
+
+
+# -- schema upgrade with a full outbox ----------------------------------------------------
+
+def test_a_counter_upgraded_with_events_still_in_its_outbox(world: World) -> None:
+    """Payments taken offline; the counter's database is taken back to an older schema and
+    brought up to the newest again (what installing a new version does) with the events
+    still queued: every one of them is pushed, exactly once."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from app.db.migrate import alembic_config, current_revision, head_revision
+
+    k1 = world.add_counter("K1")
+    world.stop_central()
+    take_payments(k1, 20, seed=SEED + 7)
+    engine = create_engine(k1.db)
+    try:
+        with engine.connect() as conn:
+            queued = conn.execute(text("SELECT event_id, payload FROM sync_outbox ORDER BY device_seq")).all()
+        assert len(queued) >= 20
+        command.downgrade(alembic_config(k1.db), "0002")
+        assert current_revision(engine) == "0002"
+    finally:
+        engine.dispose()
+    P.cli(k1.db, "init")  # the new version's first start: upgrades to head
+    engine = create_engine(k1.db)
+    try:
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as conn:
+            after = conn.execute(text("SELECT event_id, payload FROM sync_outbox ORDER BY device_seq")).all()
+        assert [(e, json.loads(p) if isinstance(p, str) else p) for e, p in after] == \
+            [(e, json.loads(p) if isinstance(p, str) else p) for e, p in queued]
+    finally:
+        engine.dispose()
+    world.start_central()
+    k1.sync_once()
+    done = assert_exactly_once(world, k1)
+    assert done["payments"] == 20
