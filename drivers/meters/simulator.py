@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import termios
 import threading
 from decimal import Decimal
 
@@ -125,6 +126,13 @@ class PtyPair:
         self.fd, self._slave = os.openpty()
         tty.setraw(self._slave)  # no echo, no line discipline before pyserial opens it
         self.path = os.ttyname(self._slave)
+        self._raw = termios.tcgetattr(self._slave)
+
+    def reset(self) -> None:
+        """Back to the raw settings of a fresh pair. A Linux pty refuses pyserial's second
+        reconfiguration after a close (EINVAL on tcsetattr), which real serial ports accept:
+        a test that opens the same pty twice resets it in between."""
+        termios.tcsetattr(self._slave, termios.TCSANOW, self._raw)
 
     def close(self) -> None:
         for fd in (self.fd, self._slave):

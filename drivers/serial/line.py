@@ -19,6 +19,12 @@ from typing import TypeVar
 
 import serial
 
+try:
+    import termios
+except ImportError:  # Windows
+    termios = None  # type: ignore[assignment]
+_OPEN_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError) + ((termios.error,) if termios else ())
+
 from app.errors import AppError
 
 T = TypeVar("T")
@@ -87,7 +93,7 @@ def open_port(port: str, settings: LineSettings) -> serial.Serial:
         return ser
     except serial.SerialException as e:
         raise _open_error(port, e) from e
-    except (OSError, ValueError) as e:
+    except _OPEN_ERRORS as e:
         raise SerialError("serial.open_failed", port=port, detail=str(e)[:200]) from e
 
 
