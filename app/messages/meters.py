@@ -56,6 +56,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meters.field_date": ("换表日期", "swap date"),
     "meters.unknown_community": ("小区“{name}”不存在。", "community {name!r} does not exist"),
     "meters.unknown_building": ("楼栋“{name}”不存在。", "building {name!r} does not exist"),
+    # meters import (issue 13 columns)
+    "meters.import_bad_address": ("通讯地址“{value}”无效：只能是数字，最多 14 位。",
+                                  "address {value!r} is not valid: digits only, at most 14"),
+    "meters.import_address_too_long": ("通讯地址 {value} 超过 {protocol} 协议的 {digits} 位。",
+                                       "address {value} is longer than the {digits} digits of {protocol}"),
     # collect
     "meters.no_address": ("表 {meter} 没有通讯地址：请在表具资料里补上。", "meter {meter} has no address: add it to the meter"),
     "meters.nothing_to_collect": ("这条线路上没有带通讯地址、协议为 {protocol} 的表。",
