@@ -32,9 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "possible leak or misreading, check it"),
     "meters.zero_usage": ("已入住房屋本月用量为 0：请核实表是否停走。",
                           "zero usage for an occupied room: check that the meter is running"),
-    "meters.swap_usage": ("换表月份的用量（旧表 {old_usage} + 新表 {new_usage}）需要核实。",
-                          "usage in the swap month (old meter {old_usage} + new meter {new_usage}) needs checking"),
-    "meters.rollover": ("表盘走满归零（{digits} 位）。", "register wrap-around ({digits} digits)"),
     # review
     "meters.not_flagged": ("表 {meter} {period} 没有待审核的读数。", "meter {meter} has no flagged reading for {period}"),
     "meters.no_reading": ("表 {meter} {period} 还没有读数。", "meter {meter} has no reading for {period}"),
