@@ -80,6 +80,9 @@ def _collect(settings: Settings, args: argparse.Namespace) -> Result:
         raise InputError("meters.bad_period", value=args.period)
 
     def targets(s):  # type: ignore[no-untyped-def]
+        from app.services import users
+
+        users.require(s, settings.user, "meter_read")  # before a minute on the line, not after
         return [Target(m.meter_no, m.address, m.kind)
                 for m in meter_intake.meters_in_scope(s, args.community, args.building)
                 if m.address and m.protocol == protocol]

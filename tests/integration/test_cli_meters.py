@@ -103,6 +103,12 @@ def test_meter_collect_records_flags_and_lists_failures(db, meters_line, capsys)
     again = _json(capsys)
     assert (again["accepted"], again["flagged"], again["unchanged"]) == (0, 0, 2)
 
+    # a cashier may not collect: refused before the line is read
+    asked = len(sim.requests)
+    assert main(["--db", db, "--user", "clerk", "meter", "collect", "--port", port, "--protocol", "dlt645",
+                 "--period", "2026-11"]) == 2
+    assert len(sim.requests) == asked
+    capsys.readouterr()
     # the manager sees the leak, a cashier may not decide, the manager rejects it
     assert main(["--db", db, "readings", "review", "--json"]) == 0
     flagged = _json(capsys)["flagged"]
