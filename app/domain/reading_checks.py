@@ -60,10 +60,11 @@ def history_usages(readings: Sequence[tuple[str, Decimal]], digits: int) -> list
 
 def check_reading(*, meter: str, current: Decimal, previous: Decimal, digits: int,
                   multiplier: Decimal = Decimal(1), history: Sequence[Decimal] = (),
-                  occupied: bool = False) -> Verdict:
+                  occupied: bool = False, carried: Decimal = Decimal(0)) -> Verdict:
     """The verdict on `current` given the previous reading in force (or the meter's initial
     value), the meter's register width, its recent monthly usages (register units, before the
-    multiplier) and whether the room is occupied."""
+    multiplier) and whether the room is occupied. `carried` is what a replaced meter ran in the
+    same period (a swap month): usage is judged, and reported, for old + new together."""
     span = register_span(digits)
     if current < 0:
         return Verdict("rejected", None, reason="meters.reading_negative", params={"meter": meter, "reading": _s(current)})
@@ -82,6 +83,7 @@ def check_reading(*, meter: str, current: Decimal, previous: Decimal, digits: in
             return Verdict("flagged", None, reason="meters.lower_than_previous",
                            params={"meter": meter, "reading": _s(current), "previous": _s(previous)})
         rollover = True
+    raw += carried
     usage = raw * multiplier
     if raw == 0 and occupied:
         return Verdict("flagged", usage, rollover, "meters.zero_usage", {"meter": meter})

@@ -156,6 +156,7 @@ class MeterContext:
     previous_period: str | None
     history: list[Decimal]
     occupied: bool
+    carried: Decimal = Decimal(0)  # a swap this period: what the replaced meter ran (final − last)
 
 
 def contexts(s: Session, meters: list[Meter], period: Period) -> dict[str, MeterContext]:
@@ -179,6 +180,7 @@ def contexts(s: Session, meters: list[Meter], period: Period) -> dict[str, Meter
         prev[mid] = r
         if q >= first:
             hist[mid][q] = r
+    finals = _in_force(s, list(set(predecessor.values())), MeterReading.period == p) if predecessor else {}
     occ = occupied_rooms(s, sorted({m.room_id for m in meters if m.room_id}), period)
     out: dict[str, MeterContext] = {}
     for m in meters:
@@ -189,17 +191,26 @@ def contexts(s: Session, meters: list[Meter], period: Period) -> dict[str, Meter
         if old and len(usages) < HISTORY_MONTHS:
             older = [(q, r.reading) for q, r in hist.get(old, {}).items()]
             usages = (history_usages(older, m.digits) + usages)[-HISTORY_MONTHS:]
-        # A meter installed this period ran only part of it: zero usage proves nothing.
-        fresh = m.installed_on is not None and m.installed_on >= period.first_day
+        # A swap this period: the old meter's final reading is in the period too; the room's
+        # usage is what both ran. A meter installed this period without that is judged alone,
+        # and then zero usage proves nothing (it ran only part of the month).
+        carried = Decimal(0)
+        final = finals.get((old, p)) if old else None
+        if final is not None and final.status != "rejected" and last is None:
+            old_last = prev.get(old or "")
+            base = old_last.reading if old_last else s.get(Meter, old).initial  # type: ignore[union-attr]
+            carried = max(Decimal(0), final.reading - base)
+        fresh = m.installed_on is not None and m.installed_on >= period.first_day and final is None
         out[m.id] = MeterContext(m, last.reading if last else m.initial, last.period if last else None, usages,
-                                 bool(m.room_id and m.room_id in occ) and not fresh)
+                                 bool(m.room_id and m.room_id in occ) and not fresh, carried)
     return out
 
 
 def verdict_for(ctx: MeterContext, reading: Decimal) -> Verdict:
     m = ctx.meter
     return check_reading(meter=m.meter_no, current=reading, previous=ctx.previous, digits=m.digits,
-                         multiplier=m.multiplier, history=ctx.history, occupied=ctx.occupied)
+                         multiplier=m.multiplier, history=ctx.history, occupied=ctx.occupied,
+                         carried=ctx.carried)
 
 
 def _current(s: Session, meter_ids: list[str], period: str) -> dict[str, Rd]:

@@ -96,6 +96,11 @@ def test_history_follows_a_swap(any_ctx) -> None:
         _world(s)
         meter_review.swap(s, user="admin", terminal="T1", meter_no="W101", day=date(2026, 11, 10), old_final="163",
                           new_meter_no="W101B", new_initial="0")
+        # the swap month is judged as old + new: 3 + 97 = 100 m³ against a median of 10
+        leak = _take(s, [ReadingIn("W101B", Decimal("97"))])
+        assert [(f["reason"], f["usage"]) for f in leak.flagged] == [("meters.leak", "100")]
+        meter_review.decide(s, user="admin", terminal="T1", meter_no="W101B", period="2026-11", accept=False,
+                            reason="抄错")
         res = _take(s, [ReadingIn("W101B", Decimal("7"))])  # 3 on the old meter + 7 on the new one
         assert res.accepted == 1 and res.flagged == []
         h = meter_review.history(s, "W101B", months=6)
