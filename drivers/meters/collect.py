@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.errors import AppError
-from app.messages import render
 from drivers.meters.reader import read_meter
 from drivers.serial.line import SerialLine
 
@@ -50,8 +49,3 @@ def read_line(line: SerialLine, protocol: str, targets: list[Target], progress: 
             progress(i, len(targets), t.meter_no, None)
     return out
 
-
-def error_text(code: str, params: dict, lang: str = "zh") -> str:
-    from app.errors import Msg
-
-    return render(Msg(code, params), lang)

@@ -89,7 +89,7 @@ def test_meter_collect_records_flags_and_lists_failures(db, meters_line, capsys)
     sim.add("000000000103", "1", fault="silent")  # never answers
     capsys.readouterr()
     assert main(["--db", db, "meter", "collect", "--port", port, "--protocol", "dlt645", "--period", "2026-11",
-                 "--timeout", "0.3", "--retries", "1", "--json"]) == 0
+                 "--timeout", "1", "--retries", "1", "--json"]) == 0
     out = capsys.readouterr()
     doc = json.loads(out.out)
     assert (doc["read"], doc["flagged"], doc["accepted"]) == (2, 1, 1)
@@ -99,7 +99,7 @@ def test_meter_collect_records_flags_and_lists_failures(db, meters_line, capsys)
     # collecting again (the line re-read) changes nothing
     pty.reset()
     assert main(["--db", db, "meter", "collect", "--port", port, "--protocol", "dlt645", "--period", "2026-11",
-                 "--timeout", "0.3", "--retries", "0", "--json"]) == 0
+                 "--timeout", "1", "--retries", "0", "--json"]) == 0
     again = _json(capsys)
     assert (again["accepted"], again["flagged"], again["unchanged"]) == (0, 0, 2)
 
