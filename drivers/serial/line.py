@@ -26,6 +26,7 @@ except ImportError:  # Windows
 _OPEN_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError) + ((termios.error,) if termios else ())
 
 from app.errors import AppError
+from drivers.serial.held_port import HeldPort
 
 T = TypeVar("T")
 PARITIES = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
@@ -113,29 +114,25 @@ def _open_error(port: str, e: Exception) -> SerialError:
 FrameReader = Callable[[bytes], "tuple[T, int] | None"]
 
 
-class SerialLine:
-    """One open line. `exchange(request, reader)` writes the request and feeds what arrives
-    to `reader(buffer)`, which returns None while the frame is incomplete, (value, used) once
-    it is whole, or raises FrameError when the bytes are not to be believed."""
+class SerialLine(HeldPort):
+    """One open line (a HeldPort: opened once, dropped on an error so the next call reopens
+    it, `close` safe at any time). `exchange(request, reader)` writes the request and feeds
+    what arrives to `reader(buffer)`, which returns None while the frame is incomplete,
+    (value, used) once it is whole, or raises FrameError when the bytes are not to be believed."""
 
-    def __init__(self, port: str, settings: LineSettings = METER_LINE, *, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, port: str, settings: LineSettings = METER_LINE) -> None:
+        HeldPort.__init__(self)
         self.port = port
         self.settings = settings.checked()
-        self._ser: serial.Serial | None = None
-        self._sleep = sleep
 
-    def open(self) -> "SerialLine":
+    def _open(self) -> serial.SerialBase:
         if self._ser is None:
             self._ser = open_port(self.port, self.settings)
-        return self
+        return self._ser
 
-    def close(self) -> None:
-        if self._ser is not None:
-            try:
-                self._ser.close()
-            except (serial.SerialException, OSError):
-                pass
-            self._ser = None
+    def open(self) -> "SerialLine":
+        self._open()
+        return self
 
     def __enter__(self) -> "SerialLine":
         return self.open()
@@ -144,19 +141,17 @@ class SerialLine:
         self.close()
 
     def write(self, data: bytes) -> None:
-        ser = self.open()._ser
-        assert ser is not None
+        ser = self._open()
         try:
             ser.write(data)
             ser.flush()
         except (serial.SerialException, OSError) as e:
-            self.close()
+            self._drop()
             raise SerialError("serial.io_failed", port=self.port, detail=str(e)[:200]) from e
 
     def read_frame(self, reader: FrameReader, timeout: float | None = None) -> T:  # type: ignore[type-var]
         """Bytes until `reader` has a frame; SerialError serial.timeout after `timeout`."""
-        ser = self.open()._ser
-        assert ser is not None
+        ser = self._open()
         limit = self.settings.timeout if timeout is None else timeout
         deadline = time.monotonic() + limit
         buf = bytearray()
@@ -172,34 +167,34 @@ class SerialLine:
                 # reconfigures the line (tcsetattr), which some adapters and ptys refuse.
                 chunk = ser.read(max(1, ser.in_waiting or 1))
             except (serial.SerialException, OSError) as e:
-                self.close()
+                self._drop()
                 raise SerialError("serial.io_failed", port=self.port, detail=str(e)[:200]) from e
             buf += chunk
 
     def exchange(self, request: bytes, reader: FrameReader, *, retries: int | None = None) -> T:  # type: ignore[type-var]
         """Write `request`, read the answer; retry on a timeout or a frame not believed. The
         last error is raised when every try failed (a timeout says how many tries)."""
-        tries = 1 + (self.settings.retries if retries is None else retries)
-        last: AppError | None = None
-        for attempt in range(tries):
-            ser = self.open()._ser
-            assert ser is not None
-            try:
-                ser.reset_input_buffer()  # an earlier late answer must not pass for this one
-            except (serial.SerialException, OSError) as e:
-                self.close()
-                raise SerialError("serial.io_failed", port=self.port, detail=str(e)[:200]) from e
-            self.write(request)
-            try:
-                return self.read_frame(reader)
-            except SerialError as e:
-                if e.code != "serial.timeout":
-                    raise
-                last = SerialError("serial.timeout", port=self.port, seconds=_secs(self.settings.timeout), tries=attempt + 1)
-            except FrameError as e:
-                last = e
-        assert last is not None
-        raise last
+        with self._lock:  # one exchange at a time on a half-duplex bus
+            tries = 1 + (self.settings.retries if retries is None else retries)
+            last: AppError | None = None
+            for attempt in range(tries):
+                ser = self._open()
+                try:
+                    ser.reset_input_buffer()  # an earlier late answer must not pass for this one
+                except (serial.SerialException, OSError) as e:
+                    self._drop()
+                    raise SerialError("serial.io_failed", port=self.port, detail=str(e)[:200]) from e
+                self.write(request)
+                try:
+                    return self.read_frame(reader)
+                except SerialError as e:
+                    if e.code != "serial.timeout":
+                        raise
+                    last = SerialError("serial.timeout", port=self.port, seconds=_secs(self.settings.timeout), tries=attempt + 1)
+                except FrameError as e:
+                    last = e
+            assert last is not None
+            raise last
 
 
 def _secs(x: float) -> str:
