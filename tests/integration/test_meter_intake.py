@@ -115,3 +115,19 @@ def test_route_lists_meters_with_last_readings(any_ctx) -> None:
         ("E101", "1-1-101", "张三", "1600", "2026-10"), ("W101", "1-1-101", "张三", "160", "2026-10"),
         ("W102", "1-1-102", "", "9990", "2026-10")]
     assert r[1]["address"] == "000000000101" and r[1]["protocol"] == "cjt188" and r[2]["digits"] == 4
+
+
+def test_rejections_name_their_reason_and_store_nothing(any_ctx) -> None:
+    with any_ctx.uow() as s:
+        w = _world(s)
+        w.meters["W102"].active = False
+        w.reading("E101", "2026-12", "1700")  # a later period is already read
+    with any_ctx.uow() as s:
+        res = _record(s, [ReadingIn("W101", "abc"), ReadingIn("W101", "NaN"), ReadingIn("W102", Decimal("9999")),
+                          ReadingIn("E101", Decimal("1650")), ReadingIn("W101", Decimal("-1"))])
+    assert [(r["meter_no"], r["reason"]) for r in res.rejected] == [
+        ("W101", "meters.reading_not_number"), ("W101", "meters.reading_not_number"),
+        ("W102", "meters.meter_inactive"), ("E101", "meters.before_last"), ("W101", "meters.reading_negative")]
+    assert all(r["reason_text"] and r["reason_en"] for r in res.rejected)
+    with any_ctx.uow() as s:
+        assert _revisions(s, "W101", "2026-11") == [] and _revisions(s, "E101", "2026-11") == []
