@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 TABS: list[tuple[str, str]] = [
     ("ui.exceptions.view", "ExceptionsView"),
+    ("ui.readings.view", "ReadingsReviewView"),
 ]
 
 
