@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import (Allocation, BillAdjustment, BillLine, CashCount, Deposit, FeeItem, LedgerTxn, Payment,
-                           Receipt, ReceiptVoid, Room, Shift, Tender, Terminal, User)
+from app.db.models import (Allocation, BillAdjustment, BillLine, CashCount, Deposit, FeeItem, LedgerTxn, Meter,
+                           MeterReading, Payment, Receipt, ReceiptVoid, Room, Shift, Tender, Terminal, User)
 from app.sync_rows import encode
 
 VERSION = 1
@@ -130,3 +130,13 @@ def waiver(s: Session, adjustment_id: str) -> dict[str, Any]:
     return {"v": VERSION, "id": adj.id, "bill_line_id": adj.bill_line_id, "kind": adj.kind,
             "amount_fen": adj.amount_fen, "reason": adj.reason, "approved_by": adj.approved_by,
             "created_at": encode(adj.created_at)}
+
+
+def meter_reading(s: Session, reading_id: str) -> dict[str, Any]:
+    s.flush()
+    r = s.get(MeterReading, reading_id)
+    return {"v": VERSION, "id": r.id, "meter_no": s.scalar(select(Meter.meter_no).where(Meter.id == r.meter_id)),
+            "period": r.period, "revision": r.revision, "reading": format(r.reading, "f"),
+            "read_at": encode(r.read_at), "reader": r.reader, "source": r.source, "status": r.status,
+            "rollover": r.rollover, "corrects_id": r.corrects_id, "reason": r.reason, "created_by": r.created_by,
+            "created_at": encode(r.created_at)}

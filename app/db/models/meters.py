@@ -26,6 +26,10 @@ class Meter(Base):
     # A swapped meter keeps its history; the new one points at the one it replaced.
     replaces_id: Mapped[str | None] = mapped_column(ForeignKey("meter.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where a counter can read it over a serial/RS-485 line (migration 0004): the meter's
+    # communication address (DL/T 645: 12 digits; CJ/T 188: 14) and its protocol.
+    address: Mapped[str | None] = mapped_column(String(20))
+    protocol: Mapped[str | None] = mapped_column(String(10))  # dlt645 | cjt188
 
 
 class MeterReading(Base):
@@ -41,7 +45,7 @@ class MeterReading(Base):
     reading: Mapped[Decimal] = mapped_column(DecimalText)
     read_at: Mapped[date | None] = mapped_column(Date)
     reader: Mapped[str | None] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(20), default="import")  # import | manual | handheld | demo
+    source: Mapped[str] = mapped_column(String(20), default="import")  # import | manual | handheld | meter | swap | review | demo
     # valid | flagged (unusual usage, waits for review) | rejected
     status: Mapped[str] = mapped_column(String(12), default="valid")
     rollover: Mapped[bool] = mapped_column(Boolean, default=False)  # confirmed register wrap-around
