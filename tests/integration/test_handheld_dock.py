@@ -1,0 +1,167 @@
+"""The handheld dock over real pty pairs: the counter on pyserial, the simulator on the other
+end (docs/handheld-protocol.md). Faults: corrupted CRC, truncated frame, line cut mid-upload
+and resumed, silence, a missing port."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.errors import InputError
+from drivers.handheld import frames as F
+from drivers.handheld import simulator as S
+from drivers.handheld.dock import Dock, HandheldError
+from tests.support.handheld_line import FaultyPort, handheld_line
+
+PERIOD = "2026-11"
+
+
+def route(n: int) -> list[dict]:
+    return [{"meter_no": f"W{i:05d}", "room": f"1-{i:03d}", "owner": "张三", "kind": "water", "digits": 6,
+             "last_reading": f"{100 + i}.5", "last_period": "2026-10", "address": None, "protocol": None}
+            for i in range(n)]
+
+
+def readings(n: int) -> list[tuple[str, F.ReadingRecord]]:
+    return [(PERIOD, F.ReadingRecord(f"W{i:05d}", Decimal(f"{200 + i}.25"), None, "王师傅" if i % 2 else None))
+            for i in range(n)]
+
+
+def dock(name: str, tmp_path, timeout: float = 0.3) -> Dock:  # type: ignore[no-untyped-def]
+    return Dock.open(name, state_dir=tmp_path / "state", timeout=timeout, retries=4)
+
+
+def test_download_then_upload_of_made_up_readings(tmp_path):
+    with handheld_line() as line:
+        with dock(line.name, tmp_path) as d:
+            info = d.hello()
+            assert info.device == "HH-SIM-0001" and info.route_count == 0
+            out = d.download(route(250), PERIOD)
+        assert out["sent"] == 250 and [r.meter_no for r in line.handheld.route][:2] == ["W00000", "W00001"]
+        assert line.handheld.route_period == PERIOD and line.handheld.route[3].owner == "张三"
+        seen: list[tuple[int, int]] = []
+        with dock(line.name, tmp_path) as d:
+            assert d.hello().route_count == 250
+            up = d.upload(PERIOD, on_progress=lambda a, b: seen.append((a, b)))
+            d.commit()
+        assert len(up.readings) == 250 and up.resumed_from == 0
+        by_no = {r.meter_no: r.reading for r in up.readings}
+        assert all(Decimal("103.5") + i <= by_no[f"W{i:05d}"] <= Decimal("115.5") + i for i in range(250))
+        assert seen[0] == (0, 250) and seen[-1] == (250, 250)
+        assert up.transfer in line.handheld.committed
+        assert not list((tmp_path / "state").glob("*.upload"))  # committed: nothing left to resume
+
+
+def test_upload_of_a_readings_set_keeps_values_readers_and_order(tmp_path):
+    hh = S.Handheld(readings=readings(1200) + [("2026-10", F.ReadingRecord("OLD", Decimal(1)))])
+    with handheld_line(hh) as line, dock(line.name, tmp_path) as d:
+        up = d.upload(PERIOD)
+    assert [(PERIOD, r) for r in up.readings] == readings(1200)  # other periods stay on the handheld
+    assert up.bytes == sum(len(r.encode({"王师傅": 1})) for _, r in readings(1200))
+
+
+def _flip_crc_of(target: int):  # type: ignore[no-untyped-def]
+    def mangle(n: int, raw: bytes) -> bytes:
+        if n == target and raw[3] == F.UPLOAD_DATA:
+            return raw[:-1] + bytes((raw[-1] ^ 0xFF,))
+        return raw
+    return mangle
+
+
+def test_corrupted_crc_is_nakked_and_resent(tmp_path):
+    hh = S.Handheld(readings=readings(600))
+    # write 0 = HELLO_REPLY, then ACKs and frames interleave: corrupt the first data frame written
+    state = {"done": False}
+
+    def mangle(n: int, raw: bytes) -> bytes:
+        if not state["done"] and raw[3] == F.UPLOAD_DATA:
+            state["done"] = True
+            return raw[:-1] + bytes((raw[-1] ^ 0xFF,))
+        return raw
+
+    with handheld_line(hh, wrap=lambda p: FaultyPort(p, mangle)) as line, dock(line.name, tmp_path) as d:
+        up = d.upload(PERIOD)
+        assert d.link.stats["bad_frames"] >= 1 and d.link.stats["naks_sent"] >= 1
+        assert hh.link.stats["resent"] >= 1
+    assert [(PERIOD, r) for r in up.readings] == readings(600)
+
+
+def test_truncated_frame_is_dropped_and_the_resend_gets_through(tmp_path):
+    hh = S.Handheld(readings=readings(600))
+    state = {"done": False}
+
+    def mangle(n: int, raw: bytes) -> bytes:
+        if not state["done"] and raw[3] == F.UPLOAD_DATA:
+            state["done"] = True
+            return raw[: len(raw) // 3]  # the rest of the frame never arrives
+        return raw
+
+    with handheld_line(hh, wrap=lambda p: FaultyPort(p, mangle)) as line, dock(line.name, tmp_path) as d:
+        up = d.upload(PERIOD)
+        assert d.link.stats["bad_frames"] >= 1
+        assert hh.link.stats["resent"] >= 1
+    assert [(PERIOD, r) for r in up.readings] == readings(600)
+
+
+@pytest.mark.parametrize("pace", [None, S.LINE_RATE_8N1])
+def test_line_cut_mid_upload_then_resumed_gives_every_reading_exactly_once(tmp_path, pace):
+    n = 3000
+    hh = S.Handheld(readings=readings(n), cut_after=20_000)
+    with handheld_line(hh, pace=pace) as line:
+        with dock(line.name, tmp_path) as d, pytest.raises(HandheldError) as cut:
+            d.upload(PERIOD)
+        e = cut.value
+        assert e.code == "handheld.line_lost" and 0 < e.params["received"] < n and e.params["total"] == n
+        assert "中断" in e.text("zh") and "continues where it stopped" in e.text("en")
+        kept = e.params["received"]
+        with dock(line.name, tmp_path) as d:
+            up = d.upload(PERIOD)
+            d.commit()
+    assert up.resumed_from == kept and hh.uploads == 2
+    assert [(PERIOD, r) for r in up.readings] == readings(n)  # nothing lost, nothing twice, in order
+    all_bytes = sum(len(r.encode({"王师傅": 1})) for _, r in readings(n))
+    assert up.bytes < all_bytes and up.bytes == sum(len(r.encode({"王师傅": 1})) for _, r in readings(n)[kept:])
+
+
+def test_resume_state_of_another_readings_set_is_not_reused(tmp_path):
+    hh = S.Handheld(readings=readings(2000), cut_after=8_000)
+    with handheld_line(hh) as line:
+        with dock(line.name, tmp_path) as d, pytest.raises(HandheldError):
+            d.upload(PERIOD)
+        hh.readings = readings(2000)[:1500]  # the reader took new readings: another transfer
+        with dock(line.name, tmp_path) as d:
+            up = d.upload(PERIOD)
+    assert up.resumed_from == 0 and [(PERIOD, r) for r in up.readings] == readings(1500)
+
+
+def test_silent_line_is_a_clear_no_answer_error(tmp_path):
+    with handheld_line(serve=False) as line, dock(line.name, tmp_path, timeout=0.1) as d:
+        with pytest.raises(HandheldError) as e:
+            d.upload(PERIOD)
+    assert e.value.code == "handheld.no_answer" and line.name in e.value.text("en")
+    assert "底座" in e.value.text("zh")
+
+
+def test_missing_port_is_a_clear_input_error(tmp_path):
+    with pytest.raises(InputError) as e:
+        Dock.open("/dev/ttyNO-SUCH-DOCK", state_dir=tmp_path)
+    assert e.value.code == "handheld.port_missing" and e.value.exit_status == 2
+    assert "/dev/ttyNO-SUCH-DOCK" in e.value.text("zh") and "串口" in e.value.text("zh")
+
+
+class NewerHandheld(S.Handheld):
+    """A handheld that speaks only protocol version 2."""
+
+    def _answer(self, link, fr, muted):  # type: ignore[no-untyped-def]
+        if fr.type == F.HELLO:
+            return self._fail(link, "version", "2")
+        return super()._answer(link, fr, muted)
+
+
+def test_handheld_of_another_protocol_version_is_refused(tmp_path):
+    with handheld_line(NewerHandheld()) as line, dock(line.name, tmp_path) as d:
+        with pytest.raises(HandheldError) as e:
+            d.hello()
+    assert e.value.code == "handheld.version" and e.value.params["version"] == "2"
+    assert "升级" in e.value.text("zh")
