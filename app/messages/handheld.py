@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "handheld.check_failed": ("收到的读数校验不符（{detail}）：已丢弃本次数据，请重新上传。",
                               "The readings received do not match their check ({detail}): they were discarded; "
                               "upload again."),
+    "handheld.period_needed": ("请选择账期（YYYY-MM）。", "Give the reading period: --period YYYY-MM."),
     "handheld.empty_route": ("{period} 没有需要抄的表：请检查小区和楼栋。",
                              "There are no meters to read for {period}: check the community and building."),
     "handheld.bad_readings_file": ("读数文件 {file} 第 {row} 行有误：{detail}",

@@ -109,6 +109,7 @@ class Handheld:
     route_period: str = ""
     committed: set[int] = field(default_factory=set)
     cut_after: int | None = None  # cut the line once, after this many reading-record bytes
+    frame_bytes: int = 1000  # records per data frame up to this many bytes (a small handheld sends less)
     sessions: int = 0
     uploads: int = 0
 
@@ -228,7 +229,7 @@ class Handheld:
         link.send(F.UPLOAD_BEGIN, F.u32(mine) + F.varint(len(encoded)) + F.varint(start)
                   + F.varint(len(readers)) + b"".join(map(F.str8, readers)))
         sent = 0
-        for _first, payload in F.split_records(encoded[start:], start):
+        for _first, payload in F.split_records(encoded[start:], start, self.frame_bytes):
             if self.cut_after is not None and sent + len(payload) > self.cut_after:
                 self.cut_after = None  # once
                 raw = F.encode(F.UPLOAD_DATA, link.tx_seq, payload)
