@@ -52,6 +52,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meters.bad_value": ("{field}“{value}”不是非负数字。", "{field} {value!r} is not a non-negative number"),
     "meters.field_old_final": ("旧表止码", "old meter's final reading"),
     "meters.field_new_initial": ("新表起码", "new meter's initial reading"),
+    "meters.field_new_meter": ("新表号", "new meter number"),
     "meters.field_date": ("换表日期", "swap date"),
     "meters.unknown_community": ("小区“{name}”不存在。", "community {name!r} does not exist"),
     "meters.unknown_building": ("楼栋“{name}”不存在。", "building {name!r} does not exist"),

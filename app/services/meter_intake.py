@@ -158,8 +158,10 @@ def contexts(s: Session, meters: list[Meter], period: Period) -> dict[str, Meter
         if old and len(usages) < HISTORY_MONTHS:
             older = [(q, r.reading) for q, r in hist.get(old, {}).items()]
             usages = (history_usages(older, m.digits) + usages)[-HISTORY_MONTHS:]
+        # A meter installed this period ran only part of it: zero usage proves nothing.
+        fresh = m.installed_on is not None and m.installed_on >= period.first_day
         out[m.id] = MeterContext(m, last.reading if last else m.initial, last.period if last else None, usages,
-                                 bool(m.room_id and m.room_id in occ))
+                                 bool(m.room_id and m.room_id in occ) and not fresh)
     return out
 
 

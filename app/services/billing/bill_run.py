@@ -216,7 +216,8 @@ class _Computation:
                     found.append(u)
                 elif u is not None:
                     lacking = True
-                    self.missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u})
+                    self.missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u,
+                                         "flagged": usage.is_flagged(m.id)})
             if lacking or not found:
                 continue
             total = found[0].usage if len(found) == 1 else sum((u.usage for u in found), zero)
@@ -255,7 +256,7 @@ class _Computation:
         u = self.usage.get(meter.id)
         if not isinstance(u, MeterUsage):
             self.missing.append({"room": None, "meter_no": meter.meter_no, "fee_code": it.code,
-                                 "reason": u or f"no reading for {self.period}"})
+                                 "reason": u or f"no reading for {self.period}", "flagged": self.usage.is_flagged(meter.id)})
             return
         scope = cfg.get("scope", "community")
         last = self.period.last_day
@@ -329,6 +330,7 @@ def bill_run(s: Session, period_text: str, *, user: str, community: str | None =
         agg["total_fen"] += line[4]
     result = {"period": str(period), "lines": len(lines), "total_fen": total, "skipped_existing": comp.skipped,
               "dry_run": dry_run, "by_fee_item": by_item, "missing_readings": len(comp.missing),
+              "flagged_readings": len({x["meter_no"] for x in comp.missing if x.get("flagged")}),
               "missing": comp.missing[:200], "problems": comp.problems}
     writer = _Writer(s, comp, period, total, community, user, terminal, laps, chunk_rooms, deducting)
     if dry_run:

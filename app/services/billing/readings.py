@@ -62,6 +62,11 @@ class PeriodUsage:
         self.period, self.meters, self.current, self.previous = period, meters, current, previous
         self._memo: dict[str, MeterUsage | str | None] = {}
 
+    def is_flagged(self, meter_id: str) -> bool:
+        """The meter's reading of the period waits for review (issue 13): not billed, reported."""
+        cur = self.current.get(meter_id)
+        return cur is not None and cur[3] == "flagged"
+
     def get(self, meter_id: str) -> MeterUsage | str | None:
         """The usage; or a string saying why it cannot be computed; or None when an inactive
         meter simply has no reading (it does not count)."""
