@@ -8,7 +8,6 @@ it is), so nothing is lost and nothing arrives twice.
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
 import time
@@ -30,17 +29,20 @@ class HandheldError(AppError):
     """The handheld or its line failed; a message code from app/messages/handheld.py."""
 
 
-def open_port(name: str, *, baud: int = BAUD, read_timeout: float = 0.02) -> serial.SerialBase:
-    """A pyserial port, 8N1, no flow control; a missing or busy port is a coded error."""
+def open_port(name: str, *, baud: int = BAUD) -> serial.SerialBase:
+    """The dock's port through the shared serial foundation (drivers/serial/line.py), 8N1; a
+    missing or busy port is a handheld message that says what to do in the 抄表机 window."""
+    from drivers.serial.line import HANDHELD_LINE, SerialError
+    from drivers.serial.line import open_port as open_line
+
     try:
-        return serial.serial_for_url(name, baudrate=baud, bytesize=8, parity="N", stopbits=1,
-                                     timeout=read_timeout, write_timeout=10, exclusive=True)
-    except (serial.SerialException, OSError, ValueError) as e:
-        detail = str(e)
-        err = getattr(e, "errno", None)
-        if err in (errno.EBUSY, errno.EAGAIN, errno.EACCES) or "busy" in detail.lower() or "lock" in detail.lower():
-            raise InputError("handheld.port_busy", port=name, detail=detail) from e
-        raise InputError("handheld.port_missing", port=name, detail=detail) from e
+        return open_line(name, HANDHELD_LINE.with_(baudrate=baud))
+    except SerialError as e:
+        if e.code == "serial.busy":
+            raise InputError("handheld.port_busy", port=name, detail=e.text("en")) from e
+        if e.code in ("serial.missing", "serial.denied", "serial.open_failed"):
+            raise InputError("handheld.port_missing", port=name, detail=e.text("en")) from e
+        raise
 
 
 def split_readings(payload: bytes, pos: int) -> list[bytes]:

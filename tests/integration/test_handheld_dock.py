@@ -165,3 +165,10 @@ def test_handheld_of_another_protocol_version_is_refused(tmp_path):
             d.hello()
     assert e.value.code == "handheld.version" and e.value.params["version"] == "2"
     assert "升级" in e.value.text("zh")
+
+
+def test_port_held_by_another_program_is_a_busy_error(tmp_path):
+    with handheld_line(serve=False) as line, dock(line.name, tmp_path):
+        with pytest.raises(InputError) as e:
+            Dock.open(line.name, state_dir=tmp_path)
+    assert e.value.code == "handheld.port_busy" and "占用" in e.value.text("zh")
