@@ -423,6 +423,93 @@
     </message>
 </context>
 <context>
+    <name>HandheldDialog</name>
+    <message>
+        <source>Handheld</source>
+        <translation>抄表机</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>all communities</source>
+        <translation>全部小区</translation>
+    </message>
+    <message>
+        <source>all buildings</source>
+        <translation>全部楼栋</translation>
+    </message>
+    <message>
+        <source>Dock port</source>
+        <translation>底座串口</translation>
+    </message>
+    <message>
+        <source>Reading period</source>
+        <translation>抄表账期</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <source>Download route to handheld</source>
+        <translation>下载抄表路线到抄表机</translation>
+    </message>
+    <message>
+        <source>Upload readings from handheld</source>
+        <translation>从抄表机上传读数</translation>
+    </message>
+    <message>
+        <source>Put the handheld in its dock, then download or upload.</source>
+        <translation>请把抄表机放到底座上，然后下载路线或上传读数。</translation>
+    </message>
+    <message>
+        <source>Readings to review or re-read:</source>
+        <translation>需审核或重抄的读数：</translation>
+    </message>
+    <message>
+        <source>Choose the dock&apos;s serial port first.</source>
+        <translation>请先选择底座所接的串口。</translation>
+    </message>
+    <message>
+        <source>Downloading the route…</source>
+        <translation>正在下载抄表路线…</translation>
+    </message>
+    <message>
+        <source>Receiving readings…</source>
+        <translation>正在接收读数…</translation>
+    </message>
+    <message>
+        <source>Route of {0} meters sent to handheld {1}.</source>
+        <translation>已把 {0} 块表的抄表路线下载到抄表机 {1}。</translation>
+    </message>
+    <message>
+        <source>Readings received from handheld {0}.</source>
+        <translation>已从抄表机 {0} 收到读数。</translation>
+    </message>
+    <message>
+        <source>Received {0}: accepted {1}, flagged for review {2}, rejected {3}</source>
+        <translation>收到 {0} 条：有效 {1}，待审核 {2}，退回 {3}</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Wait until the transfer ends.</source>
+        <translation>传输进行中，请等待结束后再关闭。</translation>
+    </message>
+</context>
+<context>
     <name>HitsModel</name>
     <message>
         <source>Room</source>
@@ -632,6 +719,10 @@ Take the payment anyway?</source>
     <message>
         <source>Community options…</source>
         <translation>小区选项…</translation>
+    </message>
+    <message>
+        <source>Handheld (meter readings)…</source>
+        <translation>抄表机（上传下载读数）…</translation>
     </message>
     <message>
         <source>Find a household first (F6)</source>
