@@ -26,6 +26,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "The readings received do not match their check ({detail}): they were discarded; "
                               "upload again."),
     "handheld.period_needed": ("请选择账期（YYYY-MM）。", "Give the reading period: --period YYYY-MM."),
+    "handheld.port_failed": ("抄表机串口 {port} 出错（可能已拔出）：请插好底座连线后重试，已收到的读数不会丢失。",
+                             "The handheld port {port} failed ({detail}); was it unplugged? Plug the dock back in "
+                             "and retry; readings already received are kept."),
+    "handheld.state_failed": ("无法保存上传进度文件 {path}：请检查磁盘空间和文件夹权限后重试。",
+                              "Cannot keep the upload's resume file {path} ({detail}): check disk space and "
+                              "folder permissions, then retry."),
     "handheld.empty_route": ("{period} 没有需要抄的表：请检查小区和楼栋。",
                              "There are no meters to read for {period}: check the community and building."),
     "handheld.bad_readings_file": ("读数文件 {file} 第 {row} 行有误：{detail}",

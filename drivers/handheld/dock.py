@@ -207,6 +207,23 @@ class Dock:
 
     def hello(self) -> Hello:
         """Open a session (a fresh link: sequence numbers from 0)."""
+        with self._port_errors():
+            return self._hello()
+
+    def _port_errors(self):  # type: ignore[no-untyped-def]
+        """A port that fails under us (a USB adapter pulled out) is a coded error."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def guard():  # type: ignore[no-untyped-def]
+            try:
+                yield
+            except serial.SerialException as e:
+                raise HandheldError("handheld.port_failed", port=self.port_name, detail=str(e)) from e
+
+        return guard()
+
+    def _hello(self) -> Hello:
         try:
             self.port.reset_input_buffer()
         except (AttributeError, serial.SerialException, OSError):
@@ -232,6 +249,10 @@ class Dock:
                  on_progress: Callable[[int, int], None] | None = None) -> dict:
         """Send the reading route (rows of meter_intake.route) for `period`; the handheld
         replaces its route only when all of it arrived intact."""
+        with self._port_errors():
+            return self._download(route, period, on_progress)
+
+    def _download(self, route: list[dict], period: str, on_progress: Callable[[int, int], None] | None) -> dict:
         hello = self.hello_info or self.hello()
         records = [F.RouteRecord.from_route(r).encode() for r in route]
         t0 = time.monotonic()
@@ -258,7 +279,18 @@ class Dock:
         Call `commit()` once they are stored."""
         hello = self.hello_info or self.hello()
         state = ResumeFile(self.state_dir, hello.device, period)
-        state.load()
+        try:
+            state.load()
+            return self._upload(period, hello, state, on_progress)
+        except serial.SerialException as e:  # (an OSError too) the port itself failed: unplugged
+            state.close()
+            raise HandheldError("handheld.port_failed", port=self.port_name, detail=str(e)) from e
+        except OSError as e:  # the resume file cannot be kept: nothing may be received unsaved
+            state.close()
+            raise HandheldError("handheld.state_failed", path=str(state.path), detail=str(e)) from e
+
+    def _upload(self, period: str, hello: Hello, state: ResumeFile,
+                on_progress: Callable[[int, int], None] | None) -> Upload:
         t0 = time.monotonic()
         got_bytes = 0
         total = 0
@@ -316,8 +348,9 @@ class Dock:
             return
         state, up = self._pending
         try:
-            self.link.send(F.UPLOAD_COMMIT, F.u32(up.transfer))
-            self._expect(F.COMMIT_OK)
+            with self._port_errors():
+                self.link.send(F.UPLOAD_COMMIT, F.u32(up.transfer))
+                self._expect(F.COMMIT_OK)
         except LinkLost as e:
             raise self._lost(e, received=len(up.readings), total=len(up.readings)) from e
         state.delete()

@@ -16,6 +16,7 @@ import select
 import struct
 import termios
 import threading
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,11 +41,18 @@ class FdPort:
 
     @property
     def in_waiting(self) -> int:
-        buf = fcntl.ioctl(self.fd, termios.FIONREAD, struct.pack("i", 0))
+        try:
+            buf = fcntl.ioctl(self.fd, termios.FIONREAD, struct.pack("i", 0))
+        except OSError:  # closed: nothing will come
+            return 0
         return struct.unpack("i", buf)[0]
 
     def read(self, n: int = 1) -> bytes:
-        r, _, _ = select.select([self.fd], [], [], self.timeout)
+        try:
+            r, _, _ = select.select([self.fd], [], [], self.timeout)
+        except (OSError, ValueError):  # closed under us (a test pulling the plug)
+            time.sleep(self.timeout)
+            return b""
         if not r:
             return b""
         try:

@@ -29,12 +29,12 @@ def state_dir(db_url: str) -> Path:
     if env:
         return Path(env)
     if db_url.startswith("sqlite:///") and db_url != "sqlite:///:memory:":
-        return Path(db_url[len("sqlite:///"):]).resolve().parent / "handheld"
+        return Path(db_url[len("sqlite:///"):]).resolve().parent / "handheld-resume"
     import platformdirs
 
     from app.config import APP_NAME
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "handheld"
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "handheld-resume"
 
 
 def download(db: Db, *, user: str, port: str, period: str, community: str | None = None,

@@ -172,3 +172,45 @@ def test_port_held_by_another_program_is_a_busy_error(tmp_path):
         with pytest.raises(InputError) as e:
             Dock.open(line.name, state_dir=tmp_path)
     assert e.value.code == "handheld.port_busy" and "占用" in e.value.text("zh")
+
+
+def test_unusable_resume_folder_is_a_coded_error_before_anything_is_received(tmp_path):
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the resume folder should be")
+    with handheld_line(S.Handheld(readings=readings(50))) as line, dock(line.name, tmp_path) as d:
+        with pytest.raises(HandheldError) as e:
+            d.upload(PERIOD)
+    assert e.value.code == "handheld.state_failed" and "state" in e.value.text("en")
+
+
+def test_port_vanishing_mid_upload_is_a_coded_error_and_the_part_received_is_kept(tmp_path):
+    import os
+    import tty
+
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    hh = S.Handheld(readings=readings(3000), frame_bytes=500)
+    state = {"bytes": 0}
+
+    class Unplugged(S.FdPort):
+        def write(self, data: bytes) -> int:
+            state["bytes"] += len(data)
+            if state["bytes"] > 8000:
+                os.close(self.fd)  # the USB adapter is pulled out
+                raise OSError("unplugged")
+            return super().write(data)
+
+    # paced at the line rate, so the counter has read what came before the plug was pulled
+    t, stop = S.start_thread(hh, Unplugged(master), timeout=0.3, pace=S.LINE_RATE_8N1)
+    try:
+        d = dock(os.ttyname(slave), tmp_path)
+        with pytest.raises(HandheldError) as e:
+            d.upload(PERIOD)
+        d.close()
+    finally:
+        stop.set()
+        t.join(5)
+        os.close(slave)
+    assert e.value.code in {"handheld.port_failed", "handheld.line_lost"}
+    saved = list((tmp_path / "state").glob("*.upload"))
+    assert len(saved) == 1 and saved[0].stat().st_size > 100  # what came before the cut is kept for the resume
