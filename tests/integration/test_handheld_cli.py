@@ -35,10 +35,11 @@ def only_this_plugin(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def db(sqlite_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def db(any_db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PROPDESK_HANDHELD_DIR", str(tmp_path / "resume"))
-    assert main(["--db", sqlite_url, "init"]) == 0
-    ctx = AppContext.open(sqlite_url)
+    """SQLite and PostgreSQL: 20 rooms with a water meter each, six months of 10 a month."""
+    assert main(["--db", any_db_url, "init"]) == 0
+    ctx = AppContext.open(any_db_url)
     with ctx.uow() as s:
         w = World(s)
         for n in range(1, 21):
@@ -48,7 +49,7 @@ def db(sqlite_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
                 w.reading(f"W{n:03d}", p, str(100 + 10 * i))
         users.ensure_user(s, "cashier1", "cashier")
     ctx.close()
-    return sqlite_url
+    return any_db_url
 
 
 def _json(capsys) -> dict:  # type: ignore[no-untyped-def]
