@@ -186,6 +186,7 @@ class Dock:
 
     # -- session ---------------------------------------------------------------------------
     def _lost(self, e: LinkLost, code: str = "handheld.line_lost", **params: Any) -> HandheldError:
+        self.hello_info = None  # the session is over: no BYE into a dead line (close stays quick)
         if not e.answered:
             return HandheldError("handheld.no_answer", port=self.port_name)
         return HandheldError(code, port=self.port_name, **params)

@@ -109,8 +109,11 @@ def test_line_cut_mid_upload_then_resumed_gives_every_reading_exactly_once(tmp_p
     n = 3000
     hh = S.Handheld(readings=readings(n), cut_after=20_000)
     with handheld_line(hh, pace=pace) as line:
-        with dock(line.name, tmp_path) as d, pytest.raises(HandheldError) as cut:
-            d.upload(PERIOD)
+        with dock(line.name, tmp_path) as d:
+            with pytest.raises(HandheldError) as cut:
+                d.upload(PERIOD)
+            sent = d.link.stats["sent"]
+        assert d.link.stats["sent"] == sent  # no BYE into a dead line on close
         e = cut.value
         assert e.code == "handheld.line_lost" and 0 < e.params["received"] < n and e.params["total"] == n
         assert "中断" in e.text("zh") and "continues where it stopped" in e.text("en")
