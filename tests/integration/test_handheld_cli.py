@@ -47,7 +47,7 @@ def db(any_db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
             w.meter(f"W{n:03d}", "water", f"1-1-{100 + n}", digits=6)
             for i, p in enumerate(HISTORY):  # 10 a month
                 w.reading(f"W{n:03d}", p, str(100 + 10 * i))
-        users.ensure_user(s, "cashier1", "cashier")
+        users.ensure_user(s, "cashier1", "cashier", password="1234")
     ctx.close()
     return any_db_url
 
@@ -108,7 +108,8 @@ def test_upload_cut_then_rerun_stores_each_reading_once(db, capsys, tmp_path):
     assert sorted((m, int(v), r) for m, v, r in stored) == [(f"W{n:03d}", 160 + n, "李师傅") for n in range(1, 21)]
 
 
-def test_upload_needs_the_handheld_permission(db, capsys):
+def test_upload_needs_the_handheld_permission(db, capsys, monkeypatch):
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")  # cashier1 signs in with her own password
     with handheld_line() as line:
         code = main(["--db", db, "--user", "cashier1", "handheld", "upload", "--port", line.name,
                      "--period", "2026-11", "--json"])
