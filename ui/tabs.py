@@ -11,7 +11,7 @@ import importlib
 from PySide6.QtWidgets import QWidget
 
 TABS: list[tuple[str, str]] = [
-    # ("ui.readings.view", "ReadingsReviewView"),
+    ("ui.readings.view", "ReadingsReviewView"),
 ]
 
 

@@ -41,7 +41,7 @@ def run(settings: Settings, args: argparse.Namespace) -> Result:
         if args.demo:
             from app.demo import build_demo
 
-            demo = build_demo(ctx, rooms=args.rooms, seed=args.seed, bills=not args.no_bills)
+            demo = build_demo(ctx, rooms=args.rooms, seed=args.seed, bills=not args.no_bills, meter_story=True)
         with ctx.uow() as s:
             rooms = s.scalar(select(func.count()).select_from(Room)) or 0
     finally:

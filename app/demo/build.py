@@ -179,7 +179,7 @@ def demo_print_file(ctx: AppContext) -> Path:
 
 
 def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = None, *,
-               bills: bool = True) -> dict[str, Any]:
+               bills: bool = True, meter_story: bool = False) -> dict[str, Any]:
     """Fill an empty database with a demo company of exactly `rooms` rooms (see module doc).
 
     Deterministic in (`rooms`, `seed`, `today`); `today` defaults to the current date and
@@ -230,5 +230,9 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
         summary["billing"] = history.bill_periods(ctx, builder.periods)
         summary["payments"] = history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
                                                     rooms=rooms)
+    if meter_story:  # meters on an RS-485 line and a flagged leak (app.demo.meters, issue 13)
+        from app.demo.meters import add_meter_story
+
+        summary["meter_story"] = add_meter_story(ctx, today)
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary

@@ -32,9 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "possible leak or misreading, check it"),
     "meters.zero_usage": ("已入住房屋本月用量为 0：请核实表是否停走。",
                           "zero usage for an occupied room: check that the meter is running"),
-    "meters.swap_usage": ("换表月份的用量（旧表 {old_usage} + 新表 {new_usage}）需要核实。",
-                          "usage in the swap month (old meter {old_usage} + new meter {new_usage}) needs checking"),
-    "meters.rollover": ("表盘走满归零（{digits} 位）。", "register wrap-around ({digits} digits)"),
     # review
     "meters.not_flagged": ("表 {meter} {period} 没有待审核的读数。", "meter {meter} has no flagged reading for {period}"),
     "meters.no_reading": ("表 {meter} {period} 还没有读数。", "meter {meter} has no reading for {period}"),
@@ -56,6 +53,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meters.field_date": ("换表日期", "swap date"),
     "meters.unknown_community": ("小区“{name}”不存在。", "community {name!r} does not exist"),
     "meters.unknown_building": ("楼栋“{name}”不存在。", "building {name!r} does not exist"),
+    # meters import (issue 13 columns)
+    "meters.import_bad_address": ("通讯地址“{value}”无效：只能是数字，最多 14 位。",
+                                  "address {value!r} is not valid: digits only, at most 14"),
+    "meters.import_address_too_long": ("通讯地址 {value} 超过 {protocol} 协议的 {digits} 位。",
+                                       "address {value} is longer than the {digits} digits of {protocol}"),
     # collect
     "meters.no_address": ("表 {meter} 没有通讯地址：请在表具资料里补上。", "meter {meter} has no address: add it to the meter"),
     "meters.nothing_to_collect": ("这条线路上没有带通讯地址、协议为 {protocol} 的表。",

@@ -811,6 +811,21 @@ Take the payment anyway?</source>
     </message>
 </context>
 <context>
+    <name>PortPicker</name>
+    <message>
+        <source>COM3 or /dev/ttyUSB0</source>
+        <translation>COM3 或 /dev/ttyUSB0</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>List the serial ports again (after plugging in an adapter)</source>
+        <translation>重新列出串口（插上转换器之后）</translation>
+    </message>
+</context>
+<context>
     <name>PrepayDialog</name>
     <message>
         <source>Prepaid top-up</source>
@@ -870,6 +885,73 @@ Take the payment anyway?</source>
     <message>
         <source>Only a manager can change the printer settings. You can print a test page.</source>
         <translation>只有主管可以修改打印机设置；您可以打印测试页。</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingsReviewView</name>
+    <message>
+        <source>Period</source>
+        <translation>账期</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>表号</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>本次读数</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>上次读数</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>Why flagged</source>
+        <translation>待审核原因</translation>
+    </message>
+    <message>
+        <source>No flagged readings: every reading can be billed.</source>
+        <translation>没有待审核的读数：所有读数都可以出账。</translation>
+    </message>
+    <message>
+        <source>Reason (required), e.g. owner confirmed a burst pipe</source>
+        <translation>审核理由（必填），例如：业主确认水管爆裂</translation>
+    </message>
+    <message>
+        <source>Accept (bill it)</source>
+        <translation>确认（出账）</translation>
+    </message>
+    <message>
+        <source>Reject (read again)</source>
+        <translation>驳回（重新抄表）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Usage, last 12 months</source>
+        <translation>近 12 个月用量</translation>
+    </message>
+    <message>
+        <source>Readings review</source>
+        <translation>抄表审核</translation>
+    </message>
+    <message>
+        <source>{0} · room {1} · {2}</source>
+        <translation>{0} · 房号 {1} · {2}</translation>
+    </message>
+    <message>
+        <source>Write the reason for the decision first.</source>
+        <translation>请先填写审核理由。</translation>
     </message>
 </context>
 <context>

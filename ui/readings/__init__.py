@@ -1,0 +1,1 @@
+"""The readings review screen (抄表审核)."""
