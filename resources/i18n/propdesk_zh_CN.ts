@@ -429,10 +429,6 @@
         <translation>抄表机</translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
         <source>all communities</source>
         <translation>全部小区</translation>
     </message>

@@ -36,10 +36,11 @@ def _run(qtbot, dlg: HandheldDialog, button) -> None:  # type: ignore[no-untyped
 def test_download_then_upload_shows_progress_summary_and_the_leak(qtbot, meters, tmp_path):
     hh = S.Handheld(leaks={"W012"})
     with handheld_line(hh) as line:
-        dlg = HandheldDialog(None, meters, ports=lambda: ["/dev/ttyS0", line.name])
+        dlg = HandheldDialog(None, meters, ports=lambda: [("/dev/ttyS0", "n/a"), (line.name, "dock")])
         qtbot.addWidget(dlg)
-        assert dlg.port.findText(line.name) >= 0
-        dlg.port.setEditText(line.name)
+        assert dlg.port.combo.findData(line.name) >= 0
+        dlg.port.set_port(line.name)
+        assert dlg.port.port() == line.name
         dlg.period.setText("2026-11")
         _run(qtbot, dlg, dlg.download_button)
         assert len(hh.route) == 30 and "30" in dlg.status.text()
@@ -57,7 +58,7 @@ def test_download_then_upload_shows_progress_summary_and_the_leak(qtbot, meters,
 def test_a_missing_port_is_shown_in_the_dialog_and_it_stays_usable(qtbot, meters):
     dlg = HandheldDialog(None, meters, ports=lambda: [])
     qtbot.addWidget(dlg)
-    dlg.port.setEditText("/dev/ttyNO-DOCK")
+    dlg.port.set_port("/dev/ttyNO-DOCK")
     dlg.period.setText("2026-11")
     _run(qtbot, dlg, dlg.upload_button)
     text = dlg.status.text()
@@ -70,9 +71,9 @@ def test_a_user_without_the_right_is_refused_before_the_line_is_touched(qtbot, m
 
     cashier = AppContext.open(meters.settings.db_url, "T1", "cashier1")
     with handheld_line() as line:
-        dlg = HandheldDialog(None, cashier, ports=lambda: [line.name])
+        dlg = HandheldDialog(None, cashier, ports=lambda: [(line.name, "")])
         qtbot.addWidget(dlg)
-        dlg.port.setEditText(line.name)
+        dlg.port.set_port(line.name)
         _run(qtbot, dlg, dlg.download_button)
         assert line.handheld.sessions == 0
     cashier.close()

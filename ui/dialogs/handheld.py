@@ -10,21 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QListWidget, QProgressBar, QPushButton, QVBoxLayout, QWidget)
 
 from app import clock
 from app.context import AppContext
 from ui.messages import describe
-
-
-def serial_ports() -> list[str]:
-    """The machine's serial ports (COM3, /dev/ttyUSB0 …), for the port picker."""
-    try:
-        from serial.tools import list_ports
-    except ImportError:
-        return []
-    return sorted(p.device for p in list_ports.comports())
+from ui.widgets.port_picker import PortPicker
 
 
 class _Signals(QObject):
@@ -54,28 +46,22 @@ class HandheldDialog(QDialog):
     finished_transfer = Signal(str)  # "download" | "upload" (tests wait on it)
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, station: Any = None,
-                 ports: Callable[[], list[str]] = serial_ports) -> None:
+                 ports: Callable[[], list[tuple[str, str]]] | None = None) -> None:
         super().__init__(parent)
         if station is None:
             from drivers.handheld import station as default_station
 
             station = default_station
-        self.ctx, self.station, self._ports = ctx, station, ports
+        self.ctx, self.station = ctx, station
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.last_result: dict | None = None
         self.setWindowTitle(self.tr("Handheld"))
         self.setMinimumWidth(560)
 
-        self.port = QComboBox()
+        # the shared serial port picker (ui/widgets/port_picker.py): listed ports or a typed path
+        self.port = PortPicker(self, **({"lister": ports} if ports is not None else {}))
         self.port.setObjectName("handheldPort")
-        self.port.setEditable(True)
-        self.port.setMinimumWidth(260)
-        refresh = QPushButton(self.tr("Refresh"))
-        refresh.clicked.connect(self.refresh_ports)
-        port_row = QHBoxLayout()
-        port_row.addWidget(self.port, 1)
-        port_row.addWidget(refresh)
         today = clock.today()
         self.period = QLineEdit(f"{today.year:04d}-{today.month:02d}")
         self.period.setObjectName("handheldPeriod")
@@ -84,7 +70,7 @@ class HandheldDialog(QDialog):
         self.building = QLineEdit()
         self.building.setPlaceholderText(self.tr("all buildings"))
         form = QFormLayout()
-        form.addRow(self.tr("Dock port"), port_row)
+        form.addRow(self.tr("Dock port"), self.port)
         form.addRow(self.tr("Reading period"), self.period)
         form.addRow(self.tr("Community"), self.community)
         form.addRow(self.tr("Building"), self.building)
@@ -126,23 +112,13 @@ class HandheldDialog(QDialog):
         outer.addWidget(QLabel(self.tr("Readings to review or re-read:")))
         outer.addWidget(self.problems, 1)
         outer.addWidget(buttons)
-        self.refresh_ports()
-
-    # -- port picker ---------------------------------------------------------------------
-    def refresh_ports(self) -> None:
-        current = self.port.currentText()
-        self.port.clear()
-        self.port.addItems(self._ports())
-        if current:
-            self.port.setEditText(current)
-
     # -- work ----------------------------------------------------------------------------
     def _db(self, fn: Callable[[Any], Any]) -> Any:
         with self.ctx.uow() as s:
             return fn(s)
 
     def _start(self, kind: str, job: Callable[[Callable[[int, int], None]], Any]) -> None:
-        port = self.port.currentText().strip()
+        port = self.port.port()
         if not port:
             self.status.setText(self.tr("Choose the dock's serial port first."))
             return
@@ -160,7 +136,7 @@ class HandheldDialog(QDialog):
         self.pool.start(_Transfer(lambda progress: job(progress), signals))
 
     def download(self) -> None:
-        port, period = self.port.currentText().strip(), self.period.text().strip()
+        port, period = self.port.port(), self.period.text().strip()
         community, building = self.community.text().strip() or None, self.building.text().strip() or None
         state = self.station.state_dir(self.ctx.settings.db_url)
         user = self.ctx.user
@@ -170,7 +146,7 @@ class HandheldDialog(QDialog):
             on_progress=progress, state=state))
 
     def upload(self) -> None:
-        port, period = self.port.currentText().strip(), self.period.text().strip()
+        port, period = self.port.port(), self.period.text().strip()
         state = self.station.state_dir(self.ctx.settings.db_url)
         user, terminal = self.ctx.user, self.ctx.terminal
 
