@@ -217,3 +217,10 @@ def test_port_vanishing_mid_upload_is_a_coded_error_and_the_part_received_is_kep
     assert e.value.code in {"handheld.port_failed", "handheld.line_lost"}
     saved = list((tmp_path / "state").glob("*.upload"))
     assert len(saved) == 1 and saved[0].stat().st_size > 100  # what came before the cut is kept for the resume
+
+
+def test_a_period_without_readings_uploads_nothing(tmp_path):
+    with handheld_line(S.Handheld(readings=readings(5))) as line, dock(line.name, tmp_path) as d:
+        up = d.upload("2026-12")
+        d.commit()
+    assert up.readings == [] and up.bytes == 0

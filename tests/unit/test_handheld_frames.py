@@ -120,3 +120,21 @@ def test_any_single_bit_flip_is_caught(payload, seq, where, bit):
     i = 1 + where % (len(raw) - 1)
     raw[i] ^= 1 << bit
     assert F.Frame(F.UPLOAD_DATA, seq, payload) not in F.Decoder().feed(bytes(raw))
+
+
+def test_resume_file_cuts_off_a_block_torn_by_a_crash(tmp_path):
+    from drivers.handheld.dock import ResumeFile
+
+    recs = [F.ReadingRecord(f"W{i}", Decimal(i), None, None).encode({}) for i in range(10)]
+    rf = ResumeFile(tmp_path, "HH-1", "2026-11")
+    rf.start(1234)
+    rf.append(recs[:4])
+    rf.append(recs[4:7])
+    rf.close()
+    whole = rf.path.stat().st_size
+    with open(rf.path, "ab") as fh:  # the crash came while the third block was being written
+        fh.write(F.u32(len(b"".join(recs[7:]))) + b"".join(recs[7:])[:5])
+    again = ResumeFile(tmp_path, "HH-1", "2026-11")
+    again.load()
+    assert again.transfer == 1234 and again.records == recs[:7]
+    assert again.path.stat().st_size == whole  # the torn block is gone: the next append follows the good ones
