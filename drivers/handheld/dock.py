@@ -8,10 +8,11 @@ it is), so nothing is lost and nothing arrives twice.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,18 +212,13 @@ class Dock:
         with self._port_errors():
             return self._hello()
 
-    def _port_errors(self):  # type: ignore[no-untyped-def]
+    @contextlib.contextmanager
+    def _port_errors(self) -> Iterator[None]:
         """A port that fails under us (a USB adapter pulled out) is a coded error."""
-        import contextlib
-
-        @contextlib.contextmanager
-        def guard():  # type: ignore[no-untyped-def]
-            try:
-                yield
-            except serial.SerialException as e:
-                raise HandheldError("handheld.port_failed", port=self.port_name, detail=str(e)) from e
-
-        return guard()
+        try:
+            yield
+        except serial.SerialException as e:
+            raise HandheldError("handheld.port_failed", port=self.port_name, detail=str(e)) from e
 
     def _hello(self) -> Hello:
         try:

@@ -220,7 +220,10 @@ class RouteRecord:
         """One row of meter_intake.route(): None becomes "" (absent)."""
         def t(key: str) -> str:
             v = row.get(key)
-            return "" if v is None else str(v)
+            text = "" if v is None else str(v)
+            while len(text.encode("utf-8")) > 255:  # a long owner name is cut for the handheld's screen
+                text = text[:-1]
+            return text
 
         return cls(t("meter_no"), t("room"), t("owner"), t("kind"), int(row.get("digits") or 8),
                    t("last_reading"), t("last_period"), t("address"), t("protocol"))

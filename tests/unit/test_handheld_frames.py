@@ -138,3 +138,8 @@ def test_resume_file_cuts_off_a_block_torn_by_a_crash(tmp_path):
     again.load()
     assert again.transfer == 1234 and again.records == recs[:7]
     assert again.path.stat().st_size == whole  # the torn block is gone: the next append follows the good ones
+
+
+def test_route_text_longer_than_a_str8_is_cut_at_a_character_boundary():
+    rec = F.RouteRecord.from_route({"meter_no": "W1", "owner": "张" * 100, "digits": 8})
+    assert rec.owner == "张" * 85 and F.RouteRecord.read(F.Reader(rec.encode())) == rec
