@@ -70,7 +70,7 @@ def test_download_then_upload_stores_readings_and_flags_the_leak(db, capsys):
         assert hh.route[0].owner == "业主1" and hh.route[0].last_reading == "150"
         capsys.readouterr()
         assert main(["--db", db, "handheld", "upload", "--port", line.name, "--period", "2026-11", "--json",
-                     "--timeout", "0.3"]) == 0
+                     "--timeout", "0.5"]) == 0
         captured = capsys.readouterr()
     up = json.loads(captured.out)
     assert {k: up[k] for k in ("received", "accepted", "flagged", "rejected")} == \
@@ -93,7 +93,7 @@ def test_upload_cut_then_rerun_stores_each_reading_once(db, capsys, tmp_path):
     hh = S.Handheld(readings=rows, cut_after=150, frame_bytes=40)
     with handheld_line(hh) as line:
         args = ["--db", db, "handheld", "upload", "--port", line.name, "--period", "2026-11", "--json",
-                "--timeout", "0.2"]
+                "--timeout", "0.4"]
         assert main(args) == 1
         err = _err(capsys)
         assert err["error"] == "handheld.line_lost" and 0 < err["params"]["received"] < 20

@@ -28,8 +28,8 @@ def readings(n: int) -> list[tuple[str, F.ReadingRecord]]:
             for i in range(n)]
 
 
-def dock(name: str, tmp_path, timeout: float = 0.3) -> Dock:  # type: ignore[no-untyped-def]
-    return Dock.open(name, state_dir=tmp_path / "state", timeout=timeout, retries=4)
+def dock(name: str, tmp_path, timeout: float = 0.5) -> Dock:  # type: ignore[no-untyped-def]
+    return Dock.open(name, state_dir=tmp_path / "state", timeout=timeout, retries=6)  # slack for a loaded CI box
 
 
 def test_download_then_upload_of_made_up_readings(tmp_path):

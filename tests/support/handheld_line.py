@@ -48,7 +48,7 @@ class FaultyPort:
 
 @contextmanager
 def handheld_line(handheld: S.Handheld | None = None, *, wrap: Callable[[Any], Any] | None = None,
-                  pace: float | None = None, timeout: float = 0.3, serve: bool = True) -> Iterator[Line]:
+                  pace: float | None = None, timeout: float = 0.5, serve: bool = True) -> Iterator[Line]:
     master, slave = os.openpty()
     tty.setraw(slave)
     hh = handheld or S.Handheld()
