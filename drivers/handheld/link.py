@@ -26,6 +26,11 @@ class LinkLost(Exception):
         self.answered = answered
 
 
+class SessionReset(Exception):
+    """The peer started a new session (a HELLO with a new id) while this end was mid-way
+    through sending: what was being sent belongs to the old session and is dropped."""
+
+
 def _behind(a: int, b: int) -> bool:
     """a comes before b in 16-bit sequence space."""
     return 0 < ((b - a) & 0xFFFF) < 0x8000
@@ -40,6 +45,9 @@ class Link:
         self.session: bytes | None = None
         self.on_reset: Callable[[], None] = lambda: None
         self.stats = {"sent": 0, "resent": 0, "naks_sent": 0, "bad_frames": 0}
+        # Set when a new session's HELLO resets this end: any send still under way belongs to
+        # the old session and raises SessionReset until the HELLO has been taken from the inbox.
+        self.interrupted = False
         self.reset()
 
     def reset(self, keep_decoder: bool = False) -> None:
@@ -62,8 +70,12 @@ class Link:
 
     def send(self, ftype: int, payload: bytes = b"") -> None:
         """Queue one frame reliably; blocks (pumping) while the window is full."""
+        if self.interrupted:
+            raise SessionReset()
         while len(self.unacked) >= self.window:
             self._pump(block=True)
+            if self.interrupted:
+                raise SessionReset()
         if not self.unacked:
             self._progress_at = time.monotonic()
         raw = F.encode(ftype, self.tx_seq, payload)
@@ -77,6 +89,8 @@ class Link:
         """Until every frame sent is acknowledged."""
         while self.unacked:
             self._pump(block=True)
+            if self.interrupted:
+                raise SessionReset()
 
     def recv(self, timeout: float | None = None) -> F.Frame:
         """The next frame in order. `timeout` None = the link's own (timeout × (retries+1)),
@@ -87,7 +101,10 @@ class Link:
             self._pump(block=True)
             if deadline is not None and not self.inbox and not self.unacked and time.monotonic() > deadline:
                 raise LinkLost(self.answered, "no frame within the timeout")
-        return self.inbox.popleft()
+        fr = self.inbox.popleft()
+        if fr.type == F.HELLO:
+            self.interrupted = False  # the new session's owner has it now
+        return fr
 
     def _control(self, ftype: int) -> None:
         self._write(F.encode(ftype, 0, F.u16(self.rx_expected)))
@@ -170,6 +187,7 @@ class Link:
         if self.handheld and fr.type == F.HELLO and fr.seq == 0 and fr.payload[1:5] != self.session:
             self.reset(keep_decoder=True)  # bytes after the HELLO in this read are the new session's
             self.session = fr.payload[1:5]
+            self.interrupted = True
             self.on_reset()
         self.answered = True
         if fr.seq == self.rx_expected:

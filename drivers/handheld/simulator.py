@@ -26,7 +26,7 @@ from typing import Any
 
 from app.errors import InputError
 from drivers.handheld import frames as F
-from drivers.handheld.link import Link, LinkLost, PacedPort
+from drivers.handheld.link import Link, LinkLost, PacedPort, SessionReset
 
 LINE_RATE_8N1 = 115200 / 10  # bytes/s: start bit + 8 data bits + stop bit
 
@@ -189,6 +189,8 @@ class Handheld:
                     port.cut()
             except LinkLost:
                 link.unacked.clear()
+            except SessionReset:
+                pass  # re-docked mid-transfer: the new session's HELLO is next in the inbox
 
     def _fail(self, link: Link, reason: str, detail: str = "") -> None:
         link.send(F.FAIL, F.str8(reason) + F.str8(detail[:200]))

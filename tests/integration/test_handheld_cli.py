@@ -156,3 +156,38 @@ def test_simulate_with_a_bad_readings_file_says_which_row(tmp_path, capsys):
                  "--readings", str(bad), "--json"]) == 2
     out = _err(capsys)
     assert out["error"] == "handheld.bad_readings_file" and out["params"]["row"] == 2
+
+
+def test_counter_killed_mid_upload_resumes_in_the_next_process(db, capsys):
+    """The counter process dies (SIGKILL) in the middle of an upload; the next `handheld upload`
+    continues from its resume file: every reading received exactly once, stored once."""
+    import time
+
+    unknown = [("2026-11", S.F.ReadingRecord(f"X{n:05d}", Decimal(n), None, None)) for n in range(1480)]
+    known = [("2026-11", S.F.ReadingRecord(f"W{n:03d}", Decimal(160 + n), None, None)) for n in range(1, 21)]
+    hh = S.Handheld(readings=unknown + known)
+    resume = Path(os.environ["PROPDESK_HANDHELD_DIR"]) / "HH-SIM-0001-2026-11.upload"
+    with handheld_line(hh, pace=S.LINE_RATE_8N1) as line:
+        args = ["handheld", "upload", "--port", line.name, "--period", "2026-11", "--json", "--timeout", "0.5"]
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "--db", db, *args], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            while not (resume.exists() and resume.stat().st_size > 4000):  # part of the readings are in
+                assert proc.poll() is None and time.monotonic() < deadline, "upload ended before the kill"
+                time.sleep(0.02)
+        finally:
+            proc.kill()
+            proc.wait(10)
+        capsys.readouterr()
+        assert main(["--db", db, *args]) == 0
+        up = _json(capsys)
+    assert 0 < up["resumed_from"] < 1500 and up["received"] == 1500
+    assert (up["accepted"], up["rejected"]) == (20, 1480)
+    assert hh.uploads == 2 and not resume.exists()
+    ctx = AppContext.open(db)
+    with ctx.uow() as s:
+        stored = s.execute(select(Meter.meter_no, MeterReading.reading).join(Meter)
+                           .where(MeterReading.period == "2026-11")).all()
+    ctx.close()
+    assert sorted((m, int(v)) for m, v in stored) == [(f"W{n:03d}", 160 + n) for n in range(1, 21)]

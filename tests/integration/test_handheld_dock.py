@@ -224,3 +224,30 @@ def test_a_period_without_readings_uploads_nothing(tmp_path):
         up = d.upload("2026-12")
         d.commit()
     assert up.readings == [] and up.bytes == 0
+
+
+def test_counter_abandoning_an_upload_and_starting_again_while_the_handheld_still_sends(tmp_path):
+    """The counter gives up mid-upload (here: its progress callback fails, like a crash) and a
+    new session starts at once, while the handheld is still mid-way through sending: the
+    handheld drops the old session's frames, and the new upload resumes cleanly."""
+    from drivers.handheld.dock import open_port
+
+    class Crash(Exception):
+        pass
+
+    def crash_after_two(done: int, total: int) -> None:
+        if done >= 2 * 60:
+            raise Crash()
+
+    hh = S.Handheld(readings=readings(3000))
+    with handheld_line(hh, pace=S.LINE_RATE_8N1) as line:
+        port = open_port(line.name)
+        try:
+            with pytest.raises(Crash):
+                Dock(port, state_dir=tmp_path / "state", timeout=0.5, retries=6).upload(PERIOD, crash_after_two)
+            d = Dock(port, state_dir=tmp_path / "state", timeout=0.5, retries=6)
+            up = d.upload(PERIOD)
+            d.commit()
+        finally:
+            port.close()
+    assert up.resumed_from >= 120 and [(PERIOD, r) for r in up.readings] == readings(3000)
