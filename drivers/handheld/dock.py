@@ -226,14 +226,16 @@ class Dock:
         except (AttributeError, serial.SerialException, OSError):
             pass
         self.link.reset()
+        session = secrets.token_bytes(4)
+        self.link.awaiting = session
         try:
-            self.link.send(F.HELLO, bytes((F.VERSION,)) + secrets.token_bytes(4))
+            self.link.send(F.HELLO, bytes((F.VERSION,)) + session)
             fr = self._expect(F.HELLO_REPLY)
         except LinkLost as e:
             raise self._lost(e) from e
         try:
             r = F.Reader(fr.payload)
-            version, device, rp, rc, n = r.u8(), r.str8(), r.str8(), r.varint(), r.varint()
+            version, _session, device, rp, rc, n = r.u8(), r.u32(), r.str8(), r.str8(), r.varint(), r.varint()
         except F.PayloadError as e:
             raise HandheldError("handheld.protocol", detail=str(e)) from e
         if version != F.VERSION:

@@ -51,6 +51,10 @@ class Link:
         self.reset()
 
     def reset(self, keep_decoder: bool = False) -> None:
+        # Counter: the session id its HELLO_REPLY must carry. Until that reply comes, frames of
+        # an older session still in the line (sent before the handheld saw our HELLO) are
+        # dropped unacknowledged, so none of them can pass for one of this session.
+        self.awaiting: bytes | None = None
         if not keep_decoder:
             self.dec = F.Decoder()
         self.tx_seq = 0
@@ -189,6 +193,11 @@ class Link:
             self.session = fr.payload[1:5]
             self.interrupted = True
             self.on_reset()
+        if self.awaiting is not None:
+            ours = (fr.type == F.HELLO_REPLY and fr.payload[1:5] == self.awaiting) or (fr.type == F.FAIL and fr.seq == 0)
+            if not ours or fr.seq != 0:
+                return False
+            self.awaiting = None
         self.answered = True
         if fr.seq == self.rx_expected:
             self.inbox.append(fr)

@@ -202,7 +202,8 @@ class Handheld:
                 if r.u8() != F.VERSION:
                     return self._fail(link, "version", str(F.VERSION))
                 n = len(self.readings_for(self.route_period)) if self.route_period or self.readings else 0
-                link.send(F.HELLO_REPLY, bytes((F.VERSION,)) + F.str8(self.device_id) + F.str8(self.route_period)
+                link.send(F.HELLO_REPLY, bytes((F.VERSION,)) + fr.payload[1:5] + F.str8(self.device_id)
+                          + F.str8(self.route_period)
                           + F.varint(len(self.route)) + F.varint(n))
             elif fr.type == F.ROUTE_BEGIN:
                 r.u32()

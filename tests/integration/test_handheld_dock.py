@@ -251,3 +251,24 @@ def test_counter_abandoning_an_upload_and_starting_again_while_the_handheld_stil
         finally:
             port.close()
     assert up.resumed_from >= 120 and [(PERIOD, r) for r in up.readings] == readings(3000)
+
+
+class HandheldWithAnOldSessionInTheLine(S.Handheld):
+    """Before answering a HELLO, frames of an older session (a reply to another counter's HELLO,
+    an upload start) come out of the line first, as when a counter restarted mid-transfer."""
+
+    def _answer(self, link, fr, muted):  # type: ignore[no-untyped-def]
+        if fr.type == F.HELLO:
+            old = b"\x00\x00\x00\x00" if fr.payload[1:5] != b"\x00\x00\x00\x00" else b"\x01\x01\x01\x01"
+            link._write(F.encode(F.HELLO_REPLY, 0, bytes((F.VERSION,)) + old + F.str8("HH-OLD") + F.str8("")
+                                 + F.varint(0) + F.varint(0)))
+            link._write(F.encode(F.UPLOAD_BEGIN, 1, F.u32(99) + F.varint(7) + F.varint(5) + F.varint(0)))
+        return super()._answer(link, fr, muted)
+
+
+def test_frames_of_an_older_session_never_pass_for_this_one(tmp_path):
+    with handheld_line(HandheldWithAnOldSessionInTheLine(readings=readings(300))) as line, \
+            dock(line.name, tmp_path) as d:
+        assert d.hello().device == "HH-SIM-0001"
+        up = d.upload(PERIOD)
+    assert up.resumed_from == 0 and [(PERIOD, r) for r in up.readings] == readings(300)
