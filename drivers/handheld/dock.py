@@ -231,8 +231,8 @@ class Dock:
         try:
             self.link.send(F.HELLO, bytes((F.VERSION,)) + session)
             fr = self._expect(F.HELLO_REPLY)
-        except LinkLost as e:
-            raise self._lost(e) from e
+        except LinkLost as e:  # acknowledged but never answered is still no answer
+            raise self._lost(e, "handheld.no_answer") from e
         try:
             r = F.Reader(fr.payload)
             version, _session, device, rp, rc, n = r.u8(), r.u32(), r.str8(), r.str8(), r.varint(), r.varint()

@@ -272,3 +272,17 @@ def test_frames_of_an_older_session_never_pass_for_this_one(tmp_path):
         assert d.hello().device == "HH-SIM-0001"
         up = d.upload(PERIOD)
     assert up.resumed_from == 0 and [(PERIOD, r) for r in up.readings] == readings(300)
+
+
+class MuteHandheld(S.Handheld):
+    """Acknowledges the HELLO (the link does) but never answers it."""
+
+    def _answer(self, link, fr, muted):  # type: ignore[no-untyped-def]
+        return None
+
+
+def test_a_handheld_that_acknowledges_but_never_replies_is_no_answer(tmp_path):
+    with handheld_line(MuteHandheld()) as line, dock(line.name, tmp_path, timeout=0.1) as d:
+        with pytest.raises(HandheldError) as e:
+            d.hello()
+    assert e.value.code == "handheld.no_answer" and line.name in e.value.text("en")
