@@ -61,7 +61,9 @@ def _reason_text(code: str | None, params: dict, lang: str) -> str:
 def flagged(s: Session, *, user: str, community: str | None = None, period: str | None = None) -> list[dict]:
     """Readings in force whose status is flagged: meter_no, room, kind, period, reading, previous,
     usage, reason (code), reason_text (zh), reason_en, read_at, source. Oldest period first."""
-    users.require(s, user, "readings")
+    # Readers see what they flagged; managers and finance review it.
+    if not users.allows(s, user, "readings_review"):
+        users.require(s, user, "readings")
     q = (select(MeterReading, Meter).join(Meter, Meter.id == MeterReading.meter_id)
          .where(MeterReading.status == "flagged"))
     if community:

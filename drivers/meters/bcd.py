@@ -32,7 +32,9 @@ def bcd_le_to_decimal(data: bytes, decimals: int) -> Decimal:
 
 def int_to_bcd_le(n: int, size: int) -> bytes:
     if n < 0 or n >= 100 ** size:
-        raise ValueError(f"{n} does not fit {size} BCD bytes")
+        from app.errors import InputError
+
+        raise InputError("meter.bad_address", value=str(n), digits=size * 2)
     out = bytearray()
     for _ in range(size):
         out.append(to_bcd_byte(n % 100))

@@ -27,13 +27,15 @@ C_READ, C_READ_OK = 0x01, 0x81
 DI_READ = b"\x90\x1F"
 TYPES = {"water": 0x10, "hot_water": 0x11, "drinking_water": 0x12, "reclaimed_water": 0x13, "heat": 0x20,
          "cooling": 0x21, "gas": 0x30, "electricity": 0x40}
-# Units (附录): code -> (unit text, multiplier to the base unit m³ or kWh)
-UNITS = {0x2C: ("m3", Decimal(1)), 0x2B: ("L", Decimal("0.001")), 0x29: ("L", Decimal("0.001")),
-         0x2A: ("m3", Decimal(1)),
-         0x05: ("kWh", Decimal(1)), 0x08: ("MWh", Decimal(1000)), 0x0A: ("MWh", Decimal(1000)),
-         0x02: ("Wh", Decimal("0.001")), 0x01: ("J", None), 0x0B: ("kJ", None), 0x0E: ("MJ", None),
-         0x11: ("GJ", None), 0x14: ("W", None), 0x17: ("kW", None), 0x1A: ("MW", None),
-         0x32: ("L/h", None), 0x35: ("m3/h", None)}
+# Units (附录): code -> (unit as reported, factor to the base unit, base unit). Volumes are read
+# in m³ and energy in kWh (what the meter's register is billed in); other heat units are kept.
+UNITS = {0x2C: ("m3", Decimal(1), "m3"), 0x29: ("L", Decimal("0.001"), "m3"),
+         0x05: ("kWh", Decimal(1), "kWh"), 0x02: ("Wh", Decimal("0.001"), "kWh"),
+         0x08: ("MWh", Decimal(1000), "kWh"), 0x0A: ("MWh×100", Decimal(100000), "kWh"),
+         0x01: ("J", Decimal(1), "J"), 0x0B: ("kJ", Decimal(1), "kJ"), 0x0E: ("MJ", Decimal(1), "MJ"),
+         0x11: ("GJ", Decimal(1), "GJ"), 0x13: ("GJ×100", Decimal(100), "GJ"),
+         0x14: ("W", Decimal(1), "W"), 0x17: ("kW", Decimal(1), "kW"), 0x1A: ("MW", Decimal(1), "MW"),
+         0x32: ("L/h", Decimal(1), "L/h"), 0x35: ("m3/h", Decimal(1), "m3/h")}
 
 
 @dataclass(frozen=True)
@@ -96,11 +98,12 @@ class Reading:
 
 
 def _amount(data: bytes) -> tuple[Decimal, str]:
+    """4 BCD bytes (2 decimals) and a unit code -> (value in the base unit, base unit)."""
     code = data[4]
     unit = UNITS.get(code)
     if unit is None:
         raise FrameError("meter.frame_malformed", detail=f"unknown unit code {code:02X}")
-    return bcd_le_to_decimal(data[:4], 2), unit[0]
+    return bcd_le_to_decimal(data[:4], 2) * unit[1], unit[2]
 
 
 def _time(data: bytes) -> datetime | None:
@@ -115,6 +118,8 @@ def _time(data: bytes) -> datetime | None:
 def reading_of(frame: Frame, *, address: str | None = None, meter_type: int | None = None) -> Reading:
     if address and frame.address != address.zfill(14):
         raise FrameError("meter.frame_wrong_meter", got=frame.address, expected=address.zfill(14))
+    if meter_type is not None and frame.meter_type != meter_type:
+        raise FrameError("meter.frame_malformed", detail=f"meter type {frame.meter_type:02X}, not {meter_type:02X}")
     if frame.control & 0x40:
         st = frame.data[-2:].hex() if frame.data else ""
         raise FrameError("meter.meter_error", address=frame.address, detail=f"ST {st}")

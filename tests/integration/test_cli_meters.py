@@ -137,3 +137,25 @@ def test_meter_swap_then_usage_spans_both_meters(db, capsys) -> None:  # type: i
     assert main(["--db", db, "meter", "swap", "--meter", "E102", "--date", "2026-11-15", "--old-final", "10",
                  "--new-meter", "E102N", "--new-initial", "0"]) == 2
     assert "低于上次读数" in capsys.readouterr().err
+
+
+def test_meter_read_as_a_process_against_a_simulated_meter(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The installed command line (entry point `meter`) on this worktree's code, over a pty."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pty = PtyPair()
+    sim = MeterSimulator(pty.fd, "cjt188")
+    sim.add("00000000000201", "321.5", meter_type=0x10)
+    sim.start()
+    try:
+        r = subprocess.run([sys.executable, "-m", "app.cli", "--db", f"sqlite:///{tmp_path / 'x.db'}", "meter", "read",
+                            "--port", pty.path, "--protocol", "cjt188", "--address", "00000000000201", "--kind",
+                            "water", "--json"], cwd=root, capture_output=True, text=True, timeout=120)
+    finally:
+        sim.stop()
+        pty.close()
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == {"address": "00000000000201", "value": "321.50", "unit": "m3", "protocol": "cjt188"}

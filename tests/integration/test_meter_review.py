@@ -162,3 +162,22 @@ def test_readings_and_decisions_arrive_at_a_second_database(two_dbs) -> None:
     assert readings(central) == readings(counter) and len(readings(central)) == 3
     with central.uow() as s:
         assert meter_review.flagged(s, user="admin") == []
+
+
+def test_who_may_review(any_ctx) -> None:
+    """Finance reviews and decides; a meter reader sees the list but may not decide; a cashier
+    sees nothing."""
+    with any_ctx.uow() as s:
+        _world(s)
+        users.ensure_user(s, "fin", "finance", password="x")
+        users.ensure_user(s, "rd", "reader", password="x")
+        _take(s, [ReadingIn("W102", Decimal("400"))])
+    with any_ctx.uow() as s:
+        assert len(meter_review.flagged(s, user="fin")) == len(meter_review.flagged(s, user="rd")) == 1
+        with pytest.raises(PermissionDenied):
+            meter_review.flagged(s, user="clerk")
+        with pytest.raises(PermissionDenied):
+            meter_review.decide(s, user="rd", terminal="T1", meter_no="W102", period="2026-11", accept=True,
+                                reason="x")
+        assert meter_review.decide(s, user="fin", terminal="T1", meter_no="W102", period="2026-11", accept=False,
+                                   reason="x")["status"] == "rejected"

@@ -155,3 +155,13 @@ def test_fuzz_mutated_published_frames(i: int, x: int, cjt: bool) -> None:
             believe(got[0])
     except FrameError:
         pass
+
+
+def test_cjt188_litres_are_read_as_cubic_metres_and_the_type_must_match() -> None:
+    body = b"\x90\x1f\x00" + bytes.fromhex("00 50 34 12") + b"\x29" + bytes.fromhex("00 50 34 12") + b"\x29" \
+        + bytes.fromhex("00 00 12 01 12 26 20") + b"\x00\x00"
+    frame = cjt188.parse_complete(cjt188.build(0x10, "00000000000201", 0x81, body))
+    r = cjt188.reading_of(frame, meter_type=0x10)
+    assert (r.value, r.unit) == (Decimal("123450.00") / 1000, "m3")  # 123450.00 L
+    with pytest.raises(FrameError):
+        cjt188.reading_of(frame, meter_type=0x30)
