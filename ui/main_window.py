@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         settings = self.menuBar().addMenu(self.tr("&Settings"))
         self._action(settings, self.tr("Printer…"), "Ctrl+Shift+P", self.do_printer)
         self._action(settings, self.tr("Community options…"), "", self.do_community_options)
+        self._action(counter, self.tr("Handheld (meter readings)…"), "Ctrl+Shift+H", self.do_handheld)
 
     def _tab_changed(self, index: int) -> None:
         if index == 0:
@@ -388,6 +389,12 @@ class MainWindow(QMainWindow):
     def open_file(self, path: Path) -> None:
         """Open a document with the system viewer (tests replace this)."""
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def do_handheld(self) -> None:
+        from ui.dialogs.handheld import HandheldDialog
+
+        HandheldDialog(self, self.ctx).exec()
+        self.ops.bus.changed.emit("readings")
 
     def do_printer(self) -> None:
         t, u = self.ctx.terminal, self.ctx.user

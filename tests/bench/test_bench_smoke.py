@@ -80,3 +80,12 @@ def test_sync_many_benchmark_smoke(pg_url, tmp_path, capsys):  # type: ignore[no
     assert _printed(capsys) == out
     assert out["lost"] == 0 and out["duplicated"] == 0 and out["exit_codes_nonzero"] == 0, out
     assert out["events_stored"] == out["events"] and out["batch_latency_p95_ms"] > 0
+
+
+def test_handheld_upload_benchmark_smoke(capsys):  # type: ignore[no-untyped-def]
+    from tests.bench import bench_handheld_upload
+
+    out = bench_handheld_upload.main(["--readings", "300"])
+    assert _printed(capsys) == out
+    assert out["received"] == 300 and out["exact"] is True and out["payload_bytes"] > 0
+    assert 0 < out["line_rate_pct"] <= 100.5 and out["wire_pct_of_line_rate"] <= 101  # paced: never above the line
