@@ -30,8 +30,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import (Allocation, BillAdjustment, BillLine, FeeItem, LedgerAccount, LedgerTxn, Payment, Posting,
-                           Receipt, ReceiptSequence, Room, Tender, Terminal)
+from app.db.models import (Allocation, BillAdjustment, BillLine, Deposit, DepositReturn, FeeItem, LedgerAccount,
+                           LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, Refund, Room, Tender, Terminal)
 from app.services.voided import voided_payment_ids
 
 MAX_OFFENDERS = 100
@@ -97,6 +97,10 @@ def _prepaid(s: Session, voided) -> list[dict]:  # type: ignore[no-untyped-def]
     for room_id, total in s.execute(select(BillLine.room_id, func.sum(BillLine.amount_fen))
                                     .where(BillLine.kind == "credit").group_by(BillLine.room_id)):
         pre[room_id] += int(total)  # credits are negative amounts
+    for room_id, total in s.execute(select(Refund.room_id, func.sum(Refund.amount_fen))  # top-ups given back
+                                    .where(Refund.source == "prepaid", Refund.refund_payment_id.not_in(voided))
+                                    .group_by(Refund.room_id)):
+        pre[room_id] += int(total)
     return _compare("PRE", {k: v for k, v in _ledger_by_code_prefix(s, "PRE").items() if v},
                     {k: v for k, v in pre.items() if v})
 
@@ -105,6 +109,11 @@ def _deposits(s: Session, voided) -> list[dict]:  # type: ignore[no-untyped-def]
     dep = {room_id: -int(total) for room_id, total in s.execute(
         select(Payment.room_id, func.sum(Payment.total_fen)).where(Payment.kind == "deposit", Payment.id.not_in(voided))
         .group_by(Payment.room_id))}
+    for room_id, total in s.execute(select(Deposit.room_id, func.sum(Deposit.amount_fen))  # deposits returned
+                                    .join(DepositReturn, DepositReturn.deposit_id == Deposit.id)
+                                    .join(Refund, Refund.id == DepositReturn.refund_id)
+                                    .where(Refund.refund_payment_id.not_in(voided)).group_by(Deposit.room_id)):
+        dep[room_id] = dep.get(room_id, 0) + int(total)
     return _compare("DEP", {k: v for k, v in _ledger_by_code_prefix(s, "DEP").items() if v},
                     {k: v for k, v in dep.items() if v})
 
@@ -236,7 +245,7 @@ def _payment_txns_match_payments(s: Session) -> list[dict]:
                         .limit(MAX_OFFENDERS)).all()
     out = [{"txn": t, "payment": ref, "memo": memo, "problem": "payment_missing"} for t, ref, memo in orphans]
     bare = s.execute(select(Payment.id, Receipt.receipt_no).outerjoin(Receipt, Receipt.payment_id == Payment.id)
-                     .where(~exists().where(LedgerTxn.kind == "payment", LedgerTxn.ref_type == "payment",
+                     .where(~exists().where(LedgerTxn.kind.in_(("payment", "refund")), LedgerTxn.ref_type == "payment",
                                             LedgerTxn.ref_id == Payment.id)).limit(MAX_OFFENDERS)).all()
     out += [{"payment": pid, "receipt_no": no, "problem": "txn_missing"} for pid, no in bare]
     return out
