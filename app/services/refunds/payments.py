@@ -186,11 +186,14 @@ def _record(sessions: Sessions, c: Counter, out_refund_no: str, r: GatewayResult
             if leg is None or leg.amount_fen != o.amount_fen:
                 raise AppError("refund.plan_changed", out_refund_no=out_refund_no)
             taken = s.execute(update(RefundOrder).where(RefundOrder.id == o.id, RefundOrder.status.in_(OPEN_STATES))
-                              .values(status="recorded", gateway_refund_id=r.transaction_id, updated_at=clock.now())
+                              .values(status="recorded", updated_at=clock.now(),
+                                      gateway_refund_id=r.transaction_id if o.provider == "wechat" else None)
                               .execution_options(synchronize_session=False)).rowcount
             if taken != 1:
                 raise AppError("refund.already_settled", out_refund_no=out_refund_no)
-            leg.reference = (r.transaction_id or out_refund_no)[:64]
+            # WeChat's refund_id; Alipay gives a refund no number of its own (trade_no is the
+            # payment's), so its refund is known by our out_request_no, as its statement lists it
+            leg.reference = ((r.transaction_id if o.provider == "wechat" else None) or out_refund_no)[:64]
             out = _write(s, c, plan, req.reason, raw.get("approved_by") or c.user)
             s.execute(update(RefundOrder).where(RefundOrder.id == o.id).values(refund_id=out["refund_id"])
                       .execution_options(synchronize_session=False))
