@@ -82,6 +82,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refund.deduct_note_required": ("扣除押金须注明原因（例如 损坏门禁卡）。",
                                     "A deduction needs a note saying why (e.g. damaged access card)."),
     # command line and sync
+    "refund.deposit_needs_room_purpose": ("收押金须填写房号和押金用途（--room、--purpose）。",
+                                          "Collecting a deposit needs --room and --purpose."),
+    "refund.deposit_id_required": ("请填写要退还的押金编号（押金列表中可查）。",
+                                   "Give the id of the deposit to return (see the deposits list)."),
     "refund.approver_password_required": ("请输入批准人 {user} 的密码。", "Enter the password of approver {user}."),
     "refund.sync_unknown_original": ("退款 {refund_no} 对应的原收款不在本库。",
                                      "Refund {refund_no}: its original payment is not in this database."),
