@@ -87,7 +87,7 @@ def _deposit_args(p: argparse.ArgumentParser) -> None:
 @command("deposit", "collect a deposit (押金); `deposit refund ID` returns one; `deposit list`", _deposit_args)
 def run_deposit(settings: Settings, args: argparse.Namespace) -> Result:
     if args.action:
-        from app.cli.cmd_refunds import deposit_action
+        from app.cli.refund_actions import deposit_action
 
         return deposit_action(settings, args)
     if not args.room or not args.purpose:
