@@ -6,6 +6,7 @@ manager (approval.py). How a refund is stored: docs/refunds.md."""
 from app.services.refunds.deposits import deposit_history, refund_deposit
 from app.services.refunds.payments import refund_orders, refund_payment, resolve_refund
 from app.services.refunds.plan import ROUTES, Request
+from app.services.refunds.query import can_approve, refundable
 
-__all__ = ["ROUTES", "Request", "deposit_history", "refund_deposit", "refund_orders", "refund_payment",
+__all__ = ["ROUTES", "Request", "can_approve", "deposit_history", "refundable", "refund_deposit", "refund_orders", "refund_payment",
            "resolve_refund"]
