@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.services import refunds
@@ -18,6 +18,8 @@ from ui.checkout.scan_runner import ScanRunner
 from ui.ops import Ops, error_text
 from ui.refunds.dialogs import ApprovalDialog, DepositRefundDialog, RefundDialog
 from ui.texts import yuan
+
+translate = QCoreApplication.translate
 
 
 class RefundFlow(QObject):
@@ -76,7 +78,7 @@ def return_deposit(window: Any) -> None:
             return
         approver, password = c.user, None
         if not can_approve:
-            ok = ApprovalDialog.ask(window, window.tr("Return a deposit"))
+            ok = ApprovalDialog.ask(window, translate("RefundFlow", "Return a deposit"))
             if ok is None:
                 return
             approver, password = ok
@@ -93,5 +95,5 @@ def refund_done(window: Any, result: dict) -> None:
     """The refund slip was queued with the refund: print it now, send the refund to central."""
     window.syncing.kick()
     window.printing.kick()
-    window.bar.showMessage(window.tr("Refund done: {0}, {1}").format(result["refund_no"], yuan(result["amount_fen"])),
+    window.bar.showMessage(translate("RefundFlow", "Refund done: {0}, {1}").format(result["refund_no"], yuan(result["amount_fen"])),
                            15000)
