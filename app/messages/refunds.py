@@ -81,6 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "The deduction {deduct:yuan} is more than the deposit {amount:yuan}."),
     "refund.deduct_note_required": ("扣除押金须注明原因（例如 损坏门禁卡）。",
                                     "A deduction needs a note saying why (e.g. damaged access card)."),
+    "refund.no_void": ("收据 {receipt} 已有退款（或本身是退款单），不能作废：如需更正请再办理退款。",
+                       "Receipt {receipt} has refunds (or is a refund slip) and cannot be voided: correct it "
+                       "with a refund."),
     # command line and sync
     "refund.deposit_needs_room_purpose": ("收押金须填写房号和押金用途（--room、--purpose）。",
                                           "Collecting a deposit needs --room and --purpose."),

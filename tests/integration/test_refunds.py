@@ -192,3 +192,16 @@ def test_bad_input_changes_nothing(any_ctx, world):
     with any_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(Refund)) == 0
     _ok(any_ctx)
+
+
+def test_refunded_receipts_and_refund_slips_cannot_be_voided(any_ctx, world):
+    from app.services.cashier.voids import void_receipt
+
+    paid = _pay(any_ctx, ADMIN, "cash=422.40")
+    r = refund_payment(any_ctx.uow, ADMIN, Request(paid["receipt_no"], "多收", "cash", amount_fen=100,
+                                                   approver="admin"))
+    for no in (paid["receipt_no"], r["refund_no"]):
+        with any_ctx.uow() as s, pytest.raises(InputError) as e:
+            void_receipt(s, ADMIN, no, "录错")
+        assert e.value.code == "refund.no_void"
+    _ok(any_ctx)
