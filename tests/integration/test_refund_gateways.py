@@ -143,3 +143,21 @@ def test_still_unknown_keeps_the_order_and_resolve_records_it_once(any_ctx, emul
     with any_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(Refund)) == 1
     _ok(any_ctx)
+
+
+def test_cash_part_without_a_shift_is_refused_before_the_gateway_is_asked(any_ctx, emulator):
+    from app.services.cashier import shifts
+    from app.services.cashier.tenders import TenderInput
+
+    emu, factory = emulator
+    paid = scan_pay.pay_with_scan(any_ctx.uow, C, Purpose("bills", "1-1-101"), [TenderInput("cash", 2240)],
+                                  ScanRequest("wechat", 40000, WECHAT_CODE), factory, sleep=lambda s: None)
+    with any_ctx.uow() as s:
+        shifts.close_shift(s, "T1", "admin", {})
+    with pytest.raises(InputError) as e:
+        refund_payment(any_ctx.uow, C, Request(paid["receipt_no"], "退款", "original", approver="admin"),
+                       factory=factory, sleep=lambda s: None)
+    assert e.value.code == "refund.cash_needs_shift"
+    assert _refund_calls(emu, "wechat") == []
+    with any_ctx.uow() as s:
+        assert refund_orders(s) == []

@@ -205,3 +205,38 @@ def test_refunded_receipts_and_refund_slips_cannot_be_voided(any_ctx, world):
             void_receipt(s, ADMIN, no, "录错")
         assert e.value.code == "refund.no_void"
     _ok(any_ctx)
+
+
+def test_two_counters_refunding_at_once_never_give_back_more_than_was_paid(any_ctx, any_db_url, world):
+    """Three counters (own engines) refund 300.00 of the same 422.40 payment at the same
+    moment: the room lock lets one through; the others are refused (refund.too_much)."""
+    import threading
+
+    from app.context import AppContext
+
+    paid = _pay(any_ctx, ADMIN, "cash=422.40")
+    barrier, outcomes = threading.Barrier(3), []
+    lock = threading.Lock()
+
+    def counter() -> None:
+        ctx = AppContext.open(any_db_url, migrate=False)
+        try:
+            barrier.wait()
+            try:
+                r = refund_payment(ctx.uow, ADMIN, Request(paid["receipt_no"], "x", "prepaid", amount_fen=30000,
+                                                           approver="admin"))
+                got = ("ok", r["amount_fen"])
+            except InputError as e:
+                got = ("refused", e.code)
+            with lock:
+                outcomes.append(got)
+        finally:
+            ctx.close()
+
+    threads = [threading.Thread(target=counter) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == [("ok", 30000), ("refused", "refund.too_much"), ("refused", "refund.too_much")]
+    _ok(any_ctx)

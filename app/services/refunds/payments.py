@@ -68,6 +68,7 @@ def refund_payment(sessions: Sessions, c: Counter, req: Request, *, password: st
     with sessions() as s:
         approved_by = approval.check(s, c.user, req.approver, password)
         plan = _plan_locked(s, req)
+        record.require_drawer(s, c, plan.legs)
         leg = plan.gateway_leg
         if leg is None:
             out = _write(s, c, plan, req.reason, approved_by)

@@ -29,11 +29,9 @@ def write_refund(s: Session, c: Counter, *, room_id: str, original: Payment | No
     """The refund payment and its Refund row. `credits` are the debit side given back
     (positive: AR/LATE reopened, PRE or DEP released, income of a deduction negative);
     `legs` the money going out. The caller holds the room lock and has checked everything."""
+    shift = require_drawer(s, c, legs)
     user = users.get_user(s, c.user)
     terminal = users.ensure_terminal(s, c.terminal)
-    shift = current_shift(s, terminal.id, user.id)
-    if shift is None and any(leg.method == "cash" for leg in legs):
-        raise InputError("refund.cash_needs_shift", user=c.user, terminal=c.terminal)
     day = clock.today()
     receipt_no, seq = next_receipt_no(s, terminal.id, terminal.code, day)
     pid = new_id()
@@ -79,6 +77,15 @@ def write_refund(s: Session, c: Counter, *, room_id: str, original: Payment | No
             "route": route, "state": "done", "room": room_key, "source": source, "reason": reason,
             "approved_by": approved_by, "tenders": tenders_json, "allocations": alloc_json,
             "prepaid_fen": prepaid_after}
+
+
+def require_drawer(s: Session, c: Counter, legs: list[Leg]):  # type: ignore[no-untyped-def]
+    """The acting user's open shift (None if she has none); cash going out of the drawer
+    needs one — checked before a gateway is asked, so a mixed refund never stops half way."""
+    shift = current_shift(s, users.ensure_terminal(s, c.terminal).id, users.get_user(s, c.user).id)
+    if shift is None and any(leg.method == "cash" for leg in legs):
+        raise InputError("refund.cash_needs_shift", user=c.user, terminal=c.terminal)
+    return shift
 
 
 def emit(s: Session, refund_id: str) -> None:
