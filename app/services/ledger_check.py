@@ -5,8 +5,9 @@ the facts agree with each other. Each check has a name and lists its offending r
 - `transactions_balance`: every transaction sums to zero, and so does the whole ledger;
 - `receivable_matches_bills` (AR): a room's receivable = its bill lines − principal paid by
   payments not voided − principal waived;
-- `prepaid_matches_records` (PRE): top-ups − prepaid spent + credits from corrections;
-- `deposits_match_records` (DEP): deposits collected (not voided);
+- `prepaid_matches_records` (PRE): top-ups − prepaid spent + credits from corrections − top-ups
+  refunded (a refund to prepaid is a negative prepaid tender: it adds);
+- `deposits_match_records` (DEP): deposits collected (not voided) − deposits returned;
 - `tenders_match_records` (TND): each counter's tender account = the tenders it applied;
 - `lines_not_overpaid`: no bill line is allocated more principal than it is due (its own
   amount + merged corrections), nor more late fee than its cap (cap_ratio × due);
@@ -17,7 +18,10 @@ the facts agree with each other. Each check has a name and lists its offending r
 - `payments_match_allocations`: a bill or one-off payment's total = principal + late fee
   allocated; a top-up's (deposit's) total = what its transaction credits to PRE (DEP);
 - `payment_txns_match_payments`: every ledger transaction of kind payment points at an
-  existing payment, and every payment has its transaction.
+  existing payment, and every payment has its transaction (a refund's is of kind `refund`).
+
+Refunds (docs/refunds.md) are payments of kind `refund` with negative tenders and
+allocations, so the AR, TND and line checks take them as they are.
 """
 
 from __future__ import annotations
