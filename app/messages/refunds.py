@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refund.gateway_declined": ("{gateway}拒绝退款（{reason}），没有退款：请核对后改用现金退款或联系商户平台。",
                                 "{gateway} refused the refund ({reason}); nothing was refunded: check, then refund "
                                 "in cash or contact the merchant platform."),
-    "refund.unconfirmed": ("{gateway}退款结果未知（退款单号 {out_refund_no}，{amount:yuan} 元）：不要重复退款，稍后在退款订单中点“查询”。",
+    "refund.unconfirmed": ("{gateway}退款结果未知（退款订单 {out_refund_no}，{amount:yuan} 元）：不要重复退款，请主管稍后查询该退款订单。",
                            "{gateway} has not confirmed the refund (order {out_refund_no}, {amount:yuan}): do NOT "
                            "refund again; query the refund order later."),
     "refund.plan_changed": ("收据在退款过程中被修改（退款单号 {out_refund_no}）。",

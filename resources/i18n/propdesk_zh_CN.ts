@@ -1095,6 +1095,10 @@ Take the payment anyway?</source>
         <translation>所勾选的账单</translation>
     </message>
     <message>
+        <source>This room holds no deposit to return.</source>
+        <translation>该房间没有可退的押金。</translation>
+    </message>
+    <message>
         <source>Return a deposit</source>
         <translation>退押金</translation>
     </message>

@@ -140,3 +140,13 @@ def test_refund_dialog_screenshot(qtbot, window, ctx, tmp_path):
     out = os.environ.get("PROPDESK_SHOTS") or str(tmp_path)
     assert window.grab().save(os.path.join(out, "receipts-1366x768.png"))
     assert d.grab().save(os.path.join(out, "refund-dialog.png"))
+
+
+def test_deposit_return_for_a_room_without_deposits_says_so(qtbot, window, monkeypatch):
+    window.checkout.search.setText("1-1-102")
+    window.checkout.find("1-1-102", take_first=True)
+    idle(qtbot, window)
+    monkeypatch.setattr(DepositRefundDialog, "ask", classmethod(lambda *a, **k: (_ for _ in ()).throw(AssertionError)))
+    next(a for a in window.findChildren(type(window.menuBar().actions()[0])) if a.text() == "Return deposit…").trigger()
+    idle(qtbot, window)
+    assert window.errors == ["This room holds no deposit to return."]

@@ -73,6 +73,9 @@ def return_deposit(window: Any) -> None:
 
     def loaded(got: tuple[list[dict], bool]) -> None:
         deposits, can_approve = got
+        if not deposits:
+            window.ops.report(translate("RefundFlow", "This room holds no deposit to return."))
+            return
         value = DepositRefundDialog.ask(window, label, deposits)
         if value is None:
             return
