@@ -13,7 +13,9 @@ from app.context import AppContext
 from app.money import fen_to_yuan_str
 from app.services import scan_pay
 from app.services.cashier.payments import Counter
-from app.services.refunds import ROUTES, Request, refund_orders, refund_payment, resolve_refund
+from app.services.refunds import ROUTES, Request, recover_refunds, refund_orders, refund_payment, resolve_refund
+
+RECOVER_AGE_S = 60  # an order younger than this may still be waited on by another window of this counter
 
 
 def _refund_args(p: argparse.ArgumentParser) -> None:
@@ -39,6 +41,10 @@ def run_refund(settings: Settings, args: argparse.Namespace) -> Result:
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
         factory = scan_pay._installed_factory  # None: no gateway drivers (only needed for WeChat/Alipay)
+        if factory is not None:
+            # each CLI run is an app start: refund orders a crash or a lost answer left open are
+            # settled by query first, so the payment's refundable amount is right
+            recover_refunds(ctx.uow, c, factory, min_age_s=RECOVER_AGE_S)
         r = refund_payment(ctx.uow, c, req, password=password, factory=factory)
     finally:
         ctx.close()

@@ -17,7 +17,7 @@ from app.errors import AppError, InputError
 from app.services import ledger_check, scan_pay
 from app.services.cashier.payments import Counter
 from app.services.cashier.tenders import ScanRequest
-from app.services.refunds import Request, refund_orders, refund_payment, resolve_refund
+from app.services.refunds import Request, recover_refunds, refund_orders, refund_payment, resolve_refund
 from app.services.scan_pay import Purpose
 from drivers.gateways.factory import open_gateway
 from tests.support import counter_world
@@ -135,7 +135,8 @@ def test_still_unknown_keeps_the_order_and_resolve_records_it_once(any_ctx, emul
         assert [o["state"] for o in refund_orders(s, open_only=True)] == ["unknown"]
     # a second try at the counter would be another refund: the payment's refundable amount
     # is still all there, but the open order is what must be settled first — by query
-    r = resolve_refund(any_ctx.uow, C, no, factory, sleep=lambda s: None)
+    assert recover_refunds(any_ctx.uow, C, factory, sleep=lambda s: None, min_age_s=3600) == []  # too young
+    [r] = recover_refunds(any_ctx.uow, C, factory, sleep=lambda s: None)  # the next start settles it by query
     assert r["state"] == "done" and r["amount_fen"] == 42240
     again = resolve_refund(any_ctx.uow, C, no, factory, sleep=lambda s: None)
     assert again["state"] == "recorded"

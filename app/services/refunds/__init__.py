@@ -4,9 +4,9 @@ prepaid) or to cash or prepaid; deposit returns less deductions. Always approved
 manager (approval.py). How a refund is stored: docs/refunds.md."""
 
 from app.services.refunds.deposits import deposit_history, refund_deposit
-from app.services.refunds.payments import refund_orders, refund_payment, resolve_refund
+from app.services.refunds.payments import recover_refunds, refund_orders, refund_payment, resolve_refund
 from app.services.refunds.plan import ROUTES, Request
 from app.services.refunds.query import can_approve, refundable
 
-__all__ = ["ROUTES", "Request", "can_approve", "deposit_history", "refundable", "refund_deposit", "refund_orders", "refund_payment",
-           "resolve_refund"]
+__all__ = ["ROUTES", "Request", "can_approve", "deposit_history", "recover_refunds", "refund_deposit", "refund_orders",
+           "refund_payment", "refundable", "resolve_refund"]

@@ -229,6 +229,29 @@ def resolve_refund(sessions: Sessions, c: Counter, out_refund_no: str, factory: 
         raise
 
 
+def recover_refunds(sessions: Sessions, c: Counter, factory: GatewayFactory, *,
+                    sleep: Callable[[float], None] | None = None, min_age_s: float = 0) -> list[dict]:
+    """On start-up: this terminal's refund orders a crash or a lost answer left `created` /
+    `unknown` are settled by query (never refunded again). Younger orders than `min_age_s`
+    are left to whoever may still be waiting on them. One failure does not stop the others."""
+    from datetime import timedelta
+
+    from app.db.models import Terminal
+
+    cutoff = clock.now() - timedelta(seconds=min_age_s)
+    with sessions() as s:
+        nos = list(s.scalars(select(RefundOrder.out_refund_no).join(Terminal, Terminal.id == RefundOrder.terminal_id)
+                             .where(Terminal.code == c.terminal, RefundOrder.status.in_(OPEN_STATES),
+                                    RefundOrder.created_at <= cutoff).order_by(RefundOrder.created_at)))
+    out = []
+    for no in nos:
+        try:
+            out.append(resolve_refund(sessions, c, no, factory, sleep=sleep))
+        except AppError as e:
+            out.append({**order_row(sessions, no), "error": e.code})
+    return out
+
+
 def _row(o: RefundOrder) -> dict:
     return {"out_refund_no": o.out_refund_no, "gateway": o.provider, "out_trade_no": o.out_trade_no,
             "amount_fen": o.amount_fen, "state": o.status, "refund_id": o.refund_id,
