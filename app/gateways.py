@@ -49,6 +49,12 @@ class Gateway(Protocol):
     def refund(self, out_trade_no: str, out_refund_no: str, total_fen: int, refund_fen: int,
                reason: str) -> GatewayResult: ...
 
+    def refund_query(self, out_trade_no: str, out_refund_no: str) -> GatewayResult:
+        """The state of the refund `out_refund_no` (WeChat /pay/refundquery, Alipay
+        alipay.trade.fastpay.refund.query): `refunded` (accepted or done), `failed` (no such
+        refund, or closed without paying back: nothing went out), `unknown`."""
+        ...
+
 
 # name, settings -> a Gateway; drivers provide it (drivers/gateways/factory.py)
 GatewayFactory = Callable[[str, dict[str, Any]], Gateway]

@@ -26,6 +26,7 @@ from ui.messages import problem_text
 from ui.ops import Ops, error_text
 from ui.printing_bridge import PrintBridge
 from ui.receipts.view import ReceiptsView
+from ui.refunds import flows as refund_flows
 from ui.status import CounterStatusBar
 from ui import tabs
 from ui.sync_worker import attach as attach_sync
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.syncing = attach_sync(ctx, self.bar, self)  # central sync on its own thread (if joined)
         self.checkout.paid.connect(lambda r: self.after_payment(r["receipt_no"]))
         self.receipts.reprint_requested.connect(lambda no: self.after_payment(no, reprint=True))
+        self.receipts.refunded.connect(lambda r: refund_flows.refund_done(self, r))
         self.ops.bus.changed.connect(self._changed)
         self.ops.bus.busy.connect(self.bar.set_busy)
         self.ops.error.connect(lambda text: self.bar.showMessage(text.splitlines()[0], 8000))
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         counter = self.menuBar().addMenu(self.tr("&Counter"))
         self._action(counter, self.tr("Prepaid top-up…"), "F7", self.do_prepay)
         self._action(counter, self.tr("Deposit…"), "F8", self.do_deposit)
+        self._action(counter, self.tr("Return deposit…"), "Shift+F8", lambda: refund_flows.return_deposit(self))
         self._action(counter, self.tr("One-off charge…"), "F9", self.do_one_off)
         counter.addSeparator()
         self._action(counter, self.tr("Open shift…"), "F11", self.do_open_shift)

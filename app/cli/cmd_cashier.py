@@ -72,13 +72,26 @@ def run_prepay(settings: Settings, args: argparse.Namespace) -> Result:
 
 
 def _deposit_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--room", required=True)
-    p.add_argument("--purpose", required=True, help="e.g. 装修押金")
+    # `deposit --room R --purpose P --tender …` collects; `deposit refund ID …` and `deposit
+    # list` are handled by app/cli/cmd_refunds.py
+    p.add_argument("action", nargs="?", choices=["refund", "list"], help="refund DEPOSIT_ID, or list")
+    p.add_argument("deposit_id", nargs="?", metavar="DEPOSIT_ID")
+    p.add_argument("--room", help="collect: the room (list: only this room)")
+    p.add_argument("--purpose", help="collect: e.g. 装修押金")
+    p.add_argument("--deduct", help="refund: yuan kept (with --note saying why)")
+    p.add_argument("--note", help="refund: why the deduction")
+    p.add_argument("--approver", help="refund: the approving manager (yourself if you are one)")
     _tender_arg(p)
 
 
-@command("deposit", "collect a deposit (押金) into the room's deposit ledger", _deposit_args)
+@command("deposit", "collect a deposit (押金); `deposit refund ID` returns one; `deposit list`", _deposit_args)
 def run_deposit(settings: Settings, args: argparse.Namespace) -> Result:
+    if args.action:
+        from app.cli.refund_actions import deposit_action
+
+        return deposit_action(settings, args)
+    if not args.room or not args.purpose:
+        raise InputError("refund.deposit_needs_room_purpose")
     tenders, scan = parse_tenders(args.tender)
     c = Counter(settings.terminal, settings.user)
     r = scan_payment(settings, Purpose("deposit", args.room, purpose=args.purpose), tenders, scan) if scan else in_uow(settings, lambda s: collect_deposit(s, c, args.room, args.purpose, tenders))

@@ -20,6 +20,7 @@ KIND_TITLES: dict[str, str] = {
     "prepay": "收款收据（预存）",
     "deposit": "收款收据（押金）",
     "one_off": "收款收据（临时收费）",
+    "refund": "退款单",  # money given back: its lines, tenders and total are negative
 }
 
 STATUSES = ("issued", "void")

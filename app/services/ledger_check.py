@@ -5,8 +5,9 @@ the facts agree with each other. Each check has a name and lists its offending r
 - `transactions_balance`: every transaction sums to zero, and so does the whole ledger;
 - `receivable_matches_bills` (AR): a room's receivable = its bill lines − principal paid by
   payments not voided − principal waived;
-- `prepaid_matches_records` (PRE): top-ups − prepaid spent + credits from corrections;
-- `deposits_match_records` (DEP): deposits collected (not voided);
+- `prepaid_matches_records` (PRE): top-ups − prepaid spent + credits from corrections − top-ups
+  refunded (a refund to prepaid is a negative prepaid tender: it adds);
+- `deposits_match_records` (DEP): deposits collected (not voided) − deposits returned;
 - `tenders_match_records` (TND): each counter's tender account = the tenders it applied;
 - `lines_not_overpaid`: no bill line is allocated more principal than it is due (its own
   amount + merged corrections), nor more late fee than its cap (cap_ratio × due);
@@ -17,7 +18,10 @@ the facts agree with each other. Each check has a name and lists its offending r
 - `payments_match_allocations`: a bill or one-off payment's total = principal + late fee
   allocated; a top-up's (deposit's) total = what its transaction credits to PRE (DEP);
 - `payment_txns_match_payments`: every ledger transaction of kind payment points at an
-  existing payment, and every payment has its transaction.
+  existing payment, and every payment has its transaction (a refund's is of kind `refund`).
+
+Refunds (docs/refunds.md) are payments of kind `refund` with negative tenders and
+allocations, so the AR, TND and line checks take them as they are.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import (Allocation, BillAdjustment, BillLine, FeeItem, LedgerAccount, LedgerTxn, Payment, Posting,
-                           Receipt, ReceiptSequence, Room, Tender, Terminal)
+from app.db.models import (Allocation, BillAdjustment, BillLine, Deposit, DepositReturn, FeeItem, LedgerAccount,
+                           LedgerTxn, Payment, Posting, Receipt, ReceiptSequence, Refund, Room, Tender, Terminal)
 from app.services.voided import voided_payment_ids
 
 MAX_OFFENDERS = 100
@@ -97,6 +101,10 @@ def _prepaid(s: Session, voided) -> list[dict]:  # type: ignore[no-untyped-def]
     for room_id, total in s.execute(select(BillLine.room_id, func.sum(BillLine.amount_fen))
                                     .where(BillLine.kind == "credit").group_by(BillLine.room_id)):
         pre[room_id] += int(total)  # credits are negative amounts
+    for room_id, total in s.execute(select(Refund.room_id, func.sum(Refund.amount_fen))  # top-ups given back
+                                    .where(Refund.source == "prepaid", Refund.refund_payment_id.not_in(voided))
+                                    .group_by(Refund.room_id)):
+        pre[room_id] += int(total)
     return _compare("PRE", {k: v for k, v in _ledger_by_code_prefix(s, "PRE").items() if v},
                     {k: v for k, v in pre.items() if v})
 
@@ -105,6 +113,11 @@ def _deposits(s: Session, voided) -> list[dict]:  # type: ignore[no-untyped-def]
     dep = {room_id: -int(total) for room_id, total in s.execute(
         select(Payment.room_id, func.sum(Payment.total_fen)).where(Payment.kind == "deposit", Payment.id.not_in(voided))
         .group_by(Payment.room_id))}
+    for room_id, total in s.execute(select(Deposit.room_id, func.sum(Deposit.amount_fen))  # deposits returned
+                                    .join(DepositReturn, DepositReturn.deposit_id == Deposit.id)
+                                    .join(Refund, Refund.id == DepositReturn.refund_id)
+                                    .where(Refund.refund_payment_id.not_in(voided)).group_by(Deposit.room_id)):
+        dep[room_id] = dep.get(room_id, 0) + int(total)
     return _compare("DEP", {k: v for k, v in _ledger_by_code_prefix(s, "DEP").items() if v},
                     {k: v for k, v in dep.items() if v})
 
@@ -236,7 +249,7 @@ def _payment_txns_match_payments(s: Session) -> list[dict]:
                         .limit(MAX_OFFENDERS)).all()
     out = [{"txn": t, "payment": ref, "memo": memo, "problem": "payment_missing"} for t, ref, memo in orphans]
     bare = s.execute(select(Payment.id, Receipt.receipt_no).outerjoin(Receipt, Receipt.payment_id == Payment.id)
-                     .where(~exists().where(LedgerTxn.kind == "payment", LedgerTxn.ref_type == "payment",
+                     .where(~exists().where(LedgerTxn.kind.in_(("payment", "refund")), LedgerTxn.ref_type == "payment",
                                             LedgerTxn.ref_id == Payment.id)).limit(MAX_OFFENDERS)).all()
     out += [{"payment": pid, "receipt_no": no, "problem": "txn_missing"} for pid, no in bare]
     return out

@@ -39,6 +39,8 @@ def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = No
         what = "预存款" if p.kind == "prepay" else (s.scalar(select(Deposit.purpose).where(Deposit.payment_id == p.id))
                                                  or "押金")
         lines.append(ReceiptLine(what, str(Period.of(p.business_day)), p.total_fen))
+    if p.kind == "refund":
+        lines = _refund_lines(s, p) + lines
     tenders = [ReceiptTender(t.method, t.amount_fen, t.reference)
                for t in s.scalars(select(Tender).where(Tender.payment_id == p.id).order_by(Tender.method))]
     cash = next((t.received_fen for t in s.scalars(select(Tender).where(Tender.payment_id == p.id,
@@ -50,6 +52,27 @@ def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = No
         prepaid_balance_after_fen=p.prepaid_after_fen, status="void" if void else "issued",
         void_reason=void.reason if void else None, reprint_at=reprint_at, footer=FOOTER,
         qr_payload=receipt_qr.sign(receipt.receipt_no, p.total_fen, receipt.issued_at, terminal.hmac_key))
+
+
+def _refund_lines(s: Session, p: Payment) -> list[ReceiptLine]:
+    """A 退款单 names the receipt it refunds and why (a zero line with a note); a top-up or
+    deposit given back has no bill lines, so it shows what left the prepaid or deposit
+    ledger, and a deposit's deduction as the amount kept."""
+    from app.db.models import DepositReturn, Refund
+
+    refund = s.scalar(select(Refund).where(Refund.refund_payment_id == p.id))
+    original = s.scalar(select(Receipt.receipt_no).where(Receipt.payment_id == p.refund_of_id)) if p.refund_of_id else None
+    out = [ReceiptLine(f"原收据 {original}" if original else "退款", "", 0, 0,
+                       f"退款原因：{refund.reason}；批准人：{refund.approved_by}" if refund else None)]
+    if refund is not None and refund.source == "prepaid":
+        out.append(ReceiptLine("退预存款", str(Period.of(p.business_day)), p.total_fen))
+    elif refund is not None and refund.source == "deposit":
+        ret = s.scalar(select(DepositReturn).where(DepositReturn.refund_id == refund.id))
+        dep = s.get(Deposit, ret.deposit_id)
+        out.append(ReceiptLine(f"退{dep.purpose}", str(Period.of(p.business_day)), -dep.amount_fen))
+        if ret.deducted_fen:
+            out.append(ReceiptLine("扣除", "", ret.deducted_fen, 0, ret.note))
+    return out
 
 
 def verify(s: Session, payload: str) -> dict:

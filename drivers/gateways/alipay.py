@@ -1,5 +1,5 @@
 """Alipay 当面付 条码支付 over `requests` on the openapi gateway (gateway.do):
-alipay.trade.pay (scene=bar_code), .query, .cancel and .refund, RSA2 request signatures and
+alipay.trade.pay (scene=bar_code), .query, .cancel, .refund and .fastpay.refund.query, RSA2 request signatures and
 verification of every reply's signature with the Alipay public key.
 
 Signing is written with `cryptography` (SHA256withRSA, PKCS#1 v1.5) rather than taken from
@@ -249,6 +249,27 @@ class Alipay:
         if code in REJECTED_CODES:
             return _result("failed", reply, code=sub or code, message=reply.get("sub_msg") or reply.get("msg"))
         return _result("unknown", reply, code=sub or code or "NO_CODE", message=reply.get("sub_msg") or reply.get("msg"))
+
+    def refund_query(self, out_trade_no: str, out_refund_no: str) -> GatewayResult:
+        """alipay.trade.fastpay.refund.query (out_request_no = our out_refund_no). Alipay's rule:
+        a reply with the refund's data and refund_status empty or REFUND_SUCCESS means refunded;
+        a reply without it means no refund was made under that number (failed: nothing went out)."""
+        reply = self._call("alipay.trade.fastpay.refund.query",
+                           {"out_trade_no": out_trade_no, "out_request_no": out_refund_no})
+        if isinstance(reply, GatewayResult):
+            return reply
+        code, sub = str(reply.get("code") or ""), str(reply.get("sub_code") or "")
+        if code != "10000":
+            state = "failed" if sub == "ACQ.TRADE_NOT_EXIST" else "unknown"
+            return _result(state, reply, code=sub or code or "NO_CODE", message=reply.get("sub_msg") or reply.get("msg"))
+        amount = _common.yuan_to_fen(reply.get("refund_amount")) if reply.get("refund_amount") else None
+        if amount is None or reply.get("out_request_no") not in (None, "", out_refund_no):
+            return _result("failed", reply, code="REFUND_NOT_EXIST")
+        status = str(reply.get("refund_status") or "")
+        if status in ("", "REFUND_SUCCESS"):
+            return _result("refunded", reply, code=status or None, transaction_id=reply.get("trade_no") or None,
+                           amount_fen=amount)
+        return _result("unknown", reply, code=status)
 
     # plumbing ---------------------------------------------------------------------------
 

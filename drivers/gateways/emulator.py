@@ -18,6 +18,11 @@ Outcomes, per auth code (`script`) or for the next new orders (`script_next`):
 
 `reverse_busy: N` makes the first N reversals of that order answer recall=Y / retry_flag=Y.
 
+Refunds (`script_refund`, for the next refund calls): `ok` (default), `lost` (the refund is
+made, the reply never arrives), `syserror` (made, but the reply says SYSTEMERROR / 20000),
+`declined` (refused, nothing refunded). `/pay/refundquery` and
+`alipay.trade.fastpay.refund.query` answer from the refunds kept.
+
 Run it: `python -m drivers.gateways.emulator --listen 127.0.0.1:8700 [--script FILE]
 [--keys DIR]` (prints the merchant settings to enter; see the module's `main`).
 """
@@ -39,6 +44,7 @@ from urllib.parse import parse_qsl, urlsplit
 from drivers.gateways import wechat as wx
 
 OUTCOMES = ("success", "paying", "never", "declined", "syserror_paid", "reply_lost")
+REFUND_OUTCOMES = ("ok", "lost", "syserror", "declined")
 
 
 @dataclass
@@ -91,6 +97,7 @@ class GatewayEmulator:
         self._app_public = None
         self.codes: dict[str, Plan] = {}
         self.next_plans: list[Plan] = []
+        self.refund_plans: list[str] = []  # outcomes of the next refund calls (REFUND_OUTCOMES)
         self.orders: dict[tuple[str, str], Order] = {}
         self.calls: list[tuple[str, str, dict[str, Any]]] = []  # (gateway, api, params) as received
         self.tamper = False  # sign replies wrongly (the client must not believe them)
@@ -111,6 +118,19 @@ class GatewayEmulator:
 
     def script_next(self, *plans: str | dict[str, Any] | Plan) -> None:
         self.next_plans.extend(Plan.of(p) for p in plans)
+
+    def script_refund(self, *outcomes: str) -> None:
+        for o in outcomes:
+            if o not in REFUND_OUTCOMES:
+                raise ValueError(f"unknown refund outcome {o!r} (one of {', '.join(REFUND_OUTCOMES)})")
+        self.refund_plans.extend(outcomes)
+
+    def refund_of(self, gateway: str, out_refund_no: str) -> dict[str, Any] | None:
+        """The refund made under `out_refund_no` (any order), or None."""
+        for (g, _), order in self.orders.items():
+            if g == gateway and out_refund_no in order.refunds:
+                return order.refunds[out_refund_no]
+        return None
 
     def load_script(self, data: dict[str, Any]) -> None:
         """{"codes": {AUTH_CODE: PLAN}, "next": [PLAN, ...]}; a PLAN is an outcome name or
@@ -277,8 +297,11 @@ class GatewayEmulator:
             return "total_mismatch", order
         if refund_fen <= 0 or order.refunded_fen + refund_fen > order.amount_fen:
             return "too_much", order
+        plan = self.refund_plans.pop(0) if self.refund_plans else "ok"
+        if plan == "declined":
+            return "declined", order
         order.refunded_fen += refund_fen
-        return "ok", order
+        return plan, order  # ok | lost | syserror: the refund is made in all three
 
     # WeChat Pay v2 ------------------------------------------------------------------------------
 
@@ -309,6 +332,8 @@ class GatewayEmulator:
                 return self._wx_reply(sign_type, result_code="SUCCESS", recall="N")
             if path == "/secapi/pay/refund":
                 return self._wx_refund(req, out_trade_no, sign_type)
+            if path == "/pay/refundquery":
+                return self._wx_refund_query(req, sign_type)
             return self._wx_fail("接口不存在")
 
     def _wx_micropay(self, req: dict[str, str], out_trade_no: str, sign_type: str) -> str | None:
@@ -350,16 +375,33 @@ class GatewayEmulator:
         if status == "again":
             assert order is not None
             return self._wx_reply(sign_type, **order.refunds[refund_no])
-        if status != "ok":
-            des = {"not_paid": "订单未支付", "too_much": "退款金额大于支付金额",
+        if status not in ("ok", "lost", "syserror"):
+            des = {"not_paid": "订单未支付", "too_much": "退款金额大于支付金额", "declined": "商户可用退款余额不足",
                    "total_mismatch": "订单金额与之前请求不一致"}[status]
-            return self._wx_reply(sign_type, result_code="FAIL", err_code="INVALID_REQUEST", err_code_des=des)
+            err = "NOTENOUGH" if status == "declined" else "INVALID_REQUEST"
+            return self._wx_reply(sign_type, result_code="FAIL", err_code=err, err_code_des=des)
         assert order is not None
         fields = {"result_code": "SUCCESS", "transaction_id": order.transaction_id, "out_trade_no": out_trade_no,
                   "out_refund_no": refund_no, "refund_id": f"5030{next(self._seq):024d}",
                   "refund_fee": req.get("refund_fee", ""), "total_fee": str(order.amount_fen), "cash_fee": str(order.amount_fen)}
         order.refunds[refund_no] = fields
+        if status == "lost":
+            return None
+        if status == "syserror":
+            return self._wx_reply(sign_type, result_code="FAIL", err_code="SYSTEMERROR", err_code_des="系统超时")
         return self._wx_reply(sign_type, **fields)
+
+    def _wx_refund_query(self, req: dict[str, str], sign_type: str) -> str:
+        refund_no = req.get("out_refund_no", "")
+        for (g, _), order in self.orders.items():
+            if g == "wechat" and refund_no in order.refunds:
+                f = order.refunds[refund_no]
+                return self._wx_reply(sign_type, result_code="SUCCESS", transaction_id=order.transaction_id,
+                                      out_trade_no=order.out_trade_no, total_fee=str(order.amount_fen),
+                                      cash_fee=str(order.amount_fen), refund_count="1", out_refund_no_0=refund_no,
+                                      refund_id_0=f["refund_id"], refund_fee_0=f["refund_fee"],
+                                      refund_status_0="SUCCESS", refund_channel_0="ORIGINAL")
+        return self._wx_reply(sign_type, result_code="FAIL", err_code="REFUNDNOTEXIST", err_code_des="退款订单查询失败")
 
     @staticmethod
     def _wx_paid_fields(order: Order) -> dict[str, str]:
@@ -421,6 +463,8 @@ class GatewayEmulator:
                                                    "action": "refund" if action == "refunded" else "close"})
             if method == "alipay.trade.refund":
                 return self._ali_refund(node_name, biz, out_trade_no)
+            if method == "alipay.trade.fastpay.refund.query":
+                return self._ali_refund_query(node_name, biz, out_trade_no)
             return self._ali_reply("error_response", {"code": "40002", "msg": "Invalid Arguments",
                                                       "sub_code": "isv.invalid-method", "sub_msg": "不存在的方法名"})
 
@@ -471,16 +515,38 @@ class GatewayEmulator:
         status, order = self._refund("alipay", out_trade_no, refund_no, amount or 0, None)
         if status == "again":
             assert order is not None
-            return self._ali_reply(node_name, order.refunds[refund_no])
-        if status != "ok":
-            sub = {"not_paid": "ACQ.TRADE_STATUS_ERROR", "too_much": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"}[status]
+            return self._ali_reply(node_name, {k: v for k, v in order.refunds[refund_no].items() if not k.startswith("_")})
+        if status not in ("ok", "lost", "syserror"):
+            sub = {"not_paid": "ACQ.TRADE_STATUS_ERROR", "too_much": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+                   "declined": "ACQ.SELLER_BALANCE_NOT_ENOUGH"}[status]
             return self._ali_reply(node_name, {"code": "40004", "msg": "Business Failed", "sub_code": sub, "sub_msg": sub})
         assert order is not None
         fields = {"code": "10000", "msg": "Success", "trade_no": order.transaction_id, "out_trade_no": out_trade_no,
                   "buyer_logon_id": "159****5620", "fund_change": "Y",
                   "refund_fee": _common.fen_to_yuan(order.refunded_fen)}
-        order.refunds[refund_no] = fields
+        order.refunds[refund_no] = {**fields, "_refund_amount": _common.fen_to_yuan(amount or 0)}
+        if status == "lost":
+            return None
+        if status == "syserror":
+            return self._ali_reply(node_name, {"code": "20000", "msg": "Service Currently Unavailable",
+                                               "sub_code": "isp.unknow-error", "sub_msg": "系统繁忙"})
         return self._ali_reply(node_name, fields)
+
+    def _ali_refund_query(self, node_name: str, biz: dict[str, Any], out_trade_no: str) -> str:
+        from drivers.gateways import _common
+
+        refund_no = str(biz.get("out_request_no") or out_trade_no)
+        order = self.orders.get(("alipay", out_trade_no))
+        if order is None:
+            return self._ali_reply(node_name, {"code": "40004", "msg": "Business Failed",
+                                               "sub_code": "ACQ.TRADE_NOT_EXIST", "sub_msg": "交易不存在"})
+        f = order.refunds.get(refund_no)
+        if f is None:  # Alipay's answer for "no refund under this number": success with no refund data
+            return self._ali_reply(node_name, {"code": "10000", "msg": "Success"})
+        return self._ali_reply(node_name, {"code": "10000", "msg": "Success", "trade_no": order.transaction_id,
+                                           "out_trade_no": out_trade_no, "out_request_no": refund_no,
+                                           "total_amount": _common.fen_to_yuan(order.amount_fen),
+                                           "refund_amount": f["_refund_amount"], "refund_status": "REFUND_SUCCESS"})
 
     @staticmethod
     def _ali_paid_fields(order: Order) -> dict[str, str]:

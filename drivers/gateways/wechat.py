@@ -1,5 +1,5 @@
 """WeChat Pay v2 付款码支付 (micropay) over `requests`: XML POSTs to /pay/micropay,
-/pay/orderquery, /secapi/pay/reverse and /secapi/pay/refund, signed MD5 or HMAC-SHA256
+/pay/orderquery, /secapi/pay/reverse, /secapi/pay/refund and /pay/refundquery, signed MD5 or HMAC-SHA256
 (the v2 "签名生成算法"), every reply's signature verified before it is believed.
 
 No library: the well-known Python SDKs for v2 (wechatpy and others) bring their own HTTP
@@ -47,6 +47,8 @@ TRADE_STATES = {
 }
 # refund err_codes worth sending again with the same out_refund_no
 REFUND_RETRY = frozenset({"SYSTEMERROR", "BIZERR_NEED_RETRY", "FREQUENCY_LIMITED"})
+# refundquery refund_status_$n -> our state
+REFUND_STATES = {"SUCCESS": "refunded", "PROCESSING": "refunded", "REFUNDCLOSE": "failed", "CHANGE": "unknown"}
 
 
 # --- the v2 signature ---------------------------------------------------------------------
@@ -215,6 +217,31 @@ class WeChatPay:
         err = reply.get("err_code") or "RESULT_FAIL"
         return _result("unknown" if err in REFUND_RETRY else "failed", reply, code=err,
                        message=reply.get("err_code_des"))
+
+    def refund_query(self, out_trade_no: str, out_refund_no: str) -> GatewayResult:
+        """/pay/refundquery by out_refund_no: SUCCESS or PROCESSING → refunded (accepted; WeChat
+        pays back), REFUNDCLOSE or REFUNDNOTEXIST → failed (nothing went out), else unknown
+        (CHANGE: the money could not reach the account — a manager settles it on the platform)."""
+        reply = self._call("/pay/refundquery", {"out_refund_no": out_refund_no})
+        if isinstance(reply, GatewayResult):
+            return reply
+        if reply.get("return_code") != "SUCCESS":
+            return _result("unknown", reply, code="RETURN_FAIL", message=reply.get("return_msg"))
+        if reply.get("result_code") != "SUCCESS":
+            err = reply.get("err_code") or "RESULT_FAIL"
+            return _result("failed" if err == "REFUNDNOTEXIST" else "unknown", reply, code=err,
+                           message=reply.get("err_code_des"))
+        if reply.get("out_trade_no") not in (None, "", out_trade_no):
+            return _result("unknown", reply, code="OUT_TRADE_NO_MISMATCH")
+        count = int(reply.get("refund_count") or 0) if str(reply.get("refund_count") or "0").isdigit() else 0
+        for i in range(count):
+            if reply.get(f"out_refund_no_{i}") != out_refund_no:
+                continue
+            status = reply.get(f"refund_status_{i}") or ""
+            state = REFUND_STATES.get(status, "unknown")
+            return _result(state, reply, code=status or None, transaction_id=reply.get(f"refund_id_{i}") or None,
+                           amount_fen=_common.fen_field(reply.get(f"refund_fee_{i}")))
+        return _result("unknown", reply, code="REFUND_NOT_LISTED")
 
     # plumbing ---------------------------------------------------------------------------
 

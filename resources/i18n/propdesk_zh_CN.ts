@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>ApprovalDialog</name>
+        <message>
+            <source>Manager approval</source>
+            <translation>主管批准</translation>
+        </message>
+        <message>
+            <source>Approver</source>
+            <translation>批准人</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>The approver types her name and password</source>
+            <translation>请批准人输入用户名和密码</translation>
+        </message>
+    </context>
+    <context>
         <name>BillLinesModel</name>
         <message>
             <source>Period</source>
@@ -272,6 +291,57 @@
         <message>
             <source>Say what the deposit is for</source>
             <translation>请填写押金用途</translation>
+        </message>
+    </context>
+    <context>
+        <name>DepositRefundDialog</name>
+        <message>
+            <source>Return a deposit</source>
+            <translation>退押金</translation>
+        </message>
+        <message>
+            <source>Room</source>
+            <translation>房号</translation>
+        </message>
+        <message>
+            <source>Deposit</source>
+            <translation>押金</translation>
+        </message>
+        <message>
+            <source>Keep (deduction)</source>
+            <translation>扣除金额</translation>
+        </message>
+        <message>
+            <source>Why is part of it kept?</source>
+            <translation>为什么扣除？</translation>
+        </message>
+        <message>
+            <source>Note</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <source>Pay out by</source>
+            <translation>退款方式</translation>
+        </message>
+        <message>
+            <source>card: 12-digit reference of the refund slip; transfer: its no.</source>
+            <translation>银行卡：退货签购单12位参考号；转账：转账单号</translation>
+        </message>
+        <message>
+            <source>Reference no.</source>
+            <translation>参考号</translation>
+        </message>
+        <message>
+            <source>This room holds no deposit</source>
+            <translation>该房间没有未退押金</translation>
+        </message>
+        <message>
+            <source>The deduction is more than the deposit</source>
+            <translation>扣除金额超过押金</translation>
+        </message>
+        <message>
+            <source>Say why part of the deposit is kept</source>
+            <translation>请注明扣除押金的原因</translation>
         </message>
     </context>
     <context>
@@ -818,6 +888,10 @@ Take the payment anyway?</source>
             <source>Handheld (meter readings)…</source>
             <translation>抄表机（上传下载读数）…</translation>
         </message>
+        <message>
+            <source>Return deposit…</source>
+            <translation>退押金…</translation>
+        </message>
     </context>
     <context>
         <name>Messages</name>
@@ -1168,6 +1242,104 @@ Take the payment anyway?</source>
         <message>
             <source>issued</source>
             <translation>有效</translation>
+        </message>
+        <message>
+            <source>Refund… (F6)</source>
+            <translation>退款…（F6）</translation>
+        </message>
+        <message>
+            <source>{0} is void: there is nothing to refund.</source>
+            <translation>{0} 已作废，没有可退款项。</translation>
+        </message>
+        <message>
+            <source>Refunded {0}: slip {1}</source>
+            <translation>已退款 {0}：退款单 {1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RefundDialog</name>
+        <message>
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <source>Receipt</source>
+            <translation>收据</translation>
+        </message>
+        <message>
+            <source>Refundable</source>
+            <translation>可退金额</translation>
+        </message>
+        <message>
+            <source>By lines (they reopen)</source>
+            <translation>按账单退（账单恢复为未缴）</translation>
+        </message>
+        <message>
+            <source>By amount</source>
+            <translation>按金额退</translation>
+        </message>
+        <message>
+            <source>The way it was paid ({0})</source>
+            <translation>原路退回（{0}）</translation>
+        </message>
+        <message>
+            <source>Cash from the drawer</source>
+            <translation>现金退款（钱箱付出）</translation>
+        </message>
+        <message>
+            <source>To the room's prepaid balance</source>
+            <translation>转入房间预存</translation>
+        </message>
+        <message>
+            <source>Give back by</source>
+            <translation>退款方式</translation>
+        </message>
+        <message>
+            <source>12-digit reference on the POS refund slip</source>
+            <translation>POS 退货签购单上的12位参考号</translation>
+        </message>
+        <message>
+            <source>POS refund slip</source>
+            <translation>POS 退货单</translation>
+        </message>
+        <message>
+            <source>Reason (required)</source>
+            <translation>原因（必填）</translation>
+        </message>
+        <message>
+            <source>A refund needs a reason</source>
+            <translation>请填写退款原因</translation>
+        </message>
+        <message>
+            <source>Tick the lines to refund</source>
+            <translation>请勾选要退款的账单</translation>
+        </message>
+        <message>
+            <source>The amount must be more than 0 and at most {0}</source>
+            <translation>退款金额须大于 0 且不超过 {0}</translation>
+        </message>
+    </context>
+    <context>
+        <name>RefundFlow</name>
+        <message>
+            <source>Refund {0} of receipt {1}</source>
+            <translation>退款 {0}（收据 {1}）</translation>
+        </message>
+        <message>
+            <source>the ticked lines</source>
+            <translation>所勾选的账单</translation>
+        </message>
+        <message>
+            <source>This room holds no deposit to return.</source>
+            <translation>该房间没有可退的押金。</translation>
+        </message>
+        <message>
+            <source>Return a deposit</source>
+            <translation>退押金</translation>
+        </message>
+        <message>
+            <source>Refund done: {0}, {1}</source>
+            <translation>退款完成：{0}，{1}</translation>
         </message>
     </context>
     <context>

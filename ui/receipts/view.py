@@ -64,6 +64,7 @@ def verify_payload(s: Any, payload: str) -> dict:
 
 class ReceiptsView(QWidget):
     reprint_requested = Signal(str)
+    refunded = Signal(object)  # the refund's result: its 退款单 is queued for printing
 
     def __init__(self, ops: Ops, counter: Callable[[], Counter], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,12 +110,15 @@ class ReceiptsView(QWidget):
         self.notice.setWordWrap(True)
         self.reprint_button = QPushButton(self.tr("Reprint (Ctrl+P)"))
         self.void_button = QPushButton(self.tr("Void… (Ctrl+Del)"))
+        self.refund_button = QPushButton(self.tr("Refund… (F6)"))
+        self.refund_button.setObjectName("refundButton")
         self.verify_button = QPushButton(self.tr("Verify receipt QR… (Ctrl+Q)"))
         if receipt_qr_module() is None:
             self.verify_button.setToolTip(self.tr("Receipt QR verification is not available in this build"))
         actions = QHBoxLayout()
         actions.addWidget(self.reprint_button)
         actions.addWidget(self.void_button)
+        actions.addWidget(self.refund_button)
         actions.addStretch(1)
         actions.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
@@ -129,10 +133,11 @@ class ReceiptsView(QWidget):
             field.returnPressed.connect(self.refresh)
         self.reprint_button.clicked.connect(self.reprint)
         self.void_button.clicked.connect(self.void)
+        self.refund_button.clicked.connect(self.refund)
         self.verify_button.clicked.connect(self.verify)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_info(cur.row()))
         for key, slot in (("Ctrl+P", self.reprint), ("Ctrl+Del", self.void), ("Ctrl+Q", self.verify),
-                          ("F5", self.refresh)):
+                          ("F5", self.refresh), ("F6", self.refund)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ops.bus.changed.connect(lambda topic: self.refresh() if topic in ("payment", "receipts") else None)
         # ↑/↓ in the search fields move through the list: the hands stay on the keys.
@@ -222,6 +227,27 @@ class ReceiptsView(QWidget):
             self.number.setFocus()
 
         self.ops.run(lambda s: void_receipt(s, counter, no, reason), voided, changed="receipts")
+
+    def refund(self) -> None:
+        """退款… (F6): the refund dialog for the receipt shown, then a manager's approval."""
+        from ui.refunds.flows import RefundFlow
+
+        self.notice.clear()
+        r = self.current()
+        if r is None:
+            return
+        if r["status"] == "void":
+            self.info.setText(self.tr("{0} is void: there is nothing to refund.").format(r["receipt_no"]))
+            return
+        self.refund_flow = RefundFlow(self, self.ops, self.counter())
+        self.refund_flow.done.connect(self._refunded)
+        self.refund_flow.start(r["receipt_no"])
+
+    def _refunded(self, res: dict) -> None:
+        self.notice.setText(self.tr("Refunded {0}: slip {1}").format(fen_to_yuan_str(res["amount_fen"]),
+                                                                     res["refund_no"]))
+        self.refunded.emit(res)
+        self.ops.bus.changed.emit("receipts")
 
     def verify(self) -> None:
         if receipt_qr_module() is None:

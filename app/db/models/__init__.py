@@ -22,13 +22,14 @@ from app.db.models.ledger import LedgerAccount, LedgerTxn, Posting
 from app.db.models.meters import Meter, MeterReading
 from app.db.models.org import Building, Community, Occupancy, Party, Room, Vehicle
 from app.db.models.people import Role, Terminal, User
+from app.db.models.refunds import DepositReturn, RefundOrder
 from app.db.models.sync import SyncChange, SyncConflict, SyncCursor, SyncEvent, SyncOutbox
 
 __all__ = [
     "Allocation", "AuditEvent", "BillAdjustment", "BillLine", "BillRun", "Building", "CashCount",
-    "Community", "DayClose", "Deposit", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
+    "Community", "DayClose", "Deposit", "DepositReturn", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
     "LedgerTxn", "Meter", "MeterReading", "Occupancy", "Party", "Payment", "Posting", "PrintJob",
-    "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "Role", "Room", "Shift", "Statement",
+    "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "RefundOrder", "Role", "Room", "Shift", "Statement",
     "StatementLine", "SyncChange", "SyncConflict", "SyncCursor", "SyncEvent", "SyncOutbox", "TariffVersion",
     "Tender", "Terminal", "User", "Vehicle",
 ]

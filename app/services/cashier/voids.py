@@ -45,6 +45,10 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
     rooms.lock_room(s, payment.room_id)  # then look again: another counter may have voided it meanwhile
     if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
         raise Conflict("void.already_void", receipt=receipt_no)
+    if payment.kind == "refund" or s.scalar(select(Payment.id).where(Payment.refund_of_id == payment.id).limit(1)):
+        # money already given back: a void would give it back twice, or undo a refund the
+        # resident holds (app/services/refunds)
+        raise InputError("refund.no_void", receipt=receipt_no)
     if payment.kind == "prepay":
         balance = -ledger.balance(s, ledger.room_account("PRE", payment.room_id))
         if balance < payment.total_fen:
