@@ -1,0 +1,73 @@
+"""Day close and statement reconciliation (app.services.closing)."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # statement files: every message names the file and, where there is one, the line
+    "closing.file.missing": ("找不到对账单文件 {path}：请重新选择文件。", "Statement file {path} not found: choose it again."),
+    "closing.file.unreadable": ("对账单文件 {path} 打不开（{why}）：请检查文件后重新选择。",
+                                "Statement file {path} cannot be read ({why}): check it and choose it again."),
+    "closing.file.too_large": ("{file} 太大（{size} 字节，上限 {limit}）：这不是一天的对账单，请选对文件。",
+                               "{file} is too large ({size} bytes, limit {limit}): not one day's statement."),
+    "closing.file.not_text": ("{file} 不是文本文件：请选择平台下载的 CSV 对账单（压缩包请先解压）。",
+                              "{file} is not a text file: choose the CSV statement (unzip a download first)."),
+    "closing.file.empty": ("{file} 是空文件：请重新下载对账单。", "{file} is empty: download the statement again."),
+    "closing.file.encoding": ("{file} 第{line}行编码不对（应为 {expected}）：请使用平台下载的原文件，不要用其他软件另存。",
+                              "{file} line {line}: wrong encoding (expected {expected}); use the file as downloaded."),
+    "closing.file.not_statement": ("{file} 第{line}行：这不是{kind}对账单，请检查选择的文件和对账单类型。",
+                                   "{file} line {line}: not a {kind} statement; check the file and its kind."),
+    "closing.source.wechat": ("微信支付", "WeChat Pay"),
+    "closing.source.alipay": ("支付宝", "Alipay"),
+    "closing.source.pos": ("银行卡POS", "bank-card POS"),
+    "closing.file.bad_line": ("{file} 第{line}行列数不对（应为 {expected} 列，实际 {found} 列）：文件可能不完整，请重新下载。",
+                              "{file} line {line}: {found} fields where {expected} were expected; the file may be "
+                              "damaged, download it again."),
+    "closing.file.truncated": ("{file} 不完整（到第{line}行就结束了，缺少汇总行）：请重新下载对账单。",
+                               "{file} is cut short (ends at line {line}, its {why} is missing): download it again."),
+    "closing.file.summary_mismatch": ("{file} 第{line}行汇总与明细不符（汇总 {count} 笔 {total:yuan} 元，明细 {rows} 笔 "
+                                      "{lines_total:yuan} 元）：文件不完整或被改过，请重新下载。",
+                                      "{file} line {line}: the summary ({count} lines, {total:yuan}; refunds "
+                                      "{refunds:yuan}) disagrees with the lines ({rows}, {lines_total:yuan}; refunds "
+                                      "{lines_refunds:yuan}): the file is incomplete or altered, download it again."),
+    "closing.file.bad_amount": ("{file} 第{line}行“{column}”金额“{value}”不对：请使用平台下载的原文件。",
+                                "{file} line {line}: {column} amount {value!r} is not a valid amount."),
+    "closing.file.bad_time": ("{file} 第{line}行“{column}”时间“{value}”不对：请使用平台下载的原文件。",
+                              "{file} line {line}: {column} time {value!r} is not a valid time."),
+    "closing.file.bad_value": ("{file} 第{line}行“{column}”的值“{value}”无法识别：请检查文件。",
+                               "{file} line {line}: {column} value {value!r} is not recognised."),
+    "closing.file.missing_value": ("{file} 第{line}行缺少“{column}”：请检查文件。",
+                                   "{file} line {line}: {column} is missing."),
+    "closing.file.duplicate_line": ("{file} 第{line}行与第{first}行是同一笔（{ref}）：文件有重复，请重新下载。",
+                                    "{file} line {line} repeats line {first} ({ref}): download the file again."),
+    "closing.file.mixed_accounts": ("{file} 第{line}行属于商户 {account}，与前面的 {first} 不同：请分别下载各商户的对账单。",
+                                    "{file} line {line} belongs to merchant {account}, earlier lines to {first}."),
+    "closing.file.other_merchant": ("{file} 是商户 {account} 的对账单，本收银台的商户是 {expected}：请选择本商户的对账单。",
+                                    "{file} is merchant {account}'s statement; this counter's merchant is {expected}."),
+    "closing.file.wrong_day": ("{file} 第{line}行是 {found} 的交易，不是 {day}：请选择 {day} 的对账单。",
+                               "{file} line {line} is a transaction of {found}, not {day}: choose the statement "
+                               "of {day}."),
+    "closing.unknown_source": ("不认识的对账单类型“{source}”（可选：{known:list}）。",
+                               "Unknown statement kind {source!r} (known: {known:list})."),
+    # the day close itself
+    "closing.unknown_terminal": ("没有收银台 {terminal}：请检查收银台设置。", "No terminal {terminal}."),
+    "closing.day_in_future": ("{day} 还没到（今天是 {today}）：只能日结今天或以前的日子。",
+                              "{day} has not come yet (today is {today}): only today or earlier can be closed."),
+    "closing.day_already_closed": ("收银台 {terminal} 的 {day} 已日结：不能再次日结。",
+                                   "{day} is already closed at terminal {terminal}."),
+    "closing.shifts_open": ("{day} 还有 {count} 个班次未交班：{shifts:list}。请先让收银员交班，再日结。",
+                            "{count} shift(s) still open on {day}: {shifts:list}. Close them before the day."),
+    "closing.day_locked": ("该日已日结（{day}，收银台 {terminal}）：不能再作废或修改，更正请在今天另做一笔（如退款）。",
+                           "{day} is closed at terminal {terminal}: no voids or changes to it; record a correction "
+                           "on a later day (e.g. a refund)."),
+    # why a statement line or one of our tenders did not match
+    "closing.reason.amount_differs": ("金额不符：对账单 {amount:yuan} 元，账上 {ours:yuan} 元（{ref}）",
+                                      "amount differs: statement {amount:yuan}, our books {ours:yuan} ({ref})"),
+    "closing.reason.not_in_books": ("平台有这笔 {amount:yuan} 元，账上没有（{ref}）：核实是否漏记",
+                                    "at the gateway but not in our books: {amount:yuan} ({ref})"),
+    "closing.reason.voided_but_settled": ("收据 {receipt} 已作废，但平台已收款 {amount:yuan} 元（{ref}）：请退款或补记",
+                                          "receipt {receipt} was voided but the gateway settled {amount:yuan} ({ref})"),
+    "closing.reason.not_in_statement": ("账上有这笔 {amount:yuan} 元（收据 {receipt}），对账单没有（{ref}）",
+                                        "in our books but not in the statement: {amount:yuan}, receipt {receipt} ({ref})"),
+    "closing.reason.unconfirmed": ("扫码订单 {ref}（{amount:yuan} 元）结果未确认：请在收银界面查询确认",
+                                   "scanned-code order {ref} ({amount:yuan}) is still unconfirmed ({status})"),
+    "closing.reason.late": ("同步晚到的缴费 {ref}（{amount:yuan} 元，营业日 {day}）：该日已日结，请核对后处理异常",
+                            "late payment by sync {ref} ({amount:yuan}, business day {day}) into a closed day"),
+}
