@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import ExceptionCase, GatewayOrder, Payment, Receipt, ReceiptVoid, Tender, Terminal
 from app.services.closing.statements import SOURCES, Line, Parsed
 
@@ -100,8 +101,8 @@ def reconcile(s: Session, terminal: Terminal, day: date, statements: dict[str, P
         trade = trade_of.get(o.refund_of_id or "")
         if trade:
             refunds_by_trade[(o.method, trade)].append(o)
-    orders = {o.out_trade_no: o for o in s.scalars(
-        select(GatewayOrder).where(GatewayOrder.terminal_id == terminal.id, GatewayOrder.status.in_(UNCONFIRMED)))}
+    # every counter's unconfirmed orders explain statement lines; this counter's left over are listed
+    orders = {o.out_trade_no: o for o in s.scalars(select(GatewayOrder).where(GatewayOrder.status.in_(UNCONFIRMED)))}
 
     matched = 0
     unmatched: list[dict[str, Any]] = []
@@ -139,9 +140,7 @@ def reconcile(s: Session, terminal: Terminal, day: date, statements: dict[str, P
             unmatched.append(_discrepancy(src, "not_in_statement", o.reference or o.out_trade_no or o.tender_id,
                                           o.amount_fen, receipt=o.receipt_no or ""))
     for order in sorted(orders.values(), key=lambda x: x.out_trade_no):
-        from app import clock
-
-        if clock.local(order.created_at).date() == day:
+        if order.terminal_id == terminal.id and clock.local(order.created_at).date() == day:
             unmatched.append(_discrepancy(order.provider, "unconfirmed", order.out_trade_no, int(order.amount_fen),
                                           status=order.status))
     unmatched.extend(late_cases(s, terminal, day))
