@@ -9,6 +9,8 @@ import argparse
 from app.cli import Result, command
 from app.cli.common import in_uow, parse_day
 from app.config import Settings
+from app.errors import Msg
+from app.messages import render
 from app.money import fen_to_yuan_str
 
 
@@ -30,7 +32,8 @@ def _text(r: dict, lang: str = "zh") -> str:
     for c in r["by_cashier"]:
         out.append(f"  收银员 cashier {c['name']:<10} {c['payments']:>4} 笔 {fen_to_yuan_str(c['amount_fen']):>12}")
     for f in r["by_fee_item"]:
-        out.append(f"  项目 item {f['name'] or f['code']:<12} {fen_to_yuan_str(f['amount_fen']):>12}")
+        name = f["name"] or render(Msg.of(f"closing.kind.{f.get('kind')}"), lang)
+        out.append(f"  项目 item {name:<12} {fen_to_yuan_str(f['amount_fen']):>12}")
     for st in r["statements"]:
         out.append(f"对账单 statement {st['source']} {st['file']}: {st['lines']} 行 lines, {st['matched']} 笔相符 matched")
     out.append(f"相符 matched: {r['matched']}   差异 discrepancies: {len(r['unmatched'])}")

@@ -46,6 +46,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "of {day}."),
     "closing.unknown_source": ("不认识的对账单类型“{source}”（可选：{known:list}）。",
                                "Unknown statement kind {source!r} (known: {known:list})."),
+    # what a payment that settled no bill line was, in the totals by fee item
+    "closing.kind.prepay": ("预存", "Prepaid top-up"),
+    "closing.kind.deposit": ("押金", "Deposit"),
+    "closing.kind.refund": ("退款", "Refund"),
+    "closing.kind.one_off": ("临时收费", "One-off charge"),
+    "closing.kind.bills": ("账单（未分摊）", "Bills (unallocated)"),
     # the day close itself
     "closing.unknown_terminal": ("没有收银台 {terminal}：请检查收银台设置。", "No terminal {terminal}."),
     "closing.day_in_future": ("{day} 还没到（今天是 {today}）：只能日结今天或以前的日子。",
