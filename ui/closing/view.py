@@ -112,9 +112,9 @@ class DayCloseView(QWidget):
         self.issues = _table([self.tr("Source"), self.tr("Reference"), self.tr("Amount"), self.tr("Reason")],
                              "discrepancies")
         layout = QVBoxLayout(self)
-        layout.addLayout(top, 2)
+        layout.addLayout(top, 3)
         layout.addWidget(self.summary)
-        layout.addWidget(self.issues, 3)
+        layout.addWidget(self.issues, 2)
 
     def tab_title(self) -> str:
         return self.tr("Day close")

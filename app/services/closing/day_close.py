@@ -21,7 +21,7 @@ from app import clock
 from app.db.models import (Allocation, BillLine, DayClose, ExceptionCase, FeeItem, Payment, Receipt, ReceiptVoid,
                            Shift, Statement, StatementLine, Tender, Terminal, User)
 from app.errors import Conflict, InputError, NotFound
-from app.ids import new_id
+from app.ids import new_ids
 from app.services import audit, users
 from app.services.closing import day_lock
 from app.services.closing.reconcile import reconcile
@@ -58,20 +58,21 @@ def day_totals(s: Session, terminal: Terminal, day: date) -> dict[str, Any]:
     and by fee item (what the payments settled; prepay/deposit/refund/one-off by kind)."""
     voided = (select(Receipt.payment_id).join(ReceiptVoid, ReceiptVoid.receipt_id == Receipt.id)
               .where(Receipt.terminal_id == terminal.id, Receipt.day == day))
-    pay_rows = s.execute(select(Payment.id, Payment.kind, Payment.user_id)
-                         .where(Payment.terminal_id == terminal.id, Payment.business_day == day,
-                                Payment.id.not_in(voided))).all()
-    pids = [r[0] for r in pay_rows]
+    of_day = (Payment.terminal_id == terminal.id, Payment.business_day == day, Payment.id.not_in(voided))
+    pay_rows = s.execute(select(Payment.id, Payment.kind, Payment.user_id).where(*of_day)).all()
     tenders: dict[str, int] = defaultdict(int)
     paid_by: dict[str, int] = defaultdict(int)
-    for pid, method, amount in _chunked(s, select(Tender.payment_id, Tender.method, Tender.amount_fen), Tender.payment_id, pids):
+    for pid, method, amount in s.execute(select(Tender.payment_id, Tender.method, Tender.amount_fen)
+                                         .join(Payment, Payment.id == Tender.payment_id).where(*of_day)):
         tenders[method] += int(amount)
         paid_by[pid] += int(amount)
     allocated: dict[str, int] = defaultdict(int)
     by_fee: dict[str, dict[str, Any]] = {}
     q = (select(Allocation.payment_id, FeeItem.code, FeeItem.name, Allocation.principal_fen, Allocation.late_fee_fen)
-         .join(BillLine, BillLine.id == Allocation.bill_line_id).join(FeeItem, FeeItem.id == BillLine.fee_item_id))
-    for pid, code, name, principal, late in _chunked(s, q, Allocation.payment_id, pids):
+         .join(Payment, Payment.id == Allocation.payment_id)
+         .join(BillLine, BillLine.id == Allocation.bill_line_id).join(FeeItem, FeeItem.id == BillLine.fee_item_id)
+         .where(*of_day))
+    for pid, code, name, principal, late in s.execute(q):
         amount = int(principal) + int(late or 0)
         allocated[pid] += amount
         row = by_fee.setdefault(code, {"code": code, "name": name, "amount_fen": 0})
@@ -93,13 +94,6 @@ def day_totals(s: Session, terminal: Terminal, day: date) -> dict[str, Any]:
     return {"totals": dict(sorted(tenders.items())), "payments": len(pay_rows),
             "by_cashier": sorted(by_cashier.values(), key=lambda r: r["user"]),
             "by_fee_item": sorted(by_fee.values(), key=lambda r: r["code"])}
-
-
-def _chunked(s: Session, q: Any, column: Any, ids: list[str], size: int = 900) -> list[Any]:
-    out: list[Any] = []
-    for i in range(0, len(ids), size):
-        out.extend(s.execute(q.where(column.in_(ids[i:i + size]))).all())
-    return out
 
 
 def _expected_account(s: Session, terminal: Terminal, source: str) -> str | None:
@@ -212,9 +206,10 @@ def _store_statement(s: Session, source: str, day: date, sf: StatementFile, user
                    file_name=sf.parsed.file[:200], created_at=clock.now())
     s.add(st)
     s.flush()
-    rows = [{"id": new_id(), "statement_id": st.id, "reference": x.reference, "out_trade_no": x.out_trade_no,
+    ids = new_ids(len(sf.parsed.lines))
+    rows = [{"id": ids[i], "statement_id": st.id, "reference": x.reference, "out_trade_no": x.out_trade_no,
              "amount_fen": x.amount_fen, "fee_fen": x.fee_fen,
-             "occurred_at": platform_time(x.occurred_at) if x.occurred_at else None} for x in sf.parsed.lines]
+             "occurred_at": platform_time(x.occurred_at) if x.occurred_at else None} for i, x in enumerate(sf.parsed.lines)]
     if rows:
         s.execute(StatementLine.__table__.insert(), rows)
 

@@ -74,6 +74,7 @@ def decode(data: bytes, file: str, encodings: tuple[str, ...], expected: str) ->
     raise AssertionError("unreachable")
 
 
+_MONEY2 = re.compile(r"^(-?)(\d{1,12})\.(\d{2})$")
 _MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,5}))?$")
 
 
@@ -81,6 +82,10 @@ def money_fen(text: str, file: str, line: int, column: str, *, max_places: int =
     """'1,280.50' / '-0.01' / '0.04000' (WeChat fees) → fen. More places than `max_places`
     must be zeros — except fees, rounded half up (max_places=5)."""
     raw = (text or "").strip().replace(",", "")
+    m = _MONEY2.match(raw)  # the usual 12.34: no rounding to think about
+    if m:
+        fen = int(m.group(2)) * 100 + int(m.group(3))
+        return -fen if m.group(1) else fen
     m = _MONEY.match(raw)
     if not m:
         raise fail("closing.file.bad_amount", file, line, column=column, value=text)
@@ -97,8 +102,17 @@ _DT_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y%m%d %H%M%S", "%Y%m%
                "%Y/%m/%d %H:%M")
 
 
+_ISO_DT = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$")
+
+
 def parse_dt(text: str, file: str, line: int, column: str) -> datetime:
     raw = (text or "").strip().replace("：", ":")
+    m = _ISO_DT.match(raw)  # the usual form, without strptime's cost (5,000 lines a day)
+    if m:
+        try:
+            return datetime(*map(int, m.groups()))
+        except ValueError:
+            raise fail("closing.file.bad_time", file, line, column=column, value=text) from None
     for fmt in _DT_FORMATS:
         try:
             return datetime.strptime(raw, fmt)

@@ -32,6 +32,8 @@ def parse(data: bytes, file: str) -> Parsed:
         raise fail("closing.file.not_statement", file, 1, kind=Msg.of("closing.source.wechat"))
     col = {h: i for i, h in enumerate(header)}
     fee_col = col.get("手续费")
+    keep = set(REQUIRED) | {amount_col, "特约商户号", "手续费"}
+    wanted = [(h, i) for h, i in col.items() if h in keep]
     out: list[Line] = []
     account: str | None = None
     summary_at = None
@@ -43,7 +45,7 @@ def parse(data: bytes, file: str) -> Parsed:
         cells = _cells(text)
         if len(cells) < len(header) or not all(c.startswith("`") for c in cells[:len(header)]):
             raise fail("closing.file.bad_line", file, n, expected=len(header), found=len(cells))
-        v = {h: cells[i][1:].strip() for h, i in col.items()}
+        v = {h: cells[i][1:].strip() for h, i in wanted}
         rows += 1
         mch = v["特约商户号"] if v.get("特约商户号") not in (None, "", "0") else v["商户号"]
         if account is None:
@@ -53,7 +55,7 @@ def parse(data: bytes, file: str) -> Parsed:
         at = parse_dt(v["交易时间"], file, n, "交易时间")
         settle = money_fen(v[amount_col], file, n, amount_col)
         refund = money_fen(v["退款金额"], file, n, "退款金额")
-        fee = money_fen(v[header[fee_col]], file, n, "手续费", max_places=5) if fee_col is not None else 0
+        fee = money_fen(v["手续费"], file, n, "手续费", max_places=5) if fee_col is not None else 0
         settle_sum += settle
         refund_sum += refund
         status = v["交易状态"].upper()
