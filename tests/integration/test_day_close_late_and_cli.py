@@ -104,3 +104,25 @@ def clock_at():  # type: ignore[no-untyped-def]
     from datetime import datetime
 
     return datetime(2026, 12, 20, 9, 30)
+
+
+def test_day_close_is_a_counter_fact_that_arrives_at_a_second_database(make_db):  # noqa: F811
+    a, b = make_db("a"), make_db("b")
+    _world(a)
+    _copy_snapshot(a, b)
+    with a.uow() as s:
+        shifts.open_shift(s, "T1", "c1", 0)
+        prepay(s, Counter("T1", "c1"), "1-1-101", T("pos=100:123456789012"))
+        shifts.close_shift(s, "T1", "c1", {})
+        closed = day_close.close_day(s, "T1", "admin", DAY, {})
+    events = _events(a)
+    assert [e[0] for e in events][-1] == "day_close"
+    _apply_all(b, events, "T1")
+    _apply_all(b, events[-1:], "T1")  # again: nothing changes
+    with b.uow() as s:
+        dc = s.scalars(select(DayClose)).one()
+        assert (dc.id, dc.day, dc.totals, dc.closed_by) == (closed["day_close_id"], DAY, {"pos": 10000}, "admin")
+        assert dc.detail["matched"] == 0
+        # b now refuses what a would refuse: the day is locked here too
+        from app.services.closing.day_lock import is_closed
+        assert is_closed(s, dc.terminal_id, DAY)

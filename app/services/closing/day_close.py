@@ -27,6 +27,7 @@ from app.services.closing import day_lock
 from app.services.closing.reconcile import reconcile
 from app.services.closing.statements import SOURCES, StatementFile, read_file
 from app.services.closing.statements.common import fail
+from app.sync_events import emit_event
 
 ensure_day_open = day_lock.ensure_day_open  # the seam other services call (voids, refunds, payments)
 PLATFORM_ZONE = ZoneInfo("Asia/Shanghai")
@@ -189,6 +190,7 @@ def close_day(s: Session, terminal_code: str, user: str, day: date, files: dict[
         s.add(ExceptionCase(kind="reconcile", ref_type="day_close", ref_id=dc.id,
                             detail={k: v for k, v in d.items() if k not in ("message", "message_en")}
                             | {"terminal": terminal.code, "day": day.isoformat()}))
+    emit_event(s, "day_close", dc.id)  # central learns the day is locked: later payments of it are late there
     audit.record(s, "day.close", user=user, terminal=terminal.code, entity="day_close", entity_id=dc.id,
                  detail={"day": day.isoformat(), "totals": result["totals"], "matched": result["matched"],
                          "unmatched": len(result["unmatched"]),
