@@ -32,13 +32,14 @@ def _text(r: dict, lang: str = "zh") -> str:
     for c in r["by_cashier"]:
         out.append(f"  收银员 cashier {c['name']:<10} {c['payments']:>4} 笔 {fen_to_yuan_str(c['amount_fen']):>12}")
     for f in r["by_fee_item"]:
-        name = f["name"] or render(Msg.of(f"closing.kind.{f.get('kind')}"), lang)
+        name = f["name"] or render(Msg.of(f"closing.kind.{f.get('kind')}"), "en" if lang == "en" else "zh")
         out.append(f"  项目 item {name:<12} {fen_to_yuan_str(f['amount_fen']):>12}")
     for st in r["statements"]:
         out.append(f"对账单 statement {st['source']} {st['file']}: {st['lines']} 行 lines, {st['matched']} 笔相符 matched")
     out.append(f"相符 matched: {r['matched']}   差异 discrepancies: {len(r['unmatched'])}")
     for d in r["unmatched"]:
-        out.append(f"  [{d['source']}] {d['message']}" + ("" if lang == "zh" else f" / {d['message_en']}"))
+        out.append(f"  [{d['source']}] {d['message_en']}" if lang == "en" else
+                   f"  [{d['source']}] {d['message']}\n      {d['message_en']}")
     return "\n".join(out)
 
 
@@ -56,4 +57,4 @@ def run_day(settings: Settings, args: argparse.Namespace) -> Result:
     statements = day_close.load_statements(files)
     fn = day_close.preview if args.dry_run else day_close.close_day
     r = in_uow(settings, lambda s: fn(s, settings.terminal, settings.user, day, statements))
-    return Result(r, _text(r))
+    return Result(r, _text(r, "en" if getattr(args, "lang", None) == "en" else "zh"))

@@ -214,3 +214,19 @@ def test_same_merchant_file_shared_by_two_counters(any_ctx, world, tmp_path):
 def test_statement_lines_parse_the_same_as_stored(tmp_path):
     data = pos_settlement([StmtLine("pay", "123456789012", 5000, AT)])
     assert parse_bytes("pos", data, "p.csv").parsed.lines[0].amount_fen == 5000
+
+
+def test_alipay_file_of_another_account_than_before_is_refused(any_ctx, world, tmp_path, monkeypatch):
+    _close_shift(any_ctx)
+    files = _files(tmp_path)
+    with any_ctx.uow() as s:
+        day_close.close_day(s, "T1", "admin", DAY, {"alipay": files["alipay"]})
+    nxt = DAY + timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: nxt)
+    other = tmp_path / "other.csv"
+    other.write_bytes(alipay_detail([StmtLine("pay", ALI[:-1] + "9", 100, AT + timedelta(days=1))], nxt,
+                                    account="20889999999999990156"))
+    with pytest.raises(InputError) as e, any_ctx.uow() as s:
+        day_close.close_day(s, "T1", "admin", nxt, {"alipay": str(other)})
+    assert e.value.code == "closing.file.other_merchant" and e.value.params["expected"] == "20880211096256330156"
+    assert _count(any_ctx, DayClose) == 1

@@ -84,14 +84,23 @@ def test_cli_day_close_contract(sqlite_url, capsys, tmp_path, monkeypatch):
         assert s.scalar(select(func.count()).select_from(DayClose)) == 0
         assert s.scalar(select(func.count()).select_from(Statement)) == 0
     ctx.close()
+    code, r, _ = _run(capsys, *db, "day", "close", "--date", "2026-12-20", "--pos", str(pos), "--dry-run")
+    assert code == 0 and "预览" in r and "相符 matched: 1" in r
+    pos.write_bytes(pos_settlement([StmtLine("pay", "123456789012", 5000, clock_at()),
+                                    StmtLine("pay", "123456789555", 777, clock_at())]))
     code, r, _ = _run(capsys, *db, "day", "close", "--date", "2026-12-20", "--pos", str(pos), "--json")
     assert code == 0, r
     assert {"date", "totals", "matched", "unmatched", "locked"} <= set(r)
     assert r["date"] == "2026-12-20" and r["locked"] is True and r["matched"] == 1
     assert r["totals"] == {"pos": 5000, "wechat": 2000}
-    assert r["unmatched"] == []  # no WeChat file given: WeChat tenders are not reconciled
-    code, r, _ = _run(capsys, *db, "exceptions", "list", "--json")
-    assert code == 0 and r["exceptions"] == []
+    # no WeChat file given: WeChat tenders are not reconciled; the POS stranger is
+    assert [(d["source"], d["ref"], d["amount_fen"], d["reason"]) for d in r["unmatched"]] == [
+        ("pos", "123456789555", 777, "not_in_books")]
+    code, r, _ = _run(capsys, *db, "exceptions", "list", "--open", "--json")
+    assert code == 0 and [(e["kind"], e["amount_fen"], e["status"]) for e in r["exceptions"]] == [
+        ("reconcile", 777, "open")]
+    code, out, _ = _run(capsys, *db, "exceptions", "list")
+    assert code == 0 and "reconcile" in out
     code, r, _ = _run(capsys, *db, "day", "list", "--json")
     assert code == 0 and [d["date"] for d in r["days"]] == ["2026-12-20"]
     code, out, _ = _run(capsys, *db, "day", "close", "--date", "2026-12-20")
