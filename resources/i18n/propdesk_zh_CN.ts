@@ -1302,6 +1302,10 @@ Take the payment anyway?</source>
 <context>
     <name>DayCloseView</name>
     <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
         <source>WeChat Pay statement (ALL)</source>
         <translation>微信支付对账单（全部）</translation>
     </message>

@@ -44,7 +44,8 @@ def test_reconcile_then_lock_after_confirmation(qtbot, window, ctx, tmp_path):
     idle(qtbot, window)
     assert window.errors == []
     assert view.result["locked"] is False and view.result["matched"] == 1
-    assert view.tenders.rowCount() == 2 and view.issues.rowCount() == 1
+    assert view.tenders.rowCount() == 3 and view.tenders.item(2, 1).text() == "70.00"  # pos, wechat, total
+    assert view.issues.rowCount() == 1
     assert "amount differs" in view.issues.item(0, 3).text()
     assert view.lock_btn.isEnabled() and _day_closed(ctx) == 0
     asked = []

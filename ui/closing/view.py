@@ -170,7 +170,8 @@ class DayCloseView(QWidget):
     def show_result(self, r: dict[str, Any]) -> None:
         self.result = r
         en = message_lang() == "en"
-        _fill(self.tenders, [[(method_name(m), False), (fen_to_yuan_str(v), True)] for m, v in r["totals"].items()])
+        _fill(self.tenders, [[(method_name(m), False), (fen_to_yuan_str(v), True)] for m, v in r["totals"].items()]
+              + [[(self.tr("Total"), False), (fen_to_yuan_str(sum(r["totals"].values())), True)]])
         _fill(self.cashiers, [[(x["name"], False), (str(x["payments"]), True), (fen_to_yuan_str(x["amount_fen"]), True)]
                               for x in r["by_cashier"]])
         _fill(self.fees, [[(f["name"] or kind_name(f.get("kind") or f["code"]), False),
