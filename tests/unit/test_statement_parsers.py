@@ -183,3 +183,15 @@ def test_fuzz_mutated_real_layouts(source, cut, junk, amounts):
         assert [x.amount_fen for x in p.lines] == amounts
     elif source != "pos":  # wechat and alipay carry totals: a parse that succeeds has every line
         assert sum(x.amount_fen for x in p.lines) == sum(amounts)
+
+
+def test_wechat_older_layout_with_total_amount_column():
+    """Before 2019 the ALL bill named the amount 总金额 and its summary 总交易额/总退款金额
+    (the layout of WxJava's test sample, tests/fixtures/statements/README.md)."""
+    header = ("交易时间,公众账号ID,商户号,子商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,"
+              "代金券或立减优惠金额,微信退款单号,商户退款单号,退款金额,代金券或立减优惠退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率")
+    row = ("`2014-11-10 16:33:45,`wx2421b1c4370ec43b,`10000100,`0,`1000,`1001690740201411100005734289,`1415640626,"
+           "`085e9858e3ba5186aafcbaed1,`MICROPAY,`SUCCESS,`OTHERS,`CNY,`0.01,`0.0,`0,`0,`0,`0,`,`,`被扫支付测试,`订单额外描述,`0,`0.60%")
+    text = f"{header}\n{row}\n总交易单数,总交易额,总退款金额,总代金券或立减优惠退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0\n"
+    p = parse_bytes("wechat", text.encode("utf-8"), "old.csv").parsed
+    assert [(x.reference, x.amount_fen) for x in p.lines] == [("1001690740201411100005734289", 1)]

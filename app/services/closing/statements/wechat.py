@@ -84,7 +84,7 @@ def parse(data: bytes, file: str) -> Parsed:
         raise fail("closing.file.bad_value", file, summary_at + 1, column="总交易单数",
                    value=s.get("总交易单数", "")) from None
     settle_total = money_fen(s.get("应结订单总金额", s.get("总交易额", "")), file, summary_at + 1, "应结订单总金额")
-    refund_total = money_fen(s.get("退款总金额", "0"), file, summary_at + 1, "退款总金额")
+    refund_total = money_fen(s.get("退款总金额", s.get("总退款金额", "0")), file, summary_at + 1, "退款总金额")
     if count != rows or settle_total != settle_sum or refund_total != refund_sum:
         raise fail("closing.file.summary_mismatch", file, summary_at + 1, count=count, rows=rows,
                    total=settle_total, lines_total=settle_sum, refunds=refund_total, lines_refunds=refund_sum)
