@@ -195,3 +195,11 @@ def test_wechat_older_layout_with_total_amount_column():
     text = f"{header}\n{row}\n总交易单数,总交易额,总退款金额,总代金券或立减优惠退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0\n"
     p = parse_bytes("wechat", text.encode("utf-8"), "old.csv").parsed
     assert [(x.reference, x.amount_fen) for x in p.lines] == [("1001690740201411100005734289", 1)]
+
+
+def test_wechat_sub_merchant_file_names_both_merchants():
+    """Service-provider mode: 特约商户号 is the account, the provider's 商户号 an alias of it."""
+    data = wechat_all([StmtLine("pay", "4200000001202612200000000001", 100, AT)], mch_id="1900000109")
+    data = data.replace(b"`1900000109,`0,", b"`1900000109,`1900000555,")
+    p = parse_bytes("wechat", data, "sub.csv").parsed
+    assert p.account == "1900000555" and p.aliases == {"1900000109"}

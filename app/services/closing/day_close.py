@@ -111,7 +111,7 @@ def _expected_account(s: Session, terminal: Terminal, source: str) -> str | None
 def _check_file(s: Session, terminal: Terminal, day: date, source: str, sf: StatementFile) -> None:
     p = sf.parsed
     expected = _expected_account(s, terminal, source)
-    if expected and p.account and p.account != expected:
+    if expected and p.account and p.account != expected and expected not in p.aliases:
         raise fail("closing.file.other_merchant", p.file, None, account=p.account, expected=expected)
     if p.day_from is not None and p.day_from != day:
         raise fail("closing.file.wrong_day", p.file, 3, found=p.day_from.isoformat(), day=day.isoformat())

@@ -39,6 +39,8 @@ class Parsed:
     account: str | None  # merchant no. / Alipay account the file belongs to
     lines: list[Line]
     day_from: date | None = None  # what the file says it covers (Alipay's preamble)
+    # other names of the same merchant (a service provider's 商户号 beside its sub-merchant's 特约商户号)
+    aliases: set[str] = field(default_factory=set)
 
     @property
     def pay_total_fen(self) -> int:

@@ -36,6 +36,7 @@ def parse(data: bytes, file: str) -> Parsed:
     wanted = [(h, i) for h, i in col.items() if h in keep]
     out: list[Line] = []
     account: str | None = None
+    providers: set[str] = set()
     summary_at = None
     settle_sum = refund_sum = rows = 0
     for n, text in enumerate(lines[1:], start=2):
@@ -48,6 +49,7 @@ def parse(data: bytes, file: str) -> Parsed:
         v = {h: cells[i][1:].strip() for h, i in wanted}
         rows += 1
         mch = v["特约商户号"] if v.get("特约商户号") not in (None, "", "0") else v["商户号"]
+        providers.add(v["商户号"])
         if account is None:
             account = mch
         elif mch != account:
@@ -90,4 +92,4 @@ def parse(data: bytes, file: str) -> Parsed:
                    total=settle_total, lines_total=settle_sum, refunds=refund_total, lines_refunds=refund_sum)
     if len(lines) > summary_at + 1:
         raise fail("closing.file.bad_line", file, summary_at + 2, expected=0, found=len(_cells(lines[summary_at + 1])))
-    return Parsed("wechat", file, account, out)
+    return Parsed("wechat", file, account, out, aliases=providers)
