@@ -123,7 +123,11 @@ class DayCloseView(QWidget):
         pass  # nothing is read until the manager asks: a reconcile reads the files
 
     def _choose(self, source: str) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the statement file"), "",
+        from app.demo.day_statements import statements_dir
+
+        folder = statements_dir(self.ops.ctx, self._day())  # the demo's files, when this is the demo
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the statement file"),
+                                              str(folder) if folder.is_dir() else "",
                                               self.tr("Statements (*.csv *.txt);;All files (*)"))
         if path:
             self.files[source].setText(path)
