@@ -61,6 +61,9 @@ def world(any_ctx, monkeypatch):  # type: ignore[no-untyped-def]
         s.add(ExceptionCase(kind="late_event", ref_type="payment", ref_id="late-1",
                             detail={"reason": "day_closed", "terminal": "T1", "day": "2026-12-19",
                                     "receipt_no": "T1-20261219-0042", "amount_fen": 500}))
+        s.add(ExceptionCase(kind="late_event", ref_type="payment", ref_id="late-2",  # its day is open: not listed
+                            detail={"reason": "shift_closed", "terminal": "T1", "day": "2026-12-20",
+                                    "receipt_no": "T1-20261220-0099", "amount_fen": 700}))
     return {"p1": p1, "p2": p2, "p3": p3, "p5": p5, "p7": p7}
 
 
@@ -159,7 +162,7 @@ def test_preview_writes_nothing(any_ctx, world, tmp_path):
         r = day_close.preview(s, "T1", "admin", DAY, _files(tmp_path))
     assert r["locked"] is False and r["matched"] == 5
     assert _count(any_ctx, DayClose) == 0 and _count(any_ctx, Statement) == 0
-    assert _count(any_ctx, ExceptionCase) == 1  # the late one the fixture made
+    assert _count(any_ctx, ExceptionCase) == 2  # the late ones the fixture made
 
 
 @pytest.mark.parametrize("case", ["other_merchant", "wrong_day", "truncated", "not_statement"])
@@ -184,7 +187,7 @@ def test_bad_statement_file_changes_nothing(any_ctx, world, tmp_path, case):
     assert e.value.code == f"closing.file.{case}", e.value.code
     assert e.value.params["file"] in e.value.text("zh")
     assert _count(any_ctx, DayClose) == 0 and _count(any_ctx, Statement) == 0
-    assert _count(any_ctx, ExceptionCase) == 1
+    assert _count(any_ctx, ExceptionCase) == 2
 
 
 def test_needs_day_close_permission(any_ctx, world):

@@ -166,7 +166,7 @@ def _find(index: dict[tuple[str, str], Ours], refunds_by_trade: dict[tuple[str, 
 
 def late_cases(s: Session, terminal: Terminal, day: date) -> list[dict[str, Any]]:
     """Open `late_event` exceptions of this counter up to `day`: payments synced in after
-    their day (or shift) was closed here."""
+    their day was closed here (not counted in that day's locked totals)."""
     out = []
     for case in s.scalars(select(ExceptionCase).where(ExceptionCase.kind == "late_event",
                                                       ExceptionCase.resolved_at.is_(None))
@@ -174,6 +174,8 @@ def late_cases(s: Session, terminal: Terminal, day: date) -> list[dict[str, Any]
         d = case.detail or {}
         if d.get("terminal") != terminal.code or not d.get("day") or d["day"] > day.isoformat():
             continue
+        if d.get("reason") not in (None, "day_closed"):
+            continue  # into a closed shift of a day still open: it is in that day's totals already
         out.append(_discrepancy("sync", "late", d.get("receipt_no") or case.ref_id or case.id,
                                 int(d.get("amount_fen") or 0), day=d["day"], case=case.id))
     return out
