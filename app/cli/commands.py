@@ -4,3 +4,4 @@ from app.cli import cmd_billing, cmd_cashier, cmd_documents, cmd_gateway, cmd_im
 from app.cli import cmd_central  # noqa: F401
 from app.cli import cmd_readings  # noqa: F401
 from app.cli import cmd_refunds  # noqa: F401
+from app.cli import cmd_closing  # noqa: F401

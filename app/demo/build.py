@@ -230,6 +230,9 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
         summary["billing"] = history.bill_periods(ctx, builder.periods)
         summary["payments"] = history.build_history(ctx, seed=seed, today=today, periods=builder.periods,
                                                     rooms=rooms)
+        from app.demo.day_statements import write_demo_statements  # the demo's day to close (日结)
+
+        summary["statements"] = write_demo_statements(ctx, today)
     if meter_story:  # meters on an RS-485 line and a flagged leak (app.demo.meters, issue 13)
         from app.demo.meters import add_meter_story
 

@@ -275,6 +275,137 @@
         </message>
     </context>
     <context>
+        <name>DayCloseView</name>
+        <message>
+            <source>Total</source>
+            <translation>合计</translation>
+        </message>
+        <message>
+            <source>WeChat Pay statement (ALL)</source>
+            <translation>微信支付对账单（全部）</translation>
+        </message>
+        <message>
+            <source>Alipay business detail</source>
+            <translation>支付宝业务明细</translation>
+        </message>
+        <message>
+            <source>Bank POS settlement</source>
+            <translation>银行卡POS结算单</translation>
+        </message>
+        <message>
+            <source>Statements of the day</source>
+            <translation>当日对账单</translation>
+        </message>
+        <message>
+            <source>Business day</source>
+            <translation>营业日</translation>
+        </message>
+        <message>
+            <source>(none: not reconciled)</source>
+            <translation>（不选则不对账）</translation>
+        </message>
+        <message>
+            <source>Choose…</source>
+            <translation>选择…</translation>
+        </message>
+        <message>
+            <source>Reconcile</source>
+            <translation>对账</translation>
+        </message>
+        <message>
+            <source>Lock the day…</source>
+            <translation>锁定该日…</translation>
+        </message>
+        <message>
+            <source>Tender</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Cashier</source>
+            <translation>收银员</translation>
+        </message>
+        <message>
+            <source>Payments</source>
+            <translation>笔数</translation>
+        </message>
+        <message>
+            <source>Fee item</source>
+            <translation>收费项目</translation>
+        </message>
+        <message>
+            <source>By tender</source>
+            <translation>按支付方式</translation>
+        </message>
+        <message>
+            <source>By cashier</source>
+            <translation>按收银员</translation>
+        </message>
+        <message>
+            <source>By fee item</source>
+            <translation>按收费项目</translation>
+        </message>
+        <message>
+            <source>Choose the day and its statement files, then Reconcile.</source>
+            <translation>选择营业日和当日对账单文件，然后点“对账”。</translation>
+        </message>
+        <message>
+            <source>Source</source>
+            <translation>来源</translation>
+        </message>
+        <message>
+            <source>Reference</source>
+            <translation>单号</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>Day close</source>
+            <translation>日结对账</translation>
+        </message>
+        <message>
+            <source>Choose the statement file</source>
+            <translation>选择对账单文件</translation>
+        </message>
+        <message>
+            <source>Statements (*.csv *.txt);;All files (*)</source>
+            <translation>对账单 (*.csv *.txt);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Lock {0}? After locking, no receipt of that day can be voided or changed; corrections are made on a later day.</source>
+            <translation>锁定 {0}？锁定后该日的收据不能再作废或修改，更正只能在以后的日子另做。</translation>
+        </message>
+        <message>
+            <source>{0} discrepancies will be opened as exceptions for follow-up.</source>
+            <translation>{0} 条差异将记为异常，待跟进处理。</translation>
+        </message>
+        <message>
+            <source>Lock the day</source>
+            <translation>锁定该日</translation>
+        </message>
+        <message>
+            <source>Sync</source>
+            <translation>同步</translation>
+        </message>
+        <message>
+            <source>Locked</source>
+            <translation>已锁定</translation>
+        </message>
+        <message>
+            <source>Preview — not locked yet</source>
+            <translation>预览——尚未锁定</translation>
+        </message>
+        <message>
+            <source>{0} {1}: {2} payments, {3} statement lines matched, {4} discrepancies. {5}</source>
+            <translation>{0} {1}：缴费 {2} 笔，对账单相符 {3} 笔，差异 {4} 条。{5}</translation>
+        </message>
+    </context>
+    <context>
         <name>DepositDialog</name>
         <message>
             <source>Collect a deposit</source>

@@ -21,6 +21,9 @@ class Statement(Base):
     day: Mapped[date] = mapped_column(Date)
     file_sha256: Mapped[str] = mapped_column(String(64))
     imported_by: Mapped[str | None] = mapped_column(String(40))
+    # the merchant no. / Alipay account the file belongs to: a later file of another account is refused
+    account: Mapped[str | None] = mapped_column(String(40))
+    file_name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -46,6 +49,8 @@ class DayClose(Base):
     day: Mapped[date] = mapped_column(Date)
     totals: Mapped[dict] = mapped_column(JSONText)
     closed_by: Mapped[str] = mapped_column(String(40))
+    # totals by cashier and fee item, matched count, the discrepancies' count (app.services.closing.day_close)
+    detail: Mapped[dict | None] = mapped_column(JSONText)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

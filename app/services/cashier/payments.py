@@ -22,6 +22,7 @@ from app.domain.periods import Period
 from app.errors import Conflict, InputError, NotFound, PermissionDenied, Problem
 from app.ids import new_id
 from app.money import fen_to_yuan_str
+from app.services.closing.day_lock import ensure_day_open
 from app.services import audit, ledger, print_queue, rooms, users
 from app.services.receivables.bills import LineView, paid_by_line, room_lines
 from app.services.receivables.postings import post_bill_lines
@@ -70,6 +71,7 @@ def record_payment(s: Session, c: Counter, kind: str, room: Room, total_fen: int
     _recheck_under_lock(s, room, st, allocations or [])
     if in_shift:
         shift, terminal, user = require_open(s, c.terminal, c.user)
+        ensure_day_open(s, c.terminal, clock.today())  # no new money into a day already closed
     else:  # the bill run's prepaid deduction: no cash moves, so no drawer and no shift
         shift, terminal, user = None, users.ensure_terminal(s, c.terminal), users.get_user(s, c.user)
     day = clock.today()

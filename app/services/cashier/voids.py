@@ -17,6 +17,7 @@ from app.ids import new_id
 from app.services import audit, ledger, rooms, users
 from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
+from app.services.closing.day_lock import ensure_day_open
 from app.sync_events import emit_event
 
 
@@ -43,6 +44,7 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
             raise PermissionDenied("void.not_your_shift", receipt=receipt_no,
                                    cashier=owner.display_name if owner else "?")
     rooms.lock_room(s, payment.room_id)  # then look again: another counter may have voided it meanwhile
+    ensure_day_open(s, terminal.code, payment.business_day)  # a closed day's money never changes (room lock first)
     if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
         raise Conflict("void.already_void", receipt=receipt_no)
     if payment.kind == "refund" or s.scalar(select(Payment.id).where(Payment.refund_of_id == payment.id).limit(1)):
