@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QWidget
 TABS: list[tuple[str, str]] = [
     ("ui.exceptions.view", "ExceptionsView"),
     ("ui.readings.view", "ReadingsReviewView"),
-    # ("ui.readings.view", "ReadingsReviewView"),
     ("ui.closing.view", "DayCloseView"),
 ]
 
