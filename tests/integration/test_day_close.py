@@ -233,3 +233,34 @@ def test_alipay_file_of_another_account_than_before_is_refused(any_ctx, world, t
         day_close.close_day(s, "T1", "admin", nxt, {"alipay": str(other)})
     assert e.value.code == "closing.file.other_merchant" and e.value.params["expected"] == "20880211096256330156"
     assert _count(any_ctx, DayClose) == 1
+
+
+def test_refunds_into_a_closed_day_are_refused_before_any_money_moves(any_ctx, world, tmp_path):
+    """A refund is today's money: once today is closed, neither a payment refund nor a
+    deposit return goes through (tomorrow's day takes them), and nothing is written."""
+    from app.db.models import Refund
+    from app.services.refunds.deposits import refund_deposit
+    from app.services.refunds.payments import refund_payment
+    from app.services.refunds.plan import Request
+    from app.services.cashier.payments import collect_deposit
+
+    with any_ctx.uow() as s:
+        dep = collect_deposit(s, C, "1-1-101", "装修押金", T("cash=100"))
+    _close_shift(any_ctx)
+    with any_ctx.uow() as s:
+        day_close.close_day(s, "T1", "admin", DAY, {})
+    with any_ctx.uow() as s:
+        shifts.open_shift(s, "T1", "admin", 0)
+    paid = world["p1"]["receipt_no"]  # bills paid by WeChat, given back in cash: no gateway involved
+    with pytest.raises(InputError) as e:
+        refund_payment(any_ctx.uow, C, Request(receipt_no=paid, reason="退错", route="cash", approver="admin"))
+    assert e.value.code == "closing.day_locked"
+    with any_ctx.uow() as s:
+        deposit_id = s.scalar(select(Payment.id).where(Payment.id == dep["payment_id"]))
+        from app.db.models import Deposit
+
+        deposit_id = s.scalar(select(Deposit.id).where(Deposit.payment_id == deposit_id))
+    with pytest.raises(InputError) as e, any_ctx.uow() as s:
+        refund_deposit(s, C, deposit_id, approver="admin")
+    assert e.value.code == "closing.day_locked"
+    assert _count(any_ctx, Refund) == 0

@@ -8,12 +8,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import tender_methods
+from app import clock, tender_methods
 from app.db.models import Deposit, DepositReturn, Payment, Receipt, Refund, Room, User
 from app.errors import InputError, NotFound
 from app.money import fen_to_yuan_str
 from app.services import ledger, rooms
 from app.services.cashier.payments import Counter
+from app.services.closing.day_lock import ensure_day_open
 from app.services.refunds import approval, record
 from app.services.refunds.plan import Leg
 from app.services.voided import not_voided
@@ -37,6 +38,7 @@ def refund_deposit(s: Session, c: Counter, deposit_id: str, *, approver: str | N
     approved_by = approval.check(s, c.user, approver, password, "deposit_refund")
     dep = _deposit(s, deposit_id)
     rooms.lock_room(s, dep.room_id)  # then look again: another counter may be returning it now
+    ensure_day_open(s, c.terminal, clock.today())  # paid out today: not into a closed day
     if s.scalar(select(DepositReturn.id).where(DepositReturn.deposit_id == dep.id)):
         raise InputError("refund.deposit_returned", deposit=dep.id)
     if not s.scalar(select(Payment.id).where(Payment.id == dep.payment_id, not_voided(Payment.id))):

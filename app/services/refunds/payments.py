@@ -28,6 +28,7 @@ from app.gateways import GATEWAYS, Gateway, GatewayFactory, GatewayResult
 from app.ids import new_id
 from app.services import audit, ledger, rooms, users
 from app.services.cashier.payments import Counter
+from app.services.closing.day_lock import ensure_day_open
 from app.services.refunds import approval, record
 from app.services.refunds.plan import Plan, Request, make_plan, original_payment
 
@@ -68,6 +69,7 @@ def refund_payment(sessions: Sessions, c: Counter, req: Request, *, password: st
     with sessions() as s:
         approved_by = approval.check(s, c.user, req.approver, password)
         plan = _plan_locked(s, req)
+        ensure_day_open(s, c.terminal, clock.today())  # refunds are today's money: not into a closed day
         record.require_drawer(s, c, plan.legs)
         leg = plan.gateway_leg
         if leg is None:
