@@ -46,12 +46,21 @@ def add_terminal(s: Session, code: str, community_names: list[str]) -> dict[str,
         raise InputError("sync.community_required")
     communities = _community_ids(s, names)
     t = users.ensure_terminal(s, code)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     t.token_hash = token_hash(token)
     t.communities = [c.id for c in communities]
     t.revoked_at = None
     s.flush()
     return {"terminal": code, "token": token, "communities": [c.name for c in communities]}
+
+
+def new_token() -> str:
+    """A terminal's secret: 256 random bits, URL-safe, never starting with '-' (a token typed
+    after `--token` must not read as an option)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if token[0].isalnum():
+            return token
 
 
 def list_terminals(s: Session) -> list[dict[str, Any]]:
