@@ -140,7 +140,7 @@ def deb(app_dir: Path) -> Path:
         "exit 0\n", encoding="utf-8")
     (control / "postinst").chmod(0o755)
     out = DIST / f"propdesk_{version()}_amd64.deb"
-    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(stage), str(out)], check=True,
+    subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(stage), str(out)], check=True,
                    stdout=subprocess.DEVNULL)
     return out
 

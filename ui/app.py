@@ -26,6 +26,30 @@ def _demo(ctx: AppContext) -> None:
     build_demo(ctx, rooms=2000, seed=1)
 
 
+def _first_run(ctx: AppContext, lang: str) -> tuple[AppContext | None, str]:
+    """The first-run wizard when the database has neither a user nor a terminal; returns the
+    context to go on with (reopened when another terminal code was chosen) and the language,
+    or (None, lang) when the wizard was cancelled — nothing was stored then."""
+    from app.services import first_run
+
+    with ctx.uow() as s:
+        if not first_run.needs_setup(s):
+            return ctx, lang
+    from PySide6.QtWidgets import QDialog
+
+    from ui.wizard.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(ctx, lang=lang)
+    wizard.resize(900, 600)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        return None, lang
+    if wizard.terminal != ctx.terminal:
+        settings = dataclasses.replace(ctx.settings, terminal=wizard.terminal)
+        ctx.close()
+        ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    return ctx, wizard.lang
+
+
 def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
             screen: str = "checkout", room: str | None = None, login: bool = True, size: str | None = None,
             on_ready: Callable[[object], None] | None = None) -> int:
@@ -57,6 +81,11 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
     try:
         if demo:
             _demo(ctx)
+        if not screenshot:
+            ready, lang = _first_run(ctx, lang)  # a new install: the wizard (ui/wizard)
+            if ready is None:
+                return 0
+            ctx = ready
         from ui.main_window import MainWindow
 
         if login and not screenshot:

@@ -21,11 +21,16 @@ def _args(p: argparse.ArgumentParser) -> None:
                    help="UI language: zh_CN (default) or en; `propdesk --lang en gui` works too")
 
 
-def ui_language(args: argparse.Namespace) -> str:
-    """`gui --lang`, else the global `propdesk --lang` (or PROPDESK_LANG): Chinese unless English is asked for."""
+def ui_language(args: argparse.Namespace, settings: Settings | None = None) -> str:
+    """`gui --lang`, else the global `propdesk --lang` (or PROPDESK_LANG), else what the first-run
+    wizard saved for this PC: Chinese unless English is asked for."""
     import os
 
-    lang = getattr(args, "ui_lang", None) or getattr(args, "lang", None) or os.environ.get("PROPDESK_LANG") or "zh"
+    from app import counter_file
+
+    saved = counter_file.saved_language(settings.db_url) if settings is not None else None
+    lang = getattr(args, "ui_lang", None) or getattr(args, "lang", None) or os.environ.get("PROPDESK_LANG") or saved \
+        or "zh"
     return "en" if lang == "en" else "zh_CN"
 
 
@@ -33,7 +38,7 @@ def ui_language(args: argparse.Namespace) -> str:
 def run(settings: Settings, args: argparse.Namespace) -> None:
     from ui.app import run_gui
 
-    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=ui_language(args), screen=args.screen,
-                   room=args.room, size=args.size)
+    code = run_gui(settings, demo=args.demo, screenshot=args.screenshot, lang=ui_language(args, settings),
+                   screen=args.screen, room=args.room, size=args.size)
     if code:
         raise SystemExit(code)

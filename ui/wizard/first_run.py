@@ -413,13 +413,15 @@ class DonePage(_Page):
         self.retranslate()
 
     def retranslate(self) -> None:
+        from ui.texts import transport_name
+
         self.setTitle(self.tr("Ready"))
         self.setSubTitle(self.tr("Press Finish to save and open the counter."))
         w = self.wiz
         mode = self.tr("standalone") if w.mode == "standalone" else self.tr("joined to central")
         printer = (w.printer or DEFAULT_PRINTER)
         lines = [self.tr("Terminal: {0}").format(w.terminal), self.tr("Mode: {0}").format(mode),
-                 self.tr("Printer: {0} {1}").format(printer["transport"], printer["target"]),
+                 self.tr("Printer: {0} {1}").format(transport_name(printer["transport"]), printer["target"]),
                  self.tr("Pole display: {0}").format(printer.get("display_port") or self.tr("none")),
                  self.tr("Change any of it later: Settings → Printer… for the printer and ports.")]
         self.summary.setText("\n".join(lines))
@@ -437,6 +439,9 @@ class FirstRunWizard(QWizard):
         self.setObjectName("firstRunWizard")
         self.ctx = ctx
         self.lang = lang
+        app = QCoreApplication.instance()
+        if app is not None:
+            i18n.install(app, lang)  # the wizard speaks the language it starts with
         if open_link is None:
             from drivers.central import open_link as real_open_link
 
