@@ -15,7 +15,13 @@ t0=$(date +%s)
 if [ $# -ge 1 ]; then
   app="$(cd "$1" && pwd)"
 else
-  python3 "$root/installer/build.py" --no-deb --no-tarball
+  py="${PYTHON:-}"
+  for c in python3.11 python3.12 python3; do
+    [ -n "$py" ] && break
+    command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(not (3,11) <= sys.version_info[:2] < (3,13))' && py="$c"
+  done
+  [ -n "$py" ] || { echo "smoke: Python 3.11 or 3.12 is needed to build" >&2; exit 1; }
+  "$py" "$root/installer/build.py" --no-deb --no-tarball
   app="$root/dist/PropDesk"
 fi
 t_built=$(date +%s)
