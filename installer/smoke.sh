@@ -46,7 +46,8 @@ run init --demo --rooms 200
 # a room that owes something: the demo's chronic debtors first, then any
 room=""
 for r in 1-1-402 2-2-202 2-2-2401 2-1-202 1-1-201 1-1-301 1-1-501; do
-  if run bills --room "$r" --json | grep -q '"status": "unpaid"'; then room="$r"; break; fi
+  owes="$(run bills --room "$r" --json)"
+  case "$owes" in *'"status": "unpaid"'*) room="$r"; break ;; esac
 done
 [ -n "$room" ] || { echo "smoke: no demo room with unpaid bills" >&2; exit 1; }
 owed="$(run bills --room "$room" | head -1)"
