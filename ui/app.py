@@ -93,7 +93,7 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
             from ui.ops import Ops
 
             ops = Ops(ctx)
-            user = LoginDialog.ask(None, ops, settings.user, settings.terminal)
+            user = LoginDialog.ask(None, ops, ctx.settings.user, ctx.terminal)
             ops.wait(2000)
             if user is None:
                 return 0
