@@ -94,7 +94,7 @@ def freeze(python: str) -> Path:
 
 def tarball(app_dir: Path) -> Path:
     out = DIST / f"propdesk-{version()}-linux-x86_64.tar.gz"
-    with tarfile.open(out, "w:gz") as tar:
+    with tarfile.open(out, "w:gz", compresslevel=6) as tar:
         tar.add(app_dir, arcname=f"propdesk-{version()}")
     return out
 
