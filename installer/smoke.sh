@@ -68,6 +68,10 @@ echo "$fonts" | tail -n +3 | awk '{ if ($1 !~ /PropDeskCJK$/ || $(NF-4) != "yes"
 pdftotext "$work/receipt.pdf" - | grep -q "收款收据" || { echo "smoke: no Chinese text in the PDF" >&2; exit 1; }
 run gui --screenshot "$work/window.png" --room "$room"
 [ -s "$work/window.png" ] || { echo "smoke: no screenshot" >&2; exit 1; }
-if [ -n "${SMOKE_KEEP:-}" ]; then cp "$work/receipt.pdf" "$work/window.png" "$SMOKE_KEEP"/; fi
+# a new install (no `init`): the first-run wizard's first page renders
+db="sqlite:///$work/new.db"
+run gui --screenshot "$work/wizard.png" --screen first-run
+[ -s "$work/wizard.png" ] || { echo "smoke: no wizard screenshot" >&2; exit 1; }
+if [ -n "${SMOKE_KEEP:-}" ]; then cp "$work/receipt.pdf" "$work/window.png" "$work/wizard.png" "$SMOKE_KEEP"/; fi
 t_done=$(date +%s)
 echo "smoke: OK (build $((t_built - t0)) s, smoke $((t_done - t_built)) s)"

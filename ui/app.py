@@ -50,6 +50,18 @@ def _first_run(ctx: AppContext, lang: str) -> tuple[AppContext | None, str]:
     return ctx, wizard.lang
 
 
+def _wizard_picture(ctx: AppContext, lang: str, path: str, size: str | None) -> int:
+    from ui.wizard.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(ctx, lang=lang, open_link=lambda conf: None)
+    w, _, h = (size or "1366x768").lower().partition("x")
+    wizard.resize(int(w), int(h))
+    wizard.show()
+    ok = wizard.grab().save(path)
+    wizard.close()
+    return 0 if ok else 1
+
+
 def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
             screen: str = "checkout", room: str | None = None, login: bool = True, size: str | None = None,
             on_ready: Callable[[object], None] | None = None) -> int:
@@ -81,6 +93,8 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
     try:
         if demo:
             _demo(ctx)
+        if screenshot and screen == "first-run":  # the wizard as a new install shows it (nothing stored)
+            return _wizard_picture(ctx, lang, screenshot, size)
         if not screenshot:
             ready, lang = _first_run(ctx, lang)  # a new install: the wizard (ui/wizard)
             if ready is None:

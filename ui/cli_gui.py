@@ -13,8 +13,9 @@ from app.config import Settings
 def _args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="create a demo database first when it is empty")
     p.add_argument("--screenshot", metavar="FILE", help="render the main window to PNG after loading, then exit")
-    p.add_argument("--screen", default="checkout", choices=("checkout", "receipts", "shift-close"),
-                   help="with --screenshot: which screen to render (default checkout)")
+    p.add_argument("--screen", default="checkout", choices=("checkout", "receipts", "shift-close", "first-run"),
+                   help="with --screenshot: which screen to render (default checkout; first-run: the "
+                        "first-run wizard's first page, stores nothing)")
     p.add_argument("--room", help="with --screenshot: find this household first (e.g. 3-2-1502)")
     p.add_argument("--size", default="1366x768", help="with --screenshot: window size WxH (default 1366x768)")
     p.add_argument("--lang", dest="ui_lang", choices=("zh_CN", "zh", "en"),

@@ -227,3 +227,18 @@ def test_the_language_chosen_in_the_wizard_is_this_pcs_default(fresh):
     counter_file.save(fresh.settings.db_url, lang="en")
     assert ui_language(Namespace(ui_lang=None, lang=None), settings) == "en"
     assert ui_language(Namespace(ui_lang="zh_CN", lang=None), settings) == "zh_CN"  # the option still wins
+
+
+def test_gui_screenshot_of_the_wizard_stores_nothing(tmp_path, qapp):
+    from ui.app import run_gui
+
+    url = f"sqlite:///{tmp_path / 'shot.db'}"
+    out = tmp_path / "wizard.png"
+    assert run_gui(Settings.load(db=url), screenshot=str(out), screen="first-run", lang="zh_CN") == 0
+    assert out.stat().st_size > 10_000
+    c = AppContext.open(url, "T1", "admin")
+    try:
+        with c.uow() as s:
+            assert first_run.needs_setup(s)
+    finally:
+        c.close()
