@@ -13,4 +13,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setup.not_joined": ("还没有接入总部：请点“接入并同步”，完成后再继续。",
                          "Not joined to central yet: press 'Join and pull', then continue."),
     "setup.field.terminal": ("收银台编号", "terminal code"),
+    "setup.field.handheld_dock": ("抄表机座", "handheld dock"),
 }

@@ -1325,6 +1325,10 @@ Take the payment anyway?</source>
 <context>
     <name>DonePage</name>
     <message>
+        <source>Handheld dock: {0}</source>
+        <translation>抄表机座：{0}</translation>
+    </message>
+    <message>
         <source>Ready</source>
         <translation>设置完成</translation>
     </message>
@@ -1456,6 +1460,10 @@ Take the payment anyway?</source>
 </context>
 <context>
     <name>PortsPage</name>
+    <message>
+        <source>Handheld dock</source>
+        <translation>抄表机座</translation>
+    </message>
     <message>
         <source>Serial ports</source>
         <translation>串口设备</translation>

@@ -77,6 +77,11 @@ def test_standalone_setup_to_the_end(qtbot, fresh):
     assert wiz.printer["transport"] == "file"
     ports = wiz.pages[wiz.PORTS]
     ports.combos["display"].setEditText("/dev/ttyUSB1")
+    if ports.dock is not None:  # the handheld dock (until app.devices has an entry for it)
+        ports.dock.setEditText("not a port")
+        wiz.next()
+        assert wiz.currentId() == wiz.PORTS and "not a port" in ports.note.text()
+        ports.dock.setEditText("/dev/ttyUSB2")
     _shot(wiz, "5-ports")
     wiz.next()
     admin = wiz.pages[wiz.ADMIN]
@@ -104,6 +109,10 @@ def test_standalone_setup_to_the_end(qtbot, fresh):
         assert t.printer["customer_display"] is True
     # this PC keeps its terminal code: the next start (GUI or CLI) is counter A2
     assert Settings.load(db=fresh.settings.db_url).terminal == "A2"
+    from app import counter_file
+
+    if ports.dock is not None:
+        assert counter_file.load(fresh.settings.db_url)["handheld_port"] == "/dev/ttyUSB2"
 
 
 def test_finishing_twice_is_refused(fresh):

@@ -323,12 +323,34 @@ class PortsPage(_Page):
             self.combos[name] = combo
             self.labels[name] = QLabel()
             self.form.addRow(self.labels[name], combo)
+        # The handheld dock until it has its own entry in app.devices: its port is this PC's,
+        # kept in the counter file (app/counter_file.py, key handheld_port).
+        self.dock: QComboBox | None = None
+        self.dock_label = QLabel()
+        if "handheld" not in self.combos:
+            self.dock = QComboBox()
+            self.dock.setObjectName("port_handheld_dock")
+            self.dock.setEditable(True)
+            self.dock.addItem("")
+            self.dock.addItems(ports)
+            self.form.addRow(self.dock_label, self.dock)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.form.addRow(self.note)
         self.retranslate()
 
     def validatePage(self) -> bool:  # noqa: N802
+        import re
+
+        from app.errors import InputError, Msg
+
+        if self.dock is not None:
+            port = self.dock.currentText().strip()
+            if port and not re.fullmatch(devices.PORT_PATTERN, port):
+                self.note.setText(describe(InputError("device.bad_port", device=Msg("setup.field.handheld_dock"),
+                                                      port=port)))
+                return False
+            self.wiz.handheld_port = port
         printer = dict(self.wiz.printer or DEFAULT_PRINTER)
         for name, combo in self.combos.items():
             port = combo.currentText().strip()
@@ -355,6 +377,7 @@ class PortsPage(_Page):
 
         for name, label in self.labels.items():
             label.setText(render(Msg(devices.get(name).label), message_lang()))
+        self.dock_label.setText(self.tr("Handheld dock"))
         self.note.setText(self.tr("Ports found on this PC are listed; you can also type one (COM3, /dev/ttyUSB0)."))
 
 
@@ -423,6 +446,7 @@ class DonePage(_Page):
         lines = [self.tr("Terminal: {0}").format(w.terminal), self.tr("Mode: {0}").format(mode),
                  self.tr("Printer: {0} {1}").format(transport_name(printer["transport"]), printer["target"]),
                  self.tr("Pole display: {0}").format(printer.get("display_port") or self.tr("none")),
+                 self.tr("Handheld dock: {0}").format(w.handheld_port or self.tr("none")),
                  self.tr("Change any of it later: Settings → Printer… for the printer and ports.")]
         self.summary.setText("\n".join(lines))
 
@@ -450,6 +474,7 @@ class FirstRunWizard(QWizard):
         self.terminal = ctx.terminal
         self.mode = "standalone"
         self.printer: dict | None = None
+        self.handheld_port = ""
         self.password: str | None = None
         self.result: dict | None = None
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -540,6 +565,7 @@ class FirstRunWizard(QWizard):
         except AppError as e:
             self.pages[self.DONE].summary.setText(describe(e))
             return
-        counter_file.save(self.ctx.settings.db_url, terminal=terminal, lang=self.lang)
+        counter_file.save(self.ctx.settings.db_url, terminal=terminal, lang=self.lang,
+                          **({"handheld_port": self.handheld_port} if self.handheld_port else {}))
         self.result = {**self.result, "lang": self.lang}
         super().accept()
