@@ -70,8 +70,13 @@ class Settings:
 
     @classmethod
     def load(cls, db: str | None = None, terminal: str | None = None, user: str | None = None) -> "Settings":
+        db_url = db or os.environ.get("PROPDESK_DB") or default_db_url()
+        if not terminal and not os.environ.get("PROPDESK_TERMINAL"):
+            from app import counter_file  # the code the first-run wizard saved for this PC
+
+            terminal = counter_file.saved_terminal(db_url)
         return cls(
-            db_url=db or os.environ.get("PROPDESK_DB") or default_db_url(),
+            db_url=db_url,
             terminal=terminal or os.environ.get("PROPDESK_TERMINAL") or "T1",
             user=user or os.environ.get("PROPDESK_USER") or "admin",
             offline=os.environ.get("PROPDESK_OFFLINE", "") in ("1", "true", "yes"),

@@ -14,7 +14,7 @@ apt_pkgs=(libzbar0 fonts-noto-cjk fonts-wqy-microhei libegl1 libgl1 libfontconfi
           libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$what" = test ]; then
-  apt_pkgs+=(postgresql poppler-utils socat)
+  apt_pkgs+=(postgresql poppler-utils socat binutils)  # binutils: objdump for PyInstaller (installer/smoke.sh)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -26,6 +26,42 @@ def _demo(ctx: AppContext) -> None:
     build_demo(ctx, rooms=2000, seed=1)
 
 
+def _first_run(ctx: AppContext, lang: str) -> tuple[AppContext | None, str]:
+    """The first-run wizard when the database has neither a user nor a terminal; returns the
+    context to go on with (reopened when another terminal code was chosen) and the language,
+    or (None, lang) when the wizard was cancelled — nothing was stored then."""
+    from app.services import first_run
+
+    with ctx.uow() as s:
+        if not first_run.needs_setup(s):
+            return ctx, lang
+    from PySide6.QtWidgets import QDialog
+
+    from ui.wizard.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(ctx, lang=lang)
+    wizard.resize(900, 600)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        return None, lang
+    if wizard.terminal != ctx.terminal:
+        settings = dataclasses.replace(ctx.settings, terminal=wizard.terminal)
+        ctx.close()
+        ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    return ctx, wizard.lang
+
+
+def _wizard_picture(ctx: AppContext, lang: str, path: str, size: str | None) -> int:
+    from ui.wizard.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(ctx, lang=lang, open_link=lambda conf: None)
+    w, _, h = (size or "1366x768").lower().partition("x")
+    wizard.resize(int(w), int(h))
+    wizard.show()
+    ok = wizard.grab().save(path)
+    wizard.close()
+    return 0 if ok else 1
+
+
 def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = None, lang: str = "zh_CN",
             screen: str = "checkout", room: str | None = None, login: bool = True, size: str | None = None,
             on_ready: Callable[[object], None] | None = None) -> int:
@@ -33,10 +69,10 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
         from ui import tabs
         from ui.screenshot import SCREENS
 
-        if screen not in (*SCREENS, *tabs.names()):
+        if screen not in (*SCREENS, "first-run", *tabs.names()):
             from app.errors import InputError
 
-            raise InputError("devices.unknown_screen", screen=screen, screens=[*SCREENS, *tabs.names()])
+            raise InputError("devices.unknown_screen", screen=screen, screens=[*SCREENS, "first-run", *tabs.names()])
     if screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
@@ -65,6 +101,13 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
     try:
         if demo:
             _demo(ctx)
+        if screenshot and screen == "first-run":  # the wizard as a new install shows it (nothing stored)
+            return _wizard_picture(ctx, lang, screenshot, size)
+        if not screenshot:
+            ready, lang = _first_run(ctx, lang)  # a new install: the wizard (ui/wizard)
+            if ready is None:
+                return 0
+            ctx = ready
         from ui.main_window import MainWindow
 
         if login and not screenshot:
@@ -72,7 +115,7 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
             from ui.ops import Ops
 
             ops = Ops(ctx)
-            user = LoginDialog.ask(None, ops, settings.user, settings.terminal)
+            user = LoginDialog.ask(None, ops, ctx.settings.user, ctx.terminal)
             ops.wait(2000)
             if user is None:
                 return 0

@@ -1,8 +1,16 @@
 """Fonts and look: a CJK font that renders hanzi on Linux (Noto Sans CJK SC) and Windows
 (Microsoft YaHei), sizes readable across the counter, and a large change figure (找零) the
-resident can read from the other side of the glass."""
+resident can read from the other side of the glass.
+
+The app ships its own Chinese font (resources/fonts/PropDeskCJK.ttf, WenQuanYi Micro Hei cut to
+GBK): registered with Qt at start and always the last family of the app font, so a PC without
+any CJK system font (a bare Linux, a stripped Windows image) shows hanzi, not boxes, while a PC
+that has YaHei or Noto keeps its nicer system font."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -38,16 +46,37 @@ QTableView { gridline-color: #e3e7ee; selection-background-color: #cfe0fb; selec
 """
 
 
+FONTS_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+
+
+@lru_cache(maxsize=1)
+def bundled_families() -> tuple[str, ...]:
+    """Register the fonts in resources/fonts with Qt (once per process); their family names."""
+    families: list[str] = []
+    for path in sorted(FONTS_DIR.glob("*.tt[fc]")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += [f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families]
+    return tuple(families)
+
+
 def cjk_family() -> str | None:
     available = set(QFontDatabase.families())
     return next((f for f in _CJK_FAMILIES if f in available), None)
 
 
+def ui_families() -> list[str]:
+    """The app font's families in order: the system's CJK font when there is one, then ours."""
+    bundled = list(bundled_families())
+    system = cjk_family()
+    return ([system] if system and system not in bundled else []) + bundled
+
+
 def apply_style(app: QApplication) -> None:
     font = QFont()
-    family = cjk_family()
-    if family:
-        font.setFamilies([family])
+    families = ui_families()
+    if families:
+        font.setFamilies(families)
     font.setPointSize(11)
     app.setFont(font)
     app.setStyleSheet(STYLESHEET)

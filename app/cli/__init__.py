@@ -30,12 +30,31 @@ def command(name: str, help_: str, add_arguments: Callable[[argparse.ArgumentPar
     return deco
 
 
+def _frozen_plugin_commands() -> list[tuple[str, str]]:
+    """(name, module) of the plugin commands in a frozen build (installer/propdesk.spec writes
+    them from pyproject.toml into propdesk_commands.txt beside the app's files): a PyInstaller
+    app has no package metadata, so no entry points."""
+    from pathlib import Path
+
+    listed = Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "propdesk_commands.txt"
+    if not listed.is_file():
+        return []
+    pairs = (line.strip().partition("=") for line in listed.read_text(encoding="utf-8").splitlines())
+    return [(name.strip(), module.strip()) for name, _, module in pairs if name.strip() and module.strip()]
+
+
 def _load_plugin_commands() -> None:
     """Commands living outside `app` register through the `propdesk.commands` entry point
     group: the desktop GUI (`ui`) adds `gui` this way, so `app` never imports Qt."""
+    import importlib
     from importlib.metadata import entry_points
 
     loaded = {c[0] for c in COMMANDS}
+    if getattr(sys, "frozen", False):
+        for name, module in _frozen_plugin_commands():
+            if name not in loaded:
+                importlib.import_module(module)
+        return
     for ep in entry_points(group="propdesk.commands"):
         if ep.name not in loaded:
             ep.load()

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
     <context>
+        <name>AdminPage</name>
+        <message>
+            <source>Administrator</source>
+            <translation>管理员</translation>
+        </message>
+        <message>
+            <source>The first user, admin, may add cashiers and change every setting. Choose its password (at least 6 characters).</source>
+            <translation>第一个用户 admin 可以添加收银员、更改所有设置。请为它设置密码（至少 6 位）。</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Password again</source>
+            <translation>再次输入密码</translation>
+        </message>
+    </context>
+    <context>
         <name>ApprovalDialog</name>
         <message>
             <source>Manager approval</source>
@@ -659,6 +682,53 @@
         </message>
     </context>
     <context>
+        <name>DonePage</name>
+        <message>
+            <source>Handheld dock: {0}</source>
+            <translation>抄表机座：{0}</translation>
+        </message>
+        <message>
+            <source>Ready</source>
+            <translation>设置完成</translation>
+        </message>
+        <message>
+            <source>Press Finish to save and open the counter.</source>
+            <translation>点“完成”保存设置并打开收银台。</translation>
+        </message>
+        <message>
+            <source>standalone</source>
+            <translation>单机使用</translation>
+        </message>
+        <message>
+            <source>joined to central</source>
+            <translation>已接入总部</translation>
+        </message>
+        <message>
+            <source>Terminal: {0}</source>
+            <translation>收银台编号：{0}</translation>
+        </message>
+        <message>
+            <source>Mode: {0}</source>
+            <translation>使用方式：{0}</translation>
+        </message>
+        <message>
+            <source>Printer: {0} {1}</source>
+            <translation>打印机：{0} {1}</translation>
+        </message>
+        <message>
+            <source>Pole display: {0}</source>
+            <translation>客显：{0}</translation>
+        </message>
+        <message>
+            <source>none</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>Change any of it later: Settings → Printer… for the printer and ports.</source>
+            <translation>以后都可以更改：打印机和串口在“设置 → 打印机…”中。</translation>
+        </message>
+    </context>
+    <context>
         <name>ExceptionsView</name>
         <message>
             <source>Open only</source>
@@ -687,6 +757,37 @@
         <message>
             <source>How was it handled? (e.g. refunded to the owner, credit kept)</source>
             <translation>如何处理的？（例如：已退给业主、余额留作预存）</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>PropDesk — first-run setup</source>
+            <translation>PropDesk 物业前台收银台 — 首次使用设置</translation>
+        </message>
+        <message>
+            <source>Next &gt;</source>
+            <translation>下一步 &gt;</translation>
+        </message>
+        <message>
+            <source>&lt; Back</source>
+            <translation>&lt; 上一步</translation>
+        </message>
+        <message>
+            <source>Finish</source>
+            <translation>完成</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Test page printed: check the paper.</source>
+            <translation>测试页已打印：请查看打印纸。</translation>
+        </message>
+        <message>
+            <source>Test page failed: {0}</source>
+            <translation>测试页打印失败：{0}</translation>
         </message>
     </context>
     <context>
@@ -840,6 +941,21 @@
         <message>
             <source>(no owner on record)</source>
             <translation>（无业主记录）</translation>
+        </message>
+    </context>
+    <context>
+        <name>LanguagePage</name>
+        <message>
+            <source>Welcome to PropDesk</source>
+            <translation>欢迎使用 PropDesk</translation>
+        </message>
+        <message>
+            <source>This counter is new. A few questions and it is ready. Language:</source>
+            <translation>这台收银电脑是新装的，回答几个问题即可开始使用。界面语言：</translation>
+        </message>
+        <message>
+            <source>Everything you choose here can be changed later in the Settings menu.</source>
+            <translation>这里的选择以后都可以在“设置”菜单中更改。</translation>
         </message>
     </context>
     <context>
@@ -1032,6 +1148,49 @@ Take the payment anyway?</source>
         </message>
     </context>
     <context>
+        <name>ModePage</name>
+        <message>
+            <source>Standalone or central</source>
+            <translation>单机使用或接入总部</translation>
+        </message>
+        <message>
+            <source>A single service center works standalone. A company with a central server joins it: rooms, fee items and users come from central.</source>
+            <translation>只有一个服务中心时选单机使用。公司有总部服务器时接入总部：房间、收费项目和用户都从总部同步。</translation>
+        </message>
+        <message>
+            <source>Standalone (this PC keeps its own data)</source>
+            <translation>单机使用（数据保存在本机）</translation>
+        </message>
+        <message>
+            <source>Join central (URL and token from your head office)</source>
+            <translation>接入总部（地址和令牌由总部提供）</translation>
+        </message>
+        <message>
+            <source>Central URL</source>
+            <translation>总部地址</translation>
+        </message>
+        <message>
+            <source>Token</source>
+            <translation>令牌</translation>
+        </message>
+        <message>
+            <source>Join and pull</source>
+            <translation>接入并同步</translation>
+        </message>
+        <message>
+            <source>Connecting to {0}…</source>
+            <translation>正在连接 {0}…</translation>
+        </message>
+        <message>
+            <source>Pulling {0}: {1}, {2} rows</source>
+            <translation>正在同步 {0}：{1}，已 {2} 行</translation>
+        </message>
+        <message>
+            <source>Joined {0}: {1}; {2} rows pulled.</source>
+            <translation>已接入 {0}：{1}；同步 {2} 行。</translation>
+        </message>
+    </context>
+    <context>
         <name>OneOffDialog</name>
         <message>
             <source>One-off charge</source>
@@ -1090,6 +1249,25 @@ Take the payment anyway?</source>
         <message>
             <source>List the serial ports again (after plugging in an adapter)</source>
             <translation>重新列出串口（插上转换器之后）</translation>
+        </message>
+    </context>
+    <context>
+        <name>PortsPage</name>
+        <message>
+            <source>Handheld dock</source>
+            <translation>抄表机座</translation>
+        </message>
+        <message>
+            <source>Serial ports</source>
+            <translation>串口设备</translation>
+        </message>
+        <message>
+            <source>Where the pole display and the other serial devices are plugged in. Leave empty when there is none.</source>
+            <translation>客显和其他串口设备接在哪个串口。没有的留空。</translation>
+        </message>
+        <message>
+            <source>Ports found on this PC are listed; you can also type one (COM3, /dev/ttyUSB0).</source>
+            <translation>下拉列表是本机找到的串口；也可以直接输入（COM3、/dev/ttyUSB0）。</translation>
         </message>
     </context>
     <context>
@@ -1152,6 +1330,21 @@ Take the payment anyway?</source>
         <message>
             <source>Only a manager can change the printer settings. You can print a test page.</source>
             <translation>只有主管可以修改打印机设置；您可以打印测试页。</translation>
+        </message>
+    </context>
+    <context>
+        <name>PrinterPage</name>
+        <message>
+            <source>Printing a test page…</source>
+            <translation>正在打印测试页…</translation>
+        </message>
+        <message>
+            <source>Receipt printer</source>
+            <translation>收据打印机</translation>
+        </message>
+        <message>
+            <source>How the receipt printer is connected. Print a test page to check it; "none" if there is no printer yet.</source>
+            <translation>收据打印机的连接方式。可打印测试页检查；暂时没有打印机就选“无打印机”。</translation>
         </message>
     </context>
     <context>
@@ -1704,6 +1897,21 @@ Take the payment anyway?</source>
         <message>
             <source>No amount typed: take exactly {0} in cash, no change? Press Enter again to confirm, or type the cash handed over.</source>
             <translation>未输入实收金额：按应收 {0} 收现金、不找零？再按一次 Enter 确认，或输入住户交来的现金。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TerminalPage</name>
+        <message>
+            <source>Terminal code</source>
+            <translation>收银台编号</translation>
+        </message>
+        <message>
+            <source>Each counter has its own code; it starts every receipt number.</source>
+            <translation>每个收银台有自己的编号，收据号以它开头。</translation>
+        </message>
+        <message>
+            <source>Letters and digits, at most 8 (e.g. T1, A2). When joining central, use the code the token was made for.</source>
+            <translation>字母和数字，最多 8 位（如 T1、A2）。接入总部时，请用令牌对应的编号。</translation>
         </message>
     </context>
     <context>
