@@ -125,5 +125,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "The return file lacks {count} lines of batch {batch} (no. {seqs:list}): get the whole "
                               "file from the bank."),
     "reports.option_required": ("{command} 需要 {option}。", "{command} needs {option}."),
+    "collect.bad_account": ("银行账号“{value}”不对：只能是8–32位数字。",
+                            "Bank account {value!r} is wrong: 8 to 32 digits only."),
+    "collect.bad_mandate_no": ("托收协议号“{value}”不对：只能有字母、数字和“-”，最多40位。",
+                               "Mandate number {value!r} is wrong: letters, digits and '-', at most 40."),
+    "collect.mandate_needs_account": ("填了托收协议号就要填银行账号。", "A mandate number needs the bank account."),
     "collect.file_unreadable": ("无法读取文件 {file}：{reason}。", "Cannot read {file}: {reason}."),
 }
