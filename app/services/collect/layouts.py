@@ -159,7 +159,7 @@ class CsvLayout:
 
 def _int(text: str, line: int, what: str) -> int:
     t = text.strip()
-    if not re.fullmatch(r"[0-9]{1,9}", t):
+    if not re.fullmatch(r"[0-9]{1,18}", t):
         raise _bad(line, "collect.bad_number", what=what, value=text)
     return int(t)
 

@@ -1,7 +1,7 @@
 """Owners' direct-debit mandates (托收协议), one per room, kept by the rooms import.
 
 The account number is stored whole (the debit batch needs it) and shown masked everywhere
-else: `mask('6222021234567890123')` → `6222 **** **** *0123`."""
+else: `mask('6222021234567890123')` → `6222***********0123`."""
 
 from __future__ import annotations
 
