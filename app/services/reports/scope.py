@@ -32,3 +32,8 @@ def counted_payments(s: Session, p: Params, *cols):  # type: ignore[no-untyped-d
     if cid is not None:
         q = q.where(Payment.room_id.in_(select(Room.id).where(Room.community_id == cid)))
     return q
+
+
+def community_names(s: Session) -> list[str]:
+    """The communities a report can be limited to (the GUI's choice)."""
+    return list(s.scalars(select(Community.name).order_by(Community.name)))
