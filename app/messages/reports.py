@@ -77,6 +77,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tender.method.bank_collect": ("银行托收", "Bank collection"),
     "tender.ref.bank_collect": ("银行流水号只能有字母、数字和“-”，最多40位。",
                                 "The bank's serial number has letters, digits and '-', at most 40."),
+    "tender.not_at_counter": ("“{method}”不能在收银台收款：银行托收在回盘文件导入时自动入账。",
+                              "{method} is not taken at the counter: bank collections are booked from the bank's "
+                              "return file."),
     "tender.caption.bank_collect": ("银行流水号", "Bank serial number"),
     "collect.layout.csv": ("通用CSV（UTF-8）", "Generic CSV (UTF-8)"),
     "collect.layout.csv_gbk": ("通用CSV（GBK）", "Generic CSV (GBK)"),

@@ -90,3 +90,14 @@ def test_an_unknown_layout_lists_the_known_ones():
     with pytest.raises(InputError) as e:
         layouts.get("abc")
     assert "fixed_gbk" in e.value.text("en")
+
+
+def test_bank_collection_is_not_a_counter_tender():
+    from app import tender_methods
+    from app.services.cashier.tenders import parse_tender
+
+    assert "bank_collect" in tender_methods.METHODS and "bank_collect" not in tender_methods.codes()
+    assert tender_methods.account("bank_collect", terminal="T1", room="r") == "TND:bank_collect:T1"
+    with pytest.raises(InputError) as e:
+        parse_tender("bank_collect=100")
+    assert "回盘" in e.value.text("zh") and "return file" in e.value.text("en")
