@@ -80,3 +80,11 @@ def test_sync_many_benchmark_smoke(pg_url, tmp_path, capsys):  # type: ignore[no
     assert _printed(capsys) == out
     assert out["lost"] == 0 and out["duplicated"] == 0 and out["exit_codes_nonzero"] == 0, out
     assert out["events_stored"] == out["events"] and out["batch_latency_p95_ms"] > 0
+
+
+def test_reports_benchmark_smoke(capsys):
+    from tests.bench import bench_reports
+
+    out = bench_reports.main(["--rooms", "40"])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
+    assert out["arrears"]["rows"] > 0 and all(out[k]["wall_s"] > 0 for k in ("collections", "arrears", "rate"))
