@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app import clock
-from app.db.models import LedgerAccount, Posting, Room
+from app.db.models import LedgerAccount, Payment, Posting, Receipt, Room
 from app.demo import build_demo
 from app.errors import InputError, NotFound, PermissionDenied
 from app.services import reports, users
@@ -44,6 +44,41 @@ def _owing_rooms(s, n: int) -> list[str]:  # type: ignore[no-untyped-def]
         if len(out) == n:
             return out
     raise AssertionError("the demo has too few rooms owing")
+
+
+def _refund_in_full(s, receipt_no: str) -> int:  # type: ignore[no-untyped-def]
+    """A cash refund of a bill payment stored as the refunds feature stores one (docs/refunds.md,
+    "How a refund is stored"): a payment of kind 'refund' with a negative cash tender, negative
+    allocations reopening the lines, and one balanced ledger transaction of kind 'refund'."""
+    from app.db.models import Allocation, Payment, Receipt, Refund, Tender, Terminal
+    from app.ids import new_id
+    from app.services import ledger
+    from app.services.cashier.receipt_numbers import next_receipt_no
+
+    orig = s.scalar(select(Payment).join(Receipt, Receipt.payment_id == Payment.id)
+                    .where(Receipt.receipt_no == receipt_no))
+    allocs = list(s.scalars(select(Allocation).where(Allocation.payment_id == orig.id)))
+    principal, late = sum(a.principal_fen for a in allocs), sum(a.late_fee_fen for a in allocs)
+    term = s.scalar(select(Terminal).where(Terminal.code == "T1"))
+    pid = new_id()
+    s.add(Payment(id=pid, kind="refund", room_id=orig.room_id, shift_id=orig.shift_id, terminal_id=term.id,
+                  user_id=orig.user_id, total_fen=-orig.total_fen, as_of=TODAY, business_day=TODAY,
+                  refund_of_id=orig.id))
+    s.flush()
+    no, seq = next_receipt_no(s, term.id, "T1", TODAY)
+    s.add(Receipt(receipt_no=no, payment_id=pid, terminal_id=term.id, day=TODAY, seq=seq))
+    s.add(Tender(payment_id=pid, method="cash", amount_fen=-orig.total_fen))
+    for a in allocs:
+        s.add(Allocation(payment_id=pid, bill_line_id=a.bill_line_id, principal_fen=-a.principal_fen,
+                         late_fee_fen=-a.late_fee_fen))
+    from app.db.models import Room
+
+    room = s.get(Room, orig.room_id)
+    ledger.post(s, "refund", [("TND:cash:T1", -orig.total_fen), (ledger.room_account("AR", room.id), principal),
+                              (ledger.late_fee_account(room.community_id), late)], ref_type="payment", ref_id=pid)
+    s.add(Refund(original_payment_id=orig.id, refund_payment_id=pid, room_id=room.id, source="payment",
+                 amount_fen=orig.total_fen, reason="重复缴费", requested_by="admin", approved_by="admin"))
+    return orig.total_fen
 
 
 @pytest.fixture
@@ -93,6 +128,28 @@ def test_every_report_agrees_with_the_others_and_with_the_ledger(demo):
         t = sec.totals
         assert t["outstanding_fen"] == aging.totals["total_fen"], sec.name
         assert t["billed_fen"] - t["collected_fen"] - t["waived_fen"] == t["outstanding_fen"]
+
+
+def test_refunds_are_negatives_and_the_reports_still_agree_with_the_ledger(demo):
+    with demo.uow() as s:
+        before = reports.run(s, "admin", "collections", start=TODAY, end=TODAY)
+        paid = s.scalar(select(Receipt.receipt_no).join(Payment, Payment.id == Receipt.payment_id)
+                        .where(Payment.business_day == TODAY, Payment.kind == "bills")
+                        .order_by(Receipt.receipt_no))
+        amount = _refund_in_full(s, paid)
+    with demo.uow() as s:
+        tnd, ar = _ledger(s, "TND"), _ledger(s, "AR")
+        col = reports.run(s, "admin", "collections", start=EVER, end=TODAY)
+        today = reports.run(s, "admin", "collections", start=TODAY, end=TODAY)
+        arr = reports.run(s, "admin", "arrears")
+        rate = reports.run(s, "admin", "rate", start=EVER, end=TODAY)
+    for sec in col.sections:
+        assert sec.totals["amount_fen"] == sum(tnd.values()), sec.name
+    assert today.section("reports.sec.by_tender").totals["amount_fen"] == \
+        before.section("reports.sec.by_tender").totals["amount_fen"] - amount
+    assert {r["code"]: r["amount_fen"] for r in today.section("reports.sec.by_fee").rows}.get("refund", 0) == 0
+    assert arr.section("reports.sec.aging").totals["total_fen"] == sum(ar.values())
+    assert rate.sections[0].totals["outstanding_fen"] == sum(ar.values())
 
 
 def test_todays_collections_leave_out_the_void_and_show_prepaid_spent_as_not_money(demo):
