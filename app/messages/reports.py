@@ -60,6 +60,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.total": ("合计", "Total"),
     "reports.footer": ("{title}　{start} 至 {end}　{community}　生成于 {now}",
                        "{title}  {start} to {end}  {community}  made {now}"),
+    "reports.chart_part": ("图中显示 {shown} / {total} 项，全部数字见下表", "The chart shows {shown} of {total}; the table has all"),
     "reports.all_communities": ("全部小区", "All communities"),
     # errors
     "reports.unknown_kind": ("没有“{kind}”这种报表：可选 {known:list}。", "No report {kind!r}: choose one of {known:list}."),

@@ -39,7 +39,7 @@ def _chart(sec: Section, font: str, lang: str, width: float) -> Drawing | None:
     if spec is None or not sec.rows:
         return None
     cols = {c.key: c for c in sec.columns}
-    rows = sec.rows[:MAX_CHART_POINTS]
+    rows = sec.chart_rows(MAX_CHART_POINTS)
     labels = [display(cols[spec.category], r.get(spec.category), lang)[:12] for r in rows]
     series = [[_num(cols[k], r.get(k)) for r in rows] for k in spec.series]
     names = [text(cols[k].label, lang) for k in spec.series]
@@ -87,7 +87,8 @@ def _chart(sec: Section, font: str, lang: str, width: float) -> Drawing | None:
     legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], n) for i, n in enumerate(names)]
     d.add(legend)
     if len(sec.rows) > MAX_CHART_POINTS:
-        d.add(String(45, 2, f"… {len(sec.rows) - MAX_CHART_POINTS} +", fontName=font, fontSize=7))
+        d.add(String(45, 62 * mm - 8, text("reports.chart_part", lang, shown=MAX_CHART_POINTS, total=len(sec.rows)),
+                     fontName=font, fontSize=7))
     return d
 
 

@@ -48,7 +48,7 @@ def build_chart(sec: Section, lang: str, parent: QWidget | None = None) -> QWidg
     spec = sec.chart
     if spec is not None and sec.rows:
         cols = {c.key: c for c in sec.columns}
-        rows = sec.rows[:MAX_POINTS]
+        rows = sec.chart_rows(MAX_POINTS)
         labels = [display(cols[spec.category], r.get(spec.category), lang) for r in rows]
         if spec.kind == "pie":
             series = QtCharts.QPieSeries()

@@ -43,6 +43,15 @@ class Section:
     totals: dict[str, Any] = field(default_factory=dict)  # the same keys; text columns absent
     chart: Chart | None = None
 
+    def chart_rows(self, limit: int) -> list[dict[str, Any]]:
+        """The rows a chart draws when it can show only `limit` of them: the latest of a time
+        series (days, periods), else the first (sections are sorted by what matters most)."""
+        if len(self.rows) <= limit:
+            return self.rows
+        if self.chart is not None and self.chart.category in ("day", "period"):
+            return self.rows[-limit:]
+        return self.rows[:limit]
+
     def as_json(self) -> dict:
         return {"name": self.name, "columns": [c.key for c in self.columns], "rows": self.rows,
                 "totals": self.totals, "chart": None if self.chart is None else
