@@ -92,6 +92,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "batch the bank has not answered yet."),
     "collect.unknown_batch": ("回盘文件的批次号 {batch} 不是本系统导出的批次：请确认是否选错了文件。",
                               "The return file's batch {batch} was not exported here: check the file."),
+    "collect.wrong_layout": ("批次 {batch} 是按“{layout}”格式导出的，回盘文件却不是这种格式：请确认银行返回的文件。",
+                             "Batch {batch} was exported as {layout}, but the return file is in another layout: check "
+                             "the file from the bank."),
     "collect.not_a_return_file": ("无法识别的回盘文件：支持的格式为 {layouts:list}。",
                                   "Not a return file in a known layout ({layouts:list})."),
     "collect.already_returned": ("批次 {batch} 已于 {when} 回盘入账，不能再次导入。",

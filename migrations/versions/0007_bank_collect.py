@@ -60,6 +60,7 @@ def upgrade() -> None:
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('room_id', sa.String(length=36), nullable=False),
     sa.Column('mandate_id', sa.String(length=36), nullable=False),
+    sa.Column('account_no', sa.String(length=32), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('items', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),

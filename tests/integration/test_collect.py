@@ -135,6 +135,7 @@ def test_bad_return_files_name_the_line_and_change_nothing(make_db, tmp_path):
     fails(layout.write_return(richer, {}), "collect.amount_differs", 2)
     fails(b"\r\n".join(recs[:2]) + b"\r\n", "collect.truncated_count", 1)
     fails(b"hello", "collect.not_a_return_file")
+    fails(layouts.get("csv").write_return(f, {}), "collect.wrong_layout")
     with a.uow() as s:  # the good file still goes in afterwards
         assert import_return(s, Counter("T1", "admin"), good)["failed"] == 1
 
@@ -154,6 +155,22 @@ def test_a_line_paid_at_the_counter_meanwhile_becomes_prepaid_credit(make_db, tm
         assert (r["paid"], r["to_prepaid"]) == (2, 1)
         b = room_bills(s, rooms["1-1-101"], as_of=DAY)
         assert b["prepaid_fen"] > 0
+    _ok(a)
+
+
+def test_a_mandate_changed_after_the_export_does_not_spoil_the_return(make_db, tmp_path):
+    a = make_db("a")
+    rooms = _setup(a, tmp_path)
+    with a.uow() as s:
+        out, _ = export_batch(s, "admin", "csv", "2026-11")
+    ret = _return_file(a, out["batch"], {})
+    f = tmp_path / "new-account.csv"
+    f.write_text(MANDATES.replace("6222021234567890123", "6222020000000000001"), encoding="utf-8")
+    assert import_file(a, "rooms", f, user="admin")["updated"] == 1
+    with a.uow() as s:
+        assert import_return(s, Counter("T1", "admin"), ret)["paid"] == 2
+        assert s.scalar(select(BankMandate.account_no).where(BankMandate.room_id == rooms["1-1-101"])) == \
+            "6222020000000000001"
     _ok(a)
 
 

@@ -59,6 +59,7 @@ class CollectLine(Base):
     seq: Mapped[int] = mapped_column(Integer)  # 1…n, the line number in the file
     room_id: Mapped[str] = mapped_column(ForeignKey("room.id"), index=True)
     mandate_id: Mapped[str] = mapped_column(ForeignKey("bank_mandate.id"))
+    account_no: Mapped[str] = mapped_column(String(32))  # as debited: the mandate may change before the return
     amount_fen: Mapped[int] = mapped_column(BigInteger)
     items: Mapped[list] = mapped_column(JSONText)
     status: Mapped[str] = mapped_column(String(10), default="sent")  # sent | paid | failed

@@ -90,8 +90,8 @@ def export_batch(s: Session, user: str, layout_code: str, period_text: str, *,
     s.flush()
     lines = []
     for seq, (mandate, room, items, amount) in enumerate(debits, start=1):
-        s.add(CollectLine(batch_id=batch.id, seq=seq, room_id=room.id, mandate_id=mandate.id, amount_fen=amount,
-                          items=items, status="sent"))
+        s.add(CollectLine(batch_id=batch.id, seq=seq, room_id=room.id, mandate_id=mandate.id,
+                          account_no=mandate.account_no or "", amount_fen=amount, items=items, status="sent"))
         lines.append(DebitLine(seq, mandate.mandate_no or "", mandate.bank_name or "", mandate.account_no or "",
                                mandate.account_holder or "", amount, room.room_key))
     data = layout.write(DebitFile(batch.batch_no, period, today, lines))
@@ -111,14 +111,14 @@ def debit_file(s: Session, batch_no: str) -> tuple[layouts.Layout, DebitFile]:
                      .join(BankMandate, BankMandate.id == CollectLine.mandate_id)
                      .join(Room, Room.id == CollectLine.room_id)
                      .where(CollectLine.batch_id == batch.id).order_by(CollectLine.seq)).all()
-    lines = [DebitLine(line.seq, m.mandate_no or "", m.bank_name or "", m.account_no or "", m.account_holder or "",
+    lines = [DebitLine(line.seq, m.mandate_no or "", m.bank_name or "", line.account_no, m.account_holder or "",
                        line.amount_fen, key) for line, m, key in rows]
     return layouts.get(batch.layout), DebitFile(batch.batch_no, batch.period, clock.local(batch.created_at).date(),
                                                 lines)
 
 
 def _find_batch(s: Session, data: bytes) -> CollectBatch:
-    found = None
+    found, wrong = None, None
     for layout in layouts.LAYOUTS.values():
         no = layout.batch_no_of(data)
         if no:
@@ -126,6 +126,9 @@ def _find_batch(s: Session, data: bytes) -> CollectBatch:
             batch = s.scalar(select(CollectBatch).where(CollectBatch.batch_no == no))
             if batch is not None and batch.layout == layout.code:
                 return batch
+            wrong = wrong or batch
+    if wrong is not None:
+        raise InputError("collect.wrong_layout", batch=wrong.batch_no, layout=wrong.layout)
     if found:
         raise InputError("collect.unknown_batch", batch=found)
     raise InputError("collect.not_a_return_file", layouts=list(layouts.LAYOUTS))
@@ -142,8 +145,6 @@ def import_return(s: Session, c: Counter, data: bytes) -> dict:
     if ret.batch_no != batch.batch_no:
         raise InputError("collect.other_batch", line=1, batch=ret.batch_no, expected=batch.batch_no)
     stored = {line.seq: line for line in s.scalars(select(CollectLine).where(CollectLine.batch_id == batch.id))}
-    accounts = dict(s.execute(select(BankMandate.id, BankMandate.account_no)
-                              .where(BankMandate.id.in_([x.mandate_id for x in stored.values()]))).all())
     seen: set[int] = set()
     for r in ret.lines:  # every check before the first write
         line = stored.get(r.seq)
@@ -155,7 +156,7 @@ def import_return(s: Session, c: Counter, data: bytes) -> dict:
         if r.amount_fen != line.amount_fen:
             raise InputError("collect.amount_differs", line=r.file_line, seq=r.seq, amount=r.amount_fen,
                              expected=line.amount_fen)
-        if r.account_no != (accounts.get(line.mandate_id) or ""):
+        if r.account_no != line.account_no:
             raise InputError("collect.account_differs", line=r.file_line, seq=r.seq)
         if not r.ok and not (r.reason or r.reason_code):
             raise InputError("collect.reason_missing", line=r.file_line, seq=r.seq)
