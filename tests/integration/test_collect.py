@@ -211,3 +211,28 @@ def test_cli_export_and_import(make_db, tmp_path):
     assert json.loads(p.stdout)["sections"][2]["rows"][0]["collect"].startswith("账户错误")
     p = cli("report", "rate", "--format", "doc", "-o", str(xlsx))
     assert p.returncode == 2 and "doc" in p.stderr
+
+
+def test_mandates_imported_at_central_reach_a_counter_that_collects(make_db, tmp_path):
+    """Central owns master data: the rooms import's mandates ship to counters with the rooms
+    (app/central/shipping.py), so a joined counter can export the batch and book the return."""
+    from app.central.changes import IMPORT_TABLES
+    from app.central.shipping import MASTER_TABLES, master_rows
+    from app.db.models import Community
+    from app.sync_rows import upsert_rows
+
+    central, counter = make_db("central"), make_db("counter")
+    rooms = _setup(central, tmp_path)
+    _copy_snapshot(central, counter)
+    assert "bank_mandate" in MASTER_TABLES and "bank_mandate" in IMPORT_TABLES["rooms"]
+    with central.uow() as s:
+        rows = master_rows(s, s.scalar(select(Community.id)), IMPORT_TABLES["rooms"])
+    assert len(rows["bank_mandate"]) == 2
+    with counter.uow() as s:
+        upsert_rows(s, "bank_mandate", rows["bank_mandate"])
+    with counter.uow() as s:
+        out, _ = export_batch(s, "admin", "fixed_gbk", "2026-11")
+    with counter.uow() as s:
+        r = import_return(s, Counter("T1", "admin"), _return_file(counter, out["batch"], {}))
+    assert r["paid"] == 2 and _owed(counter, rooms["1-1-101"], "2026-11") == 0
+    _ok(counter)
