@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from app.cli import Result, command
 from app.cli.common import in_uow, parse_day
@@ -37,7 +38,9 @@ def run_report(settings: Settings, args: argparse.Namespace) -> Result:
     end = parse_day(args.end, "--to") if args.end else None
     report = in_uow(settings, lambda s: reports.run(s, settings.user, args.kind, start=start, end=end,
                                                     community=args.community))
-    write(report, fmt, args.output)
+    # The file speaks the CLI's language: Chinese, or English with --lang en.
+    lang = getattr(args, "lang", None) or os.environ.get("PROPDESK_LANG") or "zh"
+    write(report, fmt, args.output, "en" if lang == "en" else "zh")
     doc = report.as_json()
     first = report.sections[0]
     total = next((first.totals[k] for k in ("amount_fen", "total_fen", "billed_fen") if k in first.totals), None)
