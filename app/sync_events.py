@@ -56,7 +56,7 @@ def register(name: str, versions: tuple[int, ...] = (1,), build: Builder | None 
 def _builtin() -> dict[str, EventType]:
     """The counter's facts. Imported late: the appliers use the services, which use this."""
     from app import sync_payloads as p
-    from app.sync_apply import payments, shifts, voids, waivers
+    from app.sync_apply import collect, payments, shifts, voids, waivers
 
     return {et.name: et for et in (
         EventType("payment", payments.apply_payment, (1,), p.payment),
@@ -64,6 +64,7 @@ def _builtin() -> dict[str, EventType]:
         EventType("shift_open", shifts.apply_shift_open, (1,), p.shift_open),
         EventType("shift_close", shifts.apply_shift_close, (1,), p.shift_close),
         EventType("waiver", waivers.apply_waiver, (1,), p.waiver),
+        EventType("collect_return", collect.apply, (1,), collect.build),  # bank collection (托收)
     )}
 
 

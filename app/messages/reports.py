@@ -137,5 +137,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "collect.bad_mandate_no": ("托收协议号“{value}”不对：只能有字母、数字和“-”，最多40位。",
                                "Mandate number {value!r} is wrong: letters, digits and '-', at most 40."),
     "collect.mandate_needs_account": ("填了托收协议号就要填银行账号。", "A mandate number needs the bank account."),
+    "collect.sync_unknown_mandate": ("托收批次 {batch} 的托收协议 {mandate} 在本库中不存在：请先同步房屋资料。",
+                                     "Bank collection batch {batch} names mandate {mandate}, unknown here: pull the "
+                                     "rooms first."),
+    "collect.sync_unknown_payment": ("托收批次 {batch} 的缴费 {payment} 在本库中还没有：请先同步该收银台的缴费。",
+                                     "Bank collection batch {batch} names payment {payment}, not here yet: sync that "
+                                     "counter's payments first."),
     "collect.file_unreadable": ("无法读取文件 {file}：{reason}。", "Cannot read {file}: {reason}."),
 }

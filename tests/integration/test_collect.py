@@ -98,9 +98,22 @@ def test_round_trip_with_a_failed_debit(make_db, tmp_path):
     with a.uow() as s, pytest.raises(Conflict):  # the same return file again
         import_return(s, Counter("T1", "admin"), ret)
 
-    _apply_all(b, [e for e in _events(a) if e[0] == "payment"], "T1")  # the payment arrives at central
+    # central: the mandates are its master data; the payment and the batch's answer arrive as events
+    from app.sync_rows import dump_rows, upsert_rows
+
+    with a.uow() as s:
+        mandates = json.loads(json.dumps(dump_rows(s, "bank_mandate")))
+    with b.uow() as s:
+        upsert_rows(s, "bank_mandate", mandates)
+    events = [e for e in _events(a) if e[0] in ("payment", "collect_return")]
+    assert [e[0] for e in events] == ["payment", "collect_return"]
+    _apply_all(b, events, "T1")
+    _apply_all(b, events, "T1")  # a repeat changes nothing
     with b.uow() as s:
         assert ledger.balance(s, "TND:bank_collect:T1") == due_101
+        assert [(x["room"], x["collect"].split(" ")[0]) for x in
+                reports.run(s, "admin", "arrears").section("reports.sec.collect_failed").rows] == [("1-1-102", "余额不足")]
+        assert s.scalar(select(func.count()).select_from(CollectLine)) == 2
     _ok(b)
 
 

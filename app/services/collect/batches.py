@@ -32,6 +32,7 @@ from app.services.cashier.tenders import TenderInput, settle
 from app.services.collect import layouts
 from app.services.collect.layouts import DebitFile, DebitLine
 from app.services.receivables.bills import room_lines
+from app.sync_events import emit_event
 
 METHOD = "bank_collect"
 
@@ -179,6 +180,7 @@ def import_return(s: Session, c: Counter, data: bytes) -> dict:
             line.reason = (r.reason or layouts.REASONS.get(r.reason_code, r.reason_code))[:100]
             failed += 1
     batch.status, batch.returned_at, batch.file_sha256 = "returned", now, digest
+    emit_event(s, "collect_return", batch.id)  # after the payments' own events: central links to them
     audit.record(s, "collect.import", user=c.user, terminal=c.terminal, entity="collect_batch", entity_id=batch.id,
                  detail={"batch": batch.batch_no, "paid": paid, "failed": failed, "sha256": digest})
     return {"batch": batch.batch_no, "paid": paid, "failed": failed, "receipts": receipts,
