@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 TABS: list[tuple[str, str]] = [
     # ("ui.readings.view", "ReadingsReviewView"),
     ("ui.reports.view", "ReportsView"),
+    ("ui.reports.collect_view", "CollectView"),
 ]
 
 

@@ -1377,4 +1377,79 @@ Take the payment anyway?</source>
         <translation>已保存 {0}</translation>
     </message>
 </context>
+<context>
+    <name>CollectView</name>
+    <message>
+        <source>Export debit file…</source>
+        <translation>导出扣款文件…</translation>
+    </message>
+    <message>
+        <source>Book return file…</source>
+        <translation>导入回盘文件…</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>账期</translation>
+    </message>
+    <message>
+        <source>Bank file layout</source>
+        <translation>银行文件格式</translation>
+    </message>
+    <message>
+        <source>Bank collection</source>
+        <translation>银行托收</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>批次号</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Debits</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已回盘</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待回盘</translation>
+    </message>
+    <message>
+        <source>Save debit file</source>
+        <translation>保存扣款文件</translation>
+    </message>
+    <message>
+        <source>Batch {0}: {1} debits, {2} yuan, saved to {3}</source>
+        <translation>批次 {0}：{1} 笔，共 {2} 元，已保存到 {3}</translation>
+    </message>
+    <message>
+        <source>Open the bank's return file</source>
+        <translation>打开银行回盘文件</translation>
+    </message>
+    <message>
+        <source>Batch {0}: {1} paid, {2} failed</source>
+        <translation>批次 {0}：成功 {1} 笔，失败 {2} 笔</translation>
+    </message>
+</context>
 </TS>
