@@ -216,3 +216,15 @@ def test_excel_has_a_native_chart_and_the_numbers_and_the_pdf_renders(demo, tmp_
         subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
                        check=True)
         assert (tmp_path / "p-1.png").stat().st_size > 1000
+
+
+def test_two_cashiers_of_one_name_are_told_apart(demo):
+    with demo.uow() as s:
+        users.ensure_user(s, "admin2", "manager", "管理员", password="x")
+        users.ensure_terminal(s, "T2")
+        shifts.open_shift(s, "T2", "admin2", 0)
+        (key, owed), = _owing_rooms(s, 1)
+        pay_bills(s, Counter("T2", "admin2"), key, T(f"cash={owed / 100:.2f}"))
+    with demo.uow() as s:
+        rows = reports.run(s, "admin", "collections", start=TODAY, end=TODAY).section("reports.sec.by_cashier").rows
+    assert [r["cashier"] for r in rows] == ["管理员 (admin)", "管理员 (admin2)"]

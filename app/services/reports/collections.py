@@ -25,14 +25,20 @@ PREPAID = "prepaid"
 
 def _tender_rows(s: Session, p: Params) -> list[tuple]:
     """(day, method, cashier, terminal, tenders, fen) for every money tender in range."""
-    q = (counted_payments(s, p, Payment.business_day, Tender.method, User.display_name, Terminal.code,
+    q = (counted_payments(s, p, Payment.business_day, Tender.method, User.username, User.display_name, Terminal.code,
                           func.count(Tender.id), func.sum(Tender.amount_fen))
          .join(Tender, Tender.payment_id == Payment.id)
          .outerjoin(User, User.id == Payment.user_id)
          .join(Terminal, Terminal.id == Payment.terminal_id)
          .where(Tender.method != PREPAID)
-         .group_by(Payment.business_day, Tender.method, User.display_name, Terminal.code))
-    return [(d, m, u or "—", t, int(n), int(f)) for d, m, u, t, n, f in s.execute(q)]
+         .group_by(Payment.business_day, Tender.method, User.username, User.display_name, Terminal.code))
+    # The cashier as shown: the display name, with the login name when two share a name.
+    rows = s.execute(q).all()
+    names: dict[str, set[str]] = defaultdict(set)
+    for _d, _m, login, shown, *_rest in rows:
+        names[shown or "—"].add(login or "")
+    return [(d, m, (shown or "—") if len(names[shown or "—"]) == 1 else f"{shown} ({login})", t, int(n), int(f))
+            for d, m, login, shown, t, n, f in rows]
 
 
 def _method_order(methods: set[str]) -> list[str]:
