@@ -60,7 +60,7 @@ def register(name: str, versions: tuple[int, ...] = (1,), build: Builder | None 
 def _builtin() -> dict[str, EventType]:
     """The counter's facts. Imported late: the appliers use the services, which use this."""
     from app import sync_payloads as p
-    from app.sync_apply import day_close, meter_readings, payments, payments_bulk, refunds, shifts, voids, waivers
+    from app.sync_apply import collect, day_close, meter_readings, payments, payments_bulk, refunds, shifts, voids, waivers
 
     return {et.name: et for et in (
         EventType("payment", payments.apply_payment, (1,), p.payment, payments_bulk.apply_payments),
@@ -71,6 +71,7 @@ def _builtin() -> dict[str, EventType]:
         EventType("refund", refunds.apply_refund, (1,), refunds.build),
         EventType("meter_reading", meter_readings.apply_meter_reading, (1,), p.meter_reading),
         EventType("day_close", day_close.apply_day_close, (1,), day_close.payload),
+        EventType("collect_return", collect.apply, (1,), collect.build),  # bank collection (托收)
     )}
 
 

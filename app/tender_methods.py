@@ -43,6 +43,7 @@ class TenderMethod:
     pays_top_ups: bool = True  # may pay a prepaid top-up or a deposit
     draws_prepaid: bool = False  # spends the room's prepaid balance
     external: bool = False  # the money moved on an outside terminal or gateway: a void is reversed there too
+    at_counter: bool = True  # offered at the counter; False: recorded only by its own flow (bank collection)
 
     def name(self, lang: str = "zh") -> str:
         from app.messages import render
@@ -53,6 +54,7 @@ class TenderMethod:
 _POS = ReferenceRule(r"\d{12}", True, "tender.ref.pos", "tender.caption.pos", parts=("batch", "voucher"))
 _WECHAT = ReferenceRule(r"\d{28}", True, "tender.ref.wechat", "tender.caption.scan")  # transaction_id
 _ALIPAY = ReferenceRule(r"\d{28,32}", True, "tender.ref.alipay", "tender.caption.scan")  # trade_no
+_BANK_COLLECT = ReferenceRule(r"[0-9A-Za-z-]{1,40}", False, "tender.ref.bank_collect", "tender.caption.bank_collect")
 _TRANSFER = ReferenceRule(r"[0-9A-Za-z-]{4,40}", False, "tender.ref.transfer", "tender.caption.transfer")
 
 _DRAWER = "TND:{method}:{terminal}"
@@ -65,6 +67,10 @@ METHODS: dict[str, TenderMethod] = {m.code: m for m in (
     TenderMethod("transfer", "tender.method.transfer", "转账", _TRANSFER, False, None, _DRAWER, external=True),
     TenderMethod("prepaid", "tender.method.prepaid", "预存抵扣", None, False, "F4", "PRE:{room}",
                  pays_top_ups=False, draws_prepaid=True),
+    # 托收: the bank debited the owner's account under a mandate (app/services/collect); the
+    # reference is the bank's serial number from its return file.
+    TenderMethod("bank_collect", "tender.method.bank_collect", "银行托收", _BANK_COLLECT, False, None, _DRAWER,
+                 pays_top_ups=False, external=True, at_counter=False),
 )}
 
 # The 6-digit slip numbers after a POS reference (参考号/批次号/凭证号).
@@ -72,8 +78,9 @@ PART_PATTERN = r"\d{6}"
 
 
 def codes(*, top_up: bool = False) -> tuple[str, ...]:
-    """Every method's code in display order; `top_up=True`: those that may pay a top-up or deposit."""
-    return tuple(c for c, m in METHODS.items() if m.pays_top_ups or not top_up)
+    """Every method offered at the counter, in display order; `top_up=True`: those that may pay a
+    top-up or deposit."""
+    return tuple(c for c, m in METHODS.items() if m.at_counter and (m.pays_top_ups or not top_up))
 
 
 def get(code: str) -> TenderMethod:

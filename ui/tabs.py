@@ -14,6 +14,8 @@ TABS: list[tuple[str, str]] = [
     ("ui.exceptions.view", "ExceptionsView"),
     ("ui.readings.view", "ReadingsReviewView"),
     ("ui.closing.view", "DayCloseView"),
+    ("ui.reports.view", "ReportsView"),
+    ("ui.reports.collect_view", "CollectView"),
 ]
 
 

@@ -23,7 +23,8 @@ from app.db.models import SyncChange
 
 KINDS = ("event", "master", "bill_run", "correction")
 # The tables an import of each kind may change (readings stay at central: bills carry them).
-IMPORT_TABLES = {"rooms": ["community", "building", "room", "party", "occupancy", "vehicle", "ledger_account"],
+IMPORT_TABLES = {"rooms": ["community", "building", "room", "party", "occupancy", "vehicle", "bank_mandate",
+                           "ledger_account"],
                  "meters": ["meter"], "fee-items": ["fee_item", "tariff_version", "ledger_account"]}
 _PENDING = "central_changes"
 

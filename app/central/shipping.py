@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     Allocation,
+    BankMandate,
     BillAdjustment,
     BillLine,
     BillRun,
@@ -42,7 +43,7 @@ from app.db.models import (
 from app.sync_rows import dump_rows, table as table_of  # noqa: F401  (re-exported)
 
 # Master tables, in foreign-key order, and the import kind that changes each.
-MASTER_TABLES = ("community", "building", "room", "party", "occupancy", "vehicle", "meter", "fee_item",
+MASTER_TABLES = ("community", "building", "room", "party", "occupancy", "vehicle", "bank_mandate", "meter", "fee_item",
                  "tariff_version", "role", "app_user", "ledger_account")
 
 
@@ -65,6 +66,8 @@ def master_filter(table: str, c: str) -> list[Any]:
         return [Occupancy.room_id.in_(rooms)]
     if table == "vehicle":
         return [or_(Vehicle.space_room_id.in_(rooms), Vehicle.home_room_id.in_(rooms))]
+    if table == "bank_mandate":  # bank collection (托收) runs at a counter: docs/bank-collection.md
+        return [BankMandate.room_id.in_(rooms)]
     if table == "tariff_version":
         return [TariffVersion.fee_item_id.in_(select(FeeItem.id).where(FeeItem.community_id == c))]
     if table in ("role", "app_user"):

@@ -5,3 +5,4 @@ from app.cli import cmd_central  # noqa: F401
 from app.cli import cmd_readings  # noqa: F401
 from app.cli import cmd_refunds  # noqa: F401
 from app.cli import cmd_closing  # noqa: F401
+from app.cli import cmd_collect, cmd_reports  # noqa: F401

@@ -64,6 +64,7 @@ from app.config import APP_NAME
 from app.context import AppContext
 from app.db.models import Community, FeeItem, Room, TariffVersion
 from app.demo import history
+from app.demo.collect import add_mandates
 from app.demo import names as N
 from app.demo.master import Initials, MasterBuilder
 from app.demo.readings import PERIODS, _Writer, dec1, dec2, demo_periods, month_add
@@ -237,5 +238,6 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
         from app.demo.meters import add_meter_story
 
         summary["meter_story"] = add_meter_story(ctx, today)
+    summary["mandates"] = add_mandates(ctx, seed=seed)  # bank collection (托收): app/demo/collect.py
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary

@@ -196,6 +196,81 @@
         </message>
     </context>
     <context>
+        <name>CollectView</name>
+        <message>
+            <source>Export debit file…</source>
+            <translation>导出扣款文件…</translation>
+        </message>
+        <message>
+            <source>Book return file…</source>
+            <translation>导入回盘文件…</translation>
+        </message>
+        <message>
+            <source>Period</source>
+            <translation>账期</translation>
+        </message>
+        <message>
+            <source>Bank file layout</source>
+            <translation>银行文件格式</translation>
+        </message>
+        <message>
+            <source>Bank collection</source>
+            <translation>银行托收</translation>
+        </message>
+        <message>
+            <source>Batch</source>
+            <translation>批次号</translation>
+        </message>
+        <message>
+            <source>Layout</source>
+            <translation>格式</translation>
+        </message>
+        <message>
+            <source>Debits</source>
+            <translation>笔数</translation>
+        </message>
+        <message>
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <source>Returned</source>
+            <translation>已回盘</translation>
+        </message>
+        <message>
+            <source>Paid</source>
+            <translation>成功</translation>
+        </message>
+        <message>
+            <source>Failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>yes</source>
+            <translation>是</translation>
+        </message>
+        <message>
+            <source>waiting</source>
+            <translation>等待回盘</translation>
+        </message>
+        <message>
+            <source>Save debit file</source>
+            <translation>保存扣款文件</translation>
+        </message>
+        <message>
+            <source>Batch {0}: {1} debits, {2} yuan, saved to {3}</source>
+            <translation>批次 {0}：{1} 笔，共 {2} 元，已保存到 {3}</translation>
+        </message>
+        <message>
+            <source>Open the bank's return file</source>
+            <translation>打开银行回盘文件</translation>
+        </message>
+        <message>
+            <source>Batch {0}: {1} paid, {2} failed</source>
+            <translation>批次 {0}：成功 {1} 笔，失败 {2} 笔</translation>
+        </message>
+    </context>
+    <context>
         <name>CommunityOptionsDialog</name>
         <message>
             <source>Community options</source>
@@ -1687,6 +1762,84 @@ Take the payment anyway?</source>
         <message>
             <source>Why central refused it</source>
             <translation>总部拒收原因</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportChart</name>
+        <message>
+            <source>Charts need the PySide6-Addons package; the table and the Excel/PDF exports have them.</source>
+            <translation>图表需要安装 PySide6-Addons 组件；表格和导出的 Excel/PDF 中都有图表。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportsView</name>
+        <message>
+            <source>All communities</source>
+            <translation>全部小区</translation>
+        </message>
+        <message>
+            <source>Show (F5)</source>
+            <translation>查询 (F5)</translation>
+        </message>
+        <message>
+            <source>Export Excel…</source>
+            <translation>导出 Excel…</translation>
+        </message>
+        <message>
+            <source>Export PDF…</source>
+            <translation>导出 PDF…</translation>
+        </message>
+        <message>
+            <source>Report</source>
+            <translation>报表</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <source>to</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <source>Community</source>
+            <translation>小区</translation>
+        </message>
+        <message>
+            <source>Section</source>
+            <translation>分表</translation>
+        </message>
+        <message>
+            <source>Reports</source>
+            <translation>报表</translation>
+        </message>
+        <message>
+            <source>Working…</source>
+            <translation>正在统计…</translation>
+        </message>
+        <message>
+            <source>{0}: {1} to {2}</source>
+            <translation>{0}：{1} 至 {2}</translation>
+        </message>
+        <message>
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>PDF document (*.pdf)</source>
+            <translation>PDF 文档 (*.pdf)</translation>
+        </message>
+        <message>
+            <source>Export report</source>
+            <translation>导出报表</translation>
+        </message>
+        <message>
+            <source>Exporting…</source>
+            <translation>正在导出…</translation>
+        </message>
+        <message>
+            <source>Saved {0}</source>
+            <translation>已保存 {0}</translation>
         </message>
     </context>
     <context>

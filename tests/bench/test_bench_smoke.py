@@ -89,3 +89,11 @@ def test_handheld_upload_benchmark_smoke(capsys):  # type: ignore[no-untyped-def
     assert _printed(capsys) == out
     assert out["received"] == 300 and out["exact"] is True and out["payload_bytes"] > 0
     assert 0 < out["line_rate_pct"] <= 100.5 and out["wire_pct_of_line_rate"] <= 101  # paced: never above the line
+
+
+def test_reports_benchmark_smoke(capsys):
+    from tests.bench import bench_reports
+
+    out = bench_reports.main(["--rooms", "40"])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
+    assert out["arrears"]["rows"] > 0 and all(out[k]["wall_s"] > 0 for k in ("collections", "arrears", "rate"))

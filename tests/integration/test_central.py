@@ -557,7 +557,7 @@ def test_import_and_bill_run_on_central_reach_the_pull_as_rows(pg_url: str) -> N
             got = pull(s, t, 0, 100)
         assert [c["kind"] for c in got["changes"]] == ["master", "bill_run"] and not got["more"]
         master, billed = got["changes"]
-        assert list(master["rows"]) == ["community", "building", "room", "party", "occupancy", "vehicle",
+        assert list(master["rows"]) == ["community", "building", "room", "party", "occupancy", "vehicle", "bank_mandate",
                                         "ledger_account"]
         keys = {r["room_key"] for r in master["rows"]["room"]}
         assert {"9-1-101", "3-2-1502", "3-2-1501"} <= keys

@@ -16,6 +16,7 @@ from app.db.models.cashier import (
     Shift,
     Tender,
 )
+from app.db.models.collect import BankMandate, CollectBatch, CollectLine
 from app.db.models.closing import DayClose, ExceptionCase, Statement, StatementLine
 from app.db.models.fees import FeeItem, TariffVersion
 from app.db.models.ledger import LedgerAccount, LedgerTxn, Posting
@@ -26,8 +27,9 @@ from app.db.models.refunds import DepositReturn, RefundOrder
 from app.db.models.sync import SyncChange, SyncConflict, SyncCursor, SyncEvent, SyncOutbox
 
 __all__ = [
-    "Allocation", "AuditEvent", "BillAdjustment", "BillLine", "BillRun", "Building", "CashCount",
-    "Community", "DayClose", "Deposit", "DepositReturn", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
+    "Allocation", "AuditEvent", "BankMandate", "CollectBatch", "CollectLine", "BillAdjustment", "BillLine", "BillRun",
+    "Building", "CashCount", "Community", "DayClose", "Deposit", "DepositReturn", "ExceptionCase", "FeeItem",
+    "GatewayOrder", "LedgerAccount",
     "LedgerTxn", "Meter", "MeterReading", "Occupancy", "Party", "Payment", "Posting", "PrintJob",
     "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "RefundOrder", "Role", "Room", "Shift", "Statement",
     "StatementLine", "SyncChange", "SyncConflict", "SyncCursor", "SyncEvent", "SyncOutbox", "TariffVersion",

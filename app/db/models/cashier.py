@@ -98,7 +98,7 @@ class Tender(Base):
     __tablename__ = "tender"
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     payment_id: Mapped[str] = mapped_column(ForeignKey("payment.id"), index=True)
-    method: Mapped[str] = mapped_column(String(10))  # cash | pos | transfer | prepaid | wechat | alipay
+    method: Mapped[str] = mapped_column(String(16))  # a code of app/tender_methods.py (bank_collect: 12)
     amount_fen: Mapped[int] = mapped_column(BigInteger)  # applied to the payment
     received_fen: Mapped[int | None] = mapped_column(BigInteger)  # cash handed over
     reference: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -57,6 +57,8 @@ def build_tender(method: str, amount: str | int, reference: str | None = None, b
     `amount` is yuan text (as typed) or fen. Fields the method does not use are ignored
     (a form may keep text in a hidden field); InputError lists what is wrong."""
     m = tender_methods.get((method or "").strip().lower())
+    if not m.at_counter:  # bank collection is booked from the bank's return file only
+        raise InputError("tender.not_at_counter", method=Msg(m.label))
     fen = parse_amount(amount) if isinstance(amount, str) else amount
     rule = m.reference
 

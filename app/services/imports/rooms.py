@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.base import utcnow
 from app.db.models import Building, Community, Room
+from app.services.collect import mandates
 from app.services.imports import owners
 from app.services.imports.common import (
     Actor, Collector, Counts, Event, audit_events, audit_summary, bulk_insert, bulk_update, duplicate)
@@ -23,6 +24,7 @@ from app.errors import Msg
 from app.services.imports.fields import (
     MAX_AREA, USAGES, column_size, parse_choice, parse_date, parse_decimal, parse_text, shown)
 from app.services.imports.reader import Column, Table
+from app.services.collect.mandates import MandateIn, parse_mandate
 
 COLUMNS = [
     Column("community", "小区", required=True),
@@ -34,6 +36,11 @@ COLUMNS = [
     Column("charge_start", "计费开始日期"),
     Column("owner", "业主姓名"),
     Column("phone", "联系电话"),
+    # bank collection (托收): app/services/collect/mandates.py
+    Column("bank_name", "开户行"),
+    Column("bank_account", "银行账号"),
+    Column("account_holder", "户名"),
+    Column("mandate_no", "托收协议号"),
 ]
 
 
@@ -50,6 +57,7 @@ class RoomRow:
     usage: str | None
     charge_start: date | None
     owner: owners.OwnerIn | None
+    mandate: MandateIn | None = None
 
 
 def room_key(building: str, unit: str, number: str) -> str:
@@ -73,6 +81,7 @@ def validate(table: Table, c: Collector) -> list[RoomRow]:
         usage = c.value(row, "usage", v.get("usage", ""), parse_choice, choices=USAGES)
         charge_start = c.value(row, "charge_start", v.get("charge_start", ""), parse_date)
         owner = owners.parse(c, row, v.get("owner", ""), v.get("phone", ""))
+        mandate = parse_mandate(c, row, v)
         key = room_key(building, unit, number) if community and building and number else ""
         if len(key) > key_size:
             c.add(row, "room", "import.room_key_too_long", key=shown(key), max=key_size, length=len(key))
@@ -82,7 +91,7 @@ def validate(table: Table, c: Collector) -> list[RoomRow]:
             continue
         if len(c.problems) == before:
             out.append(RoomRow(row, community or "", building or "", unit, number or "", key, area or Decimal(0),
-                               usage, charge_start, owner))
+                               usage, charge_start, owner, mandate))
     return out
 
 
@@ -144,6 +153,18 @@ def apply(s: Session, rows: list[RoomRow], actor: Actor) -> Counts:
         if owner is not None:
             book.create(rec["id"], owner)
     book.flush(s)
+    ids = {(r["community_id"], r["room_key"]): r["id"] for r in new_rooms}
+    mandate_changes = mandates.apply(s, [(ids.get((communities[r.community], r.key))
+                                          or existing[(communities[r.community], r.key)]["id"], r.mandate)
+                                         for r in rows if r.mandate is not None])
+    new_ids = set(ids.values())
+    updated_ids = {e[2] for e in events}
+    for rid, diff in mandate_changes.items():  # a changed mandate of an existing room is a change of that room
+        if rid not in new_ids:
+            events.append(("import.rooms.mandate", "room", rid, {"changes": diff}))
+            if rid not in updated_ids:
+                counts.updated += 1
+                counts.unchanged -= 1
     counts.created = len(new_rooms)
     counts.extra = {"communities_created": len(new_communities), "buildings_created": len(new_buildings)}
     audit_events(s, actor, events)
