@@ -132,10 +132,52 @@ def snapshot_manifest(s: Session, terminal: Terminal, community: str | None) -> 
     parts = []
     for p in shipping.snapshot_parts(c):
         t = shipping.table_of(p.table)
-        n = sum(s.scalar(select(func.count()).select_from(t).where(*where)) or 0 for where in p.phases)
+        n = sum(s.scalar(select(func.count()).select_from(t).where(*where)) or 0 for where in _phase_filters(p))
         parts.append({"table": p.table, "rows": n})
     return {"community": c, "tables": [p["table"] for p in parts], "parts": parts, "last": last,
             "snapshot_last": top}
+
+
+def _phase_filters(p: shipping.Part) -> list[tuple[Any, ...]]:
+    """Each phase's row filter; a part paged by parent adds "its parent passes the parent's
+    filter of that phase"."""
+    if p.by_parent is None:
+        return list(p.phases)
+    par = p.by_parent
+    return [(par.fk.in_(select(par.table.c.id).where(*pf)), *cf) for pf, cf in zip(par.phases, p.phases)]
+
+
+def _key(phase: int, last_id: str) -> str:
+    return last_id if phase == 0 else f"{phase}:{last_id}"
+
+
+def _page_by_parent(s: Session, p: shipping.Part, base: Any, phase: int, key_after: str | None,
+                    limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """Rows of whole parents, chunk after chunk, until the page holds `limit` rows or the
+    part is done. The key is the last parent sent (phase-prefixed like the id keys)."""
+    par = p.by_parent
+    assert par is not None
+    pid = par.table.c.id
+    chunk = max(1, limit // max(1, par.rows_per_parent))
+    t = shipping.table_of(p.table)
+    rows: list[dict[str, Any]] = []
+    while phase < len(p.phases):
+        parents_q = select(pid).where(*par.phases[phase])
+        if key_after:
+            parents_q = parents_q.where(pid > key_after)
+        parents = [r[0] for r in s.execute(parents_q.order_by(pid).limit(chunk))]
+        if parents:
+            stmt = base.where(par.fk.in_(parents), *p.phases[phase]).order_by(par.fk, t.c.id)
+            rows += [{k: encode(v) for k, v in r._mapping.items()} for r in s.execute(stmt)]
+        if len(parents) < chunk:  # this phase is done
+            phase, key_after = phase + 1, None
+            if rows and phase < len(p.phases):
+                return rows, f"{phase}:"
+            continue
+        key_after = parents[-1]
+        if len(rows) >= limit:
+            return rows, _key(phase, key_after)
+    return rows, None
 
 
 def _split_key(after_key: str | None, phases: int) -> tuple[int, str | None]:
@@ -158,11 +200,15 @@ def snapshot_page(s: Session, terminal: Terminal, community: str | None, table: 
     p = found[0]
     t = shipping.table_of(p.table)
     phase, key_after = _split_key(after_key, len(p.phases))
+    base = (select(t, Terminal.code.label("terminal_code")).join(Terminal, Terminal.id == t.c.terminal_id)
+            if p.with_terminal else select(t))
+    if p.by_parent is not None:
+        got, next_key = _page_by_parent(s, p, base, phase, key_after, limit)
+        return {"community": c, "table": p.table, "rows": got, "next_key": next_key, "next": next_key}
     rows: list[dict[str, Any]] = []
     next_key: str | None = None
     while phase < len(p.phases):
-        stmt = (select(t, Terminal.code.label("terminal_code")).join(Terminal, Terminal.id == t.c.terminal_id)
-                if p.with_terminal else select(t)).where(*p.phases[phase])
+        stmt = base.where(*p.phases[phase])
         if key_after is not None:
             stmt = stmt.where(t.c.id > key_after)
         got = [{k: encode(v) for k, v in r._mapping.items()}
