@@ -58,8 +58,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.checkout, self.tr("Checkout (Ctrl+1)"))
         self.tabs.addTab(self.receipts, self.tr("Receipts (Ctrl+2)"))
         self.screens = tabs.build(self.ops, self.counter)  # the registered screens (ui/tabs.py)
-        for n, screen in enumerate(self.screens, start=3):
-            self.tabs.addTab(screen, f"{screen.tab_title()} (Ctrl+{n})")
+        for screen in self.screens:  # their Ctrl+3… shortcuts are in the View menu: the tab bar stays narrow
+            self.tabs.addTab(screen, screen.tab_title())
+        # However many screens there are, the window still fits a 1280/1366-wide counter screen.
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
         self.setCentralWidget(self.tabs)
         self.bar = CounterStatusBar(self)
         self.setStatusBar(self.bar)
