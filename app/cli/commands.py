@@ -2,4 +2,4 @@
 
 from app.cli import cmd_billing, cmd_cashier, cmd_documents, cmd_gateway, cmd_import, cmd_init  # noqa: F401
 from app.cli import cmd_central  # noqa: F401
-from app.cli import cmd_audit  # noqa: F401
+from app.cli import cmd_audit, cmd_backup  # noqa: F401

@@ -33,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.not_sqlite": ("只能备份本机的 SQLite 数据库；中心 PostgreSQL 数据库请用 pg_dump 备份。",
                           "Only the local SQLite database can be backed up here; back up the central PostgreSQL "
                           "database with pg_dump."),
+    "backup.output_required": ("请用 -o 给出备份文件名。", "Give the backup file with -o."),
     "backup.target_exists": ("目标文件“{path}”已存在：请换一个文件名。", "{path} already exists: choose another name."),
     "backup.target_not_empty": ("恢复目标“{path}”已存在且不是空的：请选一个新的位置。",
                                 "The restore target {path} exists and is not empty: choose a new place."),
