@@ -48,6 +48,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.no_folder": ("还没有选择自动备份文件夹：请在“设置 → 自动备份文件夹”中选择。",
                          "No automatic backup folder chosen yet: choose one in Settings → Automatic backup folder."),
     "backup.folder_unusable": ("自动备份文件夹“{path}”不能使用：{why}", "The backup folder {path} cannot be used: {why}"),
+    # receipt QR verification: every field against the record
+    "qr.time_differs": ("二维码上的开票时间（{qr_time}）与收据 {receipt_no} 的记录不符：不要认可这张收据。",
+                        "The QR's issue time ({qr_time}) differs from receipt {receipt_no} on record: do not "
+                        "accept it."),
+    "qr.terminal_differs": ("收据 {receipt_no} 的记录不是这台收银机开出的：不要认可这张收据。",
+                            "Receipt {receipt_no} on record was not issued by the counter its number names: do not "
+                            "accept it."),
+    "qr.not_in_books": ("签名有效，但账上没有收据 {receipt_no}，而本机确实开出过这个号码：记录可能被删除，请立即报告主管。",
+                        "Signature valid, but receipt {receipt_no} is not in the books although this counter issued "
+                        "that number: the record may have been deleted; tell a manager now."),
     # secrets
     "secrets.missing": ("收银台 {terminal} 的签名密钥不在本机的密钥库中：请由主管恢复密钥或重新初始化该收银台。",
                         "Terminal {terminal}'s signing key is not in this computer's key store: a manager must "

@@ -40,6 +40,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('chain', name=op.f('pk_audit_chain_head'))
     )
     _seal_existing()
+    _move_receipt_keys_out()
+
+
+def _move_receipt_keys_out() -> None:
+    """terminal.hmac_key: the key goes to the secret store, the row keeps `kid:<id>`
+    (app/services/receipt_keys.py)."""
+    from app.services import receipt_keys
+
+    conn = op.get_bind()
+    store = None
+    for tid, value in conn.execute(sa.text("SELECT id, hmac_key FROM terminal")).all():
+        if value and not receipt_keys.is_reference(value):
+            store = store or receipt_keys.store_for(conn.engine.url.render_as_string(hide_password=False))
+            conn.execute(sa.text("UPDATE terminal SET hmac_key = :v WHERE id = :i"),
+                         {"v": receipt_keys.move_out(value, store), "i": tid})
 
 
 def _seal_existing() -> None:
@@ -91,6 +106,15 @@ def _seal_existing() -> None:
 
 
 def downgrade() -> None:
+    from app.services import receipt_keys
+
+    conn = op.get_bind()
+    store = None
+    for tid, value in conn.execute(sa.text("SELECT id, hmac_key FROM terminal")).all():
+        if receipt_keys.is_reference(value):  # the key back into the row, as 0003 expects
+            store = store or receipt_keys.store_for(conn.engine.url.render_as_string(hide_password=False))
+            conn.execute(sa.text("UPDATE terminal SET hmac_key = :v WHERE id = :i"),
+                         {"v": receipt_keys.resolve(value, store) or "", "i": tid})
     op.drop_table('audit_chain_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_audit_event_chain_seq'), type_='unique')
