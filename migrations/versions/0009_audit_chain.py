@@ -39,6 +39,13 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('chain', name=op.f('pk_audit_chain_head'))
     )
+    op.create_table('central_audit_head',
+    sa.Column('terminal', sa.String(length=20), nullable=False),
+    sa.Column('seq', sa.BigInteger(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('terminal', name=op.f('pk_central_audit_head'))
+    )
     _seal_existing()
     _move_receipt_keys_out()
 
@@ -115,6 +122,7 @@ def downgrade() -> None:
             store = store or receipt_keys.store_for(conn.engine.url.render_as_string(hide_password=False))
             conn.execute(sa.text("UPDATE terminal SET hmac_key = :v WHERE id = :i"),
                          {"v": receipt_keys.resolve(value, store) or "", "i": tid})
+    op.drop_table('central_audit_head')
     op.drop_table('audit_chain_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_audit_event_chain_seq'), type_='unique')

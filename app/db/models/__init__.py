@@ -1,6 +1,6 @@
 """All tables of the product, on one MetaData (app.db.base.metadata)."""
 
-from app.db.models.audit import AuditChainHead, AuditEvent
+from app.db.models.audit import AuditChainHead, AuditEvent, CentralAuditHead
 from app.db.models.billing import BillAdjustment, BillLine, BillRun
 from app.db.models.cashier import (
     Allocation,
@@ -25,7 +25,7 @@ from app.db.models.people import Role, Terminal, User
 from app.db.models.sync import SyncChange, SyncConflict, SyncCursor, SyncEvent, SyncOutbox
 
 __all__ = [
-    "Allocation", "AuditChainHead", "AuditEvent", "BillAdjustment", "BillLine", "BillRun", "Building", "CashCount",
+    "Allocation", "AuditChainHead", "AuditEvent", "BillAdjustment", "BillLine", "BillRun", "Building", "CashCount", "CentralAuditHead",
     "Community", "DayClose", "Deposit", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
     "LedgerTxn", "Meter", "MeterReading", "Occupancy", "Party", "Payment", "Posting", "PrintJob",
     "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "Role", "Room", "Shift", "Statement",

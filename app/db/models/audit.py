@@ -47,3 +47,15 @@ class AuditChainHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CentralAuditHead(Base):
+    """On central: the last audit chain head each counter pushed. A push whose head does not
+    extend it (the counter's hash at this seq is no longer the one central holds) is refused
+    and becomes a manager's exception (app/central/audit_heads.py)."""
+
+    __tablename__ = "central_audit_head"
+    terminal: Mapped[str] = mapped_column(String(20), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
