@@ -456,6 +456,10 @@
 <context>
     <name>HouseholdCard</name>
     <message>
+        <source>Audit trail…</source>
+        <translation>操作记录…</translation>
+    </message>
+    <message>
         <source>Owner</source>
         <translation>业主</translation>
     </message>
@@ -826,6 +830,10 @@ Take the payment anyway?</source>
 </context>
 <context>
     <name>ReceiptsView</name>
+    <message>
+        <source>Audit trail… (Ctrl+T)</source>
+        <translation>操作记录… (Ctrl+T)</translation>
+    </message>
     <message>
         <source>reverse the card payment of {0} on the POS terminal</source>
         <translation>请在 POS 机上撤销这笔 {0} 元的刷卡交易</translation>
@@ -1297,6 +1305,64 @@ Take the payment anyway?</source>
     <message>
         <source>A void needs a reason</source>
         <translation>作废必须填写原因</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrailDialog</name>
+    <message>
+        <source>{0} recorded actions</source>
+        <translation>共 {0} 条操作记录</translation>
+    </message>
+    <message>
+        <source>No recorded actions</source>
+        <translation>没有操作记录</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Audit trail of receipt {0}</source>
+        <translation>票据 {0} 的操作记录</translation>
+    </message>
+    <message>
+        <source>Audit trail of room {0}</source>
+        <translation>房间 {0} 的操作记录</translation>
+    </message>
+</context>
+<context>
+    <name>BackupBridge</name>
+    <message>
+        <source>Automatic backup folder</source>
+        <translation>自动备份文件夹</translation>
+    </message>
+    <message>
+        <source>Backup written: {0}</source>
+        <translation>已备份：{0}</translation>
+    </message>
+    <message>
+        <source>Backup written but its check FAILED: {0}</source>
+        <translation>已备份，但校验未通过：{0}</translation>
+    </message>
+    <message>
+        <source>Automatic backup folder…</source>
+        <translation>自动备份文件夹…</translation>
     </message>
 </context>
 </TS>

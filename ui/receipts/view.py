@@ -115,6 +115,8 @@ class ReceiptsView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.reprint_button)
         actions.addWidget(self.void_button)
+        self.trail_button = QPushButton(self.tr("Audit trail… (Ctrl+T)"))
+        actions.addWidget(self.trail_button)
         actions.addStretch(1)
         actions.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
@@ -130,8 +132,9 @@ class ReceiptsView(QWidget):
         self.reprint_button.clicked.connect(self.reprint)
         self.void_button.clicked.connect(self.void)
         self.verify_button.clicked.connect(self.verify)
+        self.trail_button.clicked.connect(self.trail)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_info(cur.row()))
-        for key, slot in (("Ctrl+P", self.reprint), ("Ctrl+Del", self.void), ("Ctrl+Q", self.verify),
+        for key, slot in (("Ctrl+P", self.reprint), ("Ctrl+Del", self.void), ("Ctrl+Q", self.verify), ("Ctrl+T", self.trail),
                           ("F5", self.refresh)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ops.bus.changed.connect(lambda topic: self.refresh() if topic in ("payment", "receipts") else None)
@@ -222,6 +225,14 @@ class ReceiptsView(QWidget):
             self.number.setFocus()
 
         self.ops.run(lambda s: void_receipt(s, counter, no, reason), voided, changed="receipts")
+
+    def trail(self) -> None:
+        """Every recorded action about the selected receipt (ui/dialogs/audit_trail.py)."""
+        from ui.dialogs.audit_trail import open_receipt_trail
+
+        r = self.current()
+        if r is not None:
+            open_receipt_trail(self, self.ops, r["receipt_no"])
 
     def verify(self) -> None:
         if receipt_qr_module() is None:
