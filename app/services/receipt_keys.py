@@ -46,15 +46,42 @@ def key_file(db_url: str) -> Path:
     return base / f"receipt-keys-{digest}.json"
 
 
+# Key files this process wrote or read: a server database's file follows PROPDESK_SECRETS_DIR,
+# which a long-running process (a test run) may change after the key was made.
+_FILES_SEEN: list[Path] = []
+
+
+class _KeyFiles:
+    """The file store at `key_file(db_url)`, reading also the files this process used before."""
+
+    def __init__(self, path: Path) -> None:
+        from app.services.gateway_settings import FileSecretStore
+
+        self.main = FileSecretStore(path)
+        if path not in _FILES_SEEN:
+            _FILES_SEEN.append(path)
+        self.others = [FileSecretStore(p) for p in _FILES_SEEN if p != path]
+
+    def get(self, key: str) -> str | None:
+        for st in (self.main, *self.others):
+            value = st.get(key)
+            if value:
+                return value
+        return None
+
+    def set(self, key: str, value: str) -> None:
+        self.main.set(key, value)
+
+
 def store_for(db_url: str):  # type: ignore[no-untyped-def]
     """The gateway secrets' store (app.services.gateway_settings): the OS keyring when usable;
     otherwise its 0600 file store, at `key_file(db_url)`."""
-    from app.services.gateway_settings import FileSecretStore, KeyringSecretStore, default_store
+    from app.services.gateway_settings import KeyringSecretStore, default_store
 
     st = default_store()
     if isinstance(st, KeyringSecretStore):
         return st
-    return FileSecretStore(key_file(db_url))
+    return _KeyFiles(key_file(db_url))
 
 
 def _store(s: Session):  # type: ignore[no-untyped-def]
