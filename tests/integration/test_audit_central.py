@@ -148,3 +148,48 @@ def test_a_head_that_goes_back_or_is_malformed_is_refused(central):
             with pytest.raises(HttpError) as e:
                 audit_heads.receive(s, t, bad)
             assert e.value.status == 400
+
+
+@pytest.mark.postgres
+def test_the_head_goes_over_http_to_the_real_central(counter, pg_url):
+    """`central serve`'s app and the HTTP driver: the head arrives with a push; a rewrite is refused."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from app.central import terminals
+    from app.central.server import create_app
+    from drivers.central.http import HttpCentralLink
+
+    central = AppContext.open(pg_url)
+    with central.uow() as s:
+        from app.db.models import Community
+
+        s.add(Community(name="东区", options={}))
+        s.flush()
+        token = terminals.add_terminal(s, "T1", ["东区"])["token"]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(central), log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline and thread.is_alive()
+            time.sleep(0.02)
+        link = HttpCentralLink(f"http://127.0.0.1:{sock.getsockname()[1]}", token)
+        _act(counter, 2, "note")
+        push.push_batch(counter.uow, link, "T1")
+        assert _held(central) == _local_head(counter)
+        _rewrite_past(counter, 1)
+        _act(counter, 1, "note")
+        push.push_batch(counter.uow, link, "T1")
+        assert _held(central) != _local_head(counter) and len(_cases(central)) == 1
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+        central.close()
