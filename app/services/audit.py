@@ -33,11 +33,12 @@ from sqlalchemy.orm import Session, SessionTransaction
 from app import clock
 from app.db.base import _json_default
 from app.db.models import AuditChainHead, AuditEvent, Payment, Receipt, ReceiptVoid, Terminal
-from app.services.audit_facts import MISSING, _value, canonical, facts_digest
+from app.services.audit_facts import MISSING, _value, canonical, digests_many, facts_digest
 
 GENESIS = "0" * 64
 NO_TERMINAL = "-"  # the chain of actions taken with no terminal (central, maintenance)
 _PENDING = "audit_pending"
+_PAGE = 1000  # events per page when verifying
 # The payment kinds record_payment writes, each with its `pay.<kind>` event: one of these
 # without an event on a chained terminal was put there by hand.
 AUDITED_PAYMENT_KINDS = ("bills", "prepay", "deposit", "one_off")
@@ -171,21 +172,32 @@ def _bad(ev: AuditEvent | None, reason: str, **more: Any) -> dict:
 def _walk(s: Session, chain: str, head: AuditChainHead | None) -> dict:
     prev, expect, count, first_bad = GENESIS, 1, 0, None
     last: AuditEvent | None = None
-    q = select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)
-    for ev in s.scalars(q.execution_options(yield_per=500)):
-        count += 1
-        if first_bad is None:
-            if ev.seq != expect:
-                first_bad = _bad(ev, "event_removed" if ev.seq > expect else "event_inserted", expected_seq=expect)
-            elif ev.prev_hash != prev:
-                first_bad = _bad(ev, "link_broken")
-            elif ev.hash != event_hash(ev):
-                first_bad = _bad(ev, "event_edited")
-            elif ev.facts is not None:
-                now = facts_digest(s, ev.action, ev.entity, ev.entity_id)
-                if now != ev.facts:
-                    first_bad = _bad(ev, "facts_removed" if now == MISSING else "facts_changed")
-        prev, expect, last = ev.hash, (ev.seq or 0) + 1, ev
+    after = 0
+    while True:  # pages of events, each page's payment facts read in a few bulk queries
+        page = s.scalars(select(AuditEvent).where(AuditEvent.chain == chain, AuditEvent.seq > after)
+                         .order_by(AuditEvent.seq).limit(_PAGE)).all()
+        if not page:
+            break
+        after = page[-1].seq
+        bulk = digests_many(s, [(e.action, e.entity, e.entity_id) for e in page if e.facts is not None]) \
+            if first_bad is None else {}
+        for ev in page:
+            count += 1
+            if first_bad is None:
+                if ev.seq != expect:
+                    first_bad = _bad(ev, "event_removed" if ev.seq > expect else "event_inserted",
+                                     expected_seq=expect)
+                elif ev.prev_hash != prev:
+                    first_bad = _bad(ev, "link_broken")
+                elif ev.hash != event_hash(ev):
+                    first_bad = _bad(ev, "event_edited")
+                elif ev.facts is not None:
+                    now = bulk.get((ev.entity, ev.entity_id)) or facts_digest(s, ev.action, ev.entity, ev.entity_id)
+                    if now != ev.facts:
+                        first_bad = _bad(ev, "facts_removed" if now == MISSING else "facts_changed")
+            prev, expect, last = ev.hash, (ev.seq or 0) + 1, ev
+        for ev in page[:-1]:  # a long chain does not pile up in the session
+            s.expunge(ev)
     if first_bad is None:
         if head is None:
             first_bad = _bad(last, "head_missing")
