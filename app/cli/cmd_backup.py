@@ -17,7 +17,6 @@ from app.cli import Result, command
 from app.config import Settings
 from app.errors import InputError
 from app.messages import render
-from app.services import backup as backups
 
 PASSPHRASE_ENV = "PROPDESK_BACKUP_PASSPHRASE"
 
@@ -45,6 +44,8 @@ def _backup_args(p: argparse.ArgumentParser) -> None:
 
 
 def _done(r: dict, restored: bool = False) -> Result:
+    from app.services import backup as backups
+
     msg = backups.result_msg(r, restored)
     doc = {k: r[k] for k in ("file", "bytes", "ok")} | {k: r[k] for k in ("encrypted", "skipped", "removed", "checks")
                                                           if k in r}
@@ -57,12 +58,15 @@ def _done(r: dict, restored: bool = False) -> Result:
 
 def backups_failed(r: dict):  # type: ignore[no-untyped-def]
     from app.errors import Msg
+    from app.services import backup as backups
 
     return Msg.of("backup.verify_failed", why=backups._why(r["checks"]))
 
 
 @command("backup", "online backup of the local database, verified (integrity, ledger, audit chain)", _backup_args)
 def run_backup(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.services import backup as backups  # cryptography only when backing up
+
     if args.auto:
         folder = args.folder or backups.get_folder(settings.db_url)
         if args.folder:
@@ -82,6 +86,7 @@ def _restore_args(p: argparse.ArgumentParser) -> None:
 
 @command("restore", "restore a backup into a new database file, verified before use", _restore_args)
 def run_restore(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.services import backup as backups
     from app.services.backup_crypto import is_encrypted
 
     if not os.path.isfile(args.file):

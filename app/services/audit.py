@@ -26,8 +26,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app import clock
@@ -100,8 +98,11 @@ def event_hash(ev: AuditEvent) -> str:
 
 def lock_head(s: Session, chain: str) -> AuditChainHead:
     """The chain's head row, created if new, locked until the transaction ends."""
+    if s.get_bind().dialect.name == "postgresql":  # imported here: every CLI start imports this module
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     now = clock.now()
-    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     s.execute(insert(AuditChainHead).values(chain=chain, seq=0, hash=GENESIS, started_at=now, updated_at=now)
               .on_conflict_do_nothing(index_elements=["chain"]))
     return s.scalars(select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
