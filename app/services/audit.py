@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
@@ -294,7 +293,3 @@ def room_trail(s: Session, room_key: str, limit: int = 500) -> list[dict]:
         | ((AuditEvent.entity == "room") & (AuditEvent.entity_id == room.id)))
         .order_by(AuditEvent.at.desc()).limit(limit))
     return _rows(list(s.scalars(q)))
-
-
-def started_at(s: Session, chain: str) -> datetime | None:
-    return s.scalar(select(AuditChainHead.started_at).where(AuditChainHead.chain == chain))
