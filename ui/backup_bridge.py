@@ -52,7 +52,14 @@ class BackupBridge(QObject):
         def work(_s: Any) -> dict:
             return backup.auto_backup(url, folder, today, passphrase)
 
-        self.window.ops.run(work, self._done)
+        # not "busy": the cashier keeps working; a failure goes to the status bar, not a dialog
+        self.window.ops.run(work, self._done, busy=False, quiet=True, on_error=self._failed)
+
+    def _failed(self, e: BaseException) -> None:
+        from ui.ops import error_text
+
+        self.last = {"ok": False, "error": error_text(e)}
+        self.window.bar.showMessage(self.tr("Automatic backup failed: {0}").format(error_text(e)), 30000)
 
     def _done(self, r: dict) -> None:
         self.last = r

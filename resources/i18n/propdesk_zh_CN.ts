@@ -1349,6 +1349,10 @@ Take the payment anyway?</source>
 <context>
     <name>BackupBridge</name>
     <message>
+        <source>Automatic backup failed: {0}</source>
+        <translation>自动备份失败：{0}</translation>
+    </message>
+    <message>
         <source>Automatic backup folder</source>
         <translation>自动备份文件夹</translation>
     </message>

@@ -68,3 +68,13 @@ def test_automatic_backup_folder_from_settings(qtbot, window, ctx, tmp_path, mon
     idle(qtbot, window)
     assert window.backups.last["skipped"] and sorted(p.name for p in folder.iterdir()) == made
     assert Path(window.backups.last["file"]).stat().st_size > 0
+
+
+def test_a_failing_automatic_backup_is_told_in_the_status_bar(qtbot, window, ctx, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    backup.set_folder(ctx.settings.db_url, str(blocker))
+    window.backups.run()
+    idle(qtbot, window)
+    assert window.backups.last["ok"] is False and window.errors == []  # no dialog in the cashier's way
+    assert "backup" in window.bar.currentMessage().lower()
