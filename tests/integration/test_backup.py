@@ -195,5 +195,9 @@ def test_cli_backup_and_restore(world, sqlite_url, tmp_path):
                env={"PROPDESK_BACKUP_PASSPHRASE": "secret words"})
     assert good.returncode == 0, good.stderr
     assert json.loads(good.stdout)["ok"] is True
+    auto = cli("backup", "--auto", "--folder", str(tmp_path / "auto"), "--json")
+    assert auto.returncode == 0, auto.stderr
+    assert json.loads(auto.stdout)["ok"] is True
+    assert len(list((tmp_path / "auto").iterdir())) == 1 and backups.get_folder(sqlite_url) == str(tmp_path / "auto")
     with AppContext.open(f"sqlite:///{tmp_path / 'r.db'}").uow() as s:
         assert s.execute(text("SELECT count(*) FROM payment")).scalar() == 1
