@@ -34,7 +34,8 @@ def check_terminal_code(code: object) -> str:
 
 def default_db_url() -> str:
     data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data_dir.chmod(0o700)  # the database, keys and link files live here: this OS user only
     return f"sqlite:///{data_dir / 'propdesk.db'}"
 
 

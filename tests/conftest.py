@@ -20,6 +20,13 @@ from tests.support import pgserver  # noqa: E402
 _counter = itertools.count()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _secrets_out_of_the_user_dir(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    """Receipt keys of PostgreSQL test databases (app/services/receipt_keys.py) go to a temp
+    folder, not the user's data dir (a test may still set its own PROPDESK_SECRETS_DIR)."""
+    os.environ.setdefault("PROPDESK_SECRETS_DIR", str(tmp_path_factory.mktemp("secrets")))
+
+
 @pytest.fixture(scope="session")
 def pg() -> Iterator[pgserver.PgServer]:
     try:

@@ -18,6 +18,8 @@ from app.services import community_options, fee_items_query, print_queue, termin
 from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, charge_one_off, collect_deposit, prepay
 from ui.checkout.view import CheckoutView
+from ui import backup_bridge
+from ui.dialogs.audit_trail import open_room_trail
 from ui.dialogs.community_options import CommunityOptionsDialog
 from ui.dialogs.money_in import DepositDialog, OneOffDialog, PrepayDialog
 from ui.dialogs.printer import PrinterDialog
@@ -83,6 +85,8 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self.recovered: list[dict] | None = None  # start-up recovery's rows, once it has run
         self.recover_scan_orders()
+        self.backups.run()  # the start of the day's backup, if not done yet
+        self.checkout.card.trail_requested.connect(lambda room: open_room_trail(self, self.ops, room))
 
     # -- start-up: scanned payments a crash left open ------------------------------------
     def recover_scan_orders(self) -> None:
@@ -259,6 +263,7 @@ class MainWindow(QMainWindow):
         self._action(settings, self.tr("Printer…"), "Ctrl+Shift+P", self.do_printer)
         self._action(settings, self.tr("Community options…"), "", self.do_community_options)
         self._action(counter, self.tr("Handheld (meter readings)…"), "Ctrl+Shift+H", self.do_handheld)
+        self.backups = backup_bridge.install(self, settings)  # automatic daily backups (issue 15)
 
     def _tab_changed(self, index: int) -> None:
         if index == 0:
@@ -370,6 +375,7 @@ class MainWindow(QMainWindow):
     def _shift_closed(self, r: dict) -> None:
         self.last_shift_close = r
         self._warned_shift = None
+        self.backups.run()  # the close of the day's backup, if not done yet
         if self.status_info is not None:
             self.status_info["shift"] = None
         text = self.tr("Shift closed. Cash expected {0}, counted {1}, variance {2}.").format(

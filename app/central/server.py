@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import clock
 from app.central import pull as pulling
 from app.central.errors import HttpError
+from app.central import audit_heads
 from app.central.push import community_names, push_batch, validate_batch
 from app.central.terminals import terminal_for_token
 from app.context import AppContext
@@ -143,7 +144,9 @@ def create_app(ctx: AppContext) -> FastAPI:
         body = await _read_body(request)
 
         def work(s: Any, t: Terminal) -> dict[str, Any]:
-            return push_batch(s, t, validate_batch(body, t))
+            out = push_batch(s, t, validate_batch(body, t))
+            head = audit_heads.receive(s, t, body.get("audit"))  # the counter's audit chain head
+            return out if head is None else {**out, "audit": head}
 
         return _json(await run_in_threadpool(in_uow, token, work))
 

@@ -58,7 +58,9 @@ def make_engine(url: str) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            db = Path(u.database).expanduser()
+            db.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder: this user's only
+            db.touch(mode=0o600, exist_ok=True)  # a new database file (and so its -wal/-shm): user-only
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN until the first write, which lets a

@@ -8,12 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.db.models import (Allocation, BillLine, Community, Deposit, FeeItem, Payment, Receipt, ReceiptVoid, Room,
                            Tender, Terminal, User)
 from app.domain.periods import Period
-from app.errors import InputError, Msg, NotFound
+from app.errors import AppError, InputError, Msg, NotFound
 from app.messages import render
 from app.printing import receipt_qr
+from app.services import receipt_keys
 from app.printing.receipt_doc import ReceiptDoc, ReceiptLine, ReceiptTender
 
 FOOTER = "请妥善保管本收据 · 扫描二维码可验真\n物业服务中心 感谢您的支持"
@@ -28,6 +30,9 @@ def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = No
     community = s.get(Community, room.community_id)
     terminal = s.get(Terminal, receipt.terminal_id)
     cashier = s.get(User, p.user_id) if p.user_id else None
+    key = receipt_keys.key_of(s, terminal.code)
+    if not key:
+        raise AppError("secrets.missing", terminal=terminal.code)
     void = s.scalar(select(ReceiptVoid).where(ReceiptVoid.receipt_id == receipt.id))
     lines: list[ReceiptLine] = []
     for alloc, fee_name, period, note in s.execute(
@@ -51,7 +56,27 @@ def receipt_doc(s: Session, receipt_no: str, *, reprint_at: datetime | None = No
         lines=lines, total_fen=p.total_fen, tenders=tenders, cash_received_fen=cash, change_fen=p.change_fen,
         prepaid_balance_after_fen=p.prepaid_after_fen, status="void" if void else "issued",
         void_reason=void.reason if void else None, reprint_at=reprint_at, footer=FOOTER,
-        qr_payload=receipt_qr.sign(receipt.receipt_no, p.total_fen, receipt.issued_at, terminal.hmac_key))
+        qr_payload=receipt_qr.sign(receipt.receipt_no, p.total_fen, receipt.issued_at,
+                                    key))
+
+
+def _was_issued_here(s: Session, receipt_no: str) -> bool:
+    """A receipt number this database's own numbering has handed out (its terminal is here and
+    its day's sequence went past it): a genuine QR for it with no receipt means a deletion."""
+    from datetime import date as _date
+
+    from app.db.models import ReceiptSequence
+
+    parts = receipt_no.split("-")
+    if len(parts) != 3 or not parts[2].isdigit():
+        return False
+    try:
+        day = _date(int(parts[1][:4]), int(parts[1][4:6]), int(parts[1][6:8]))
+    except ValueError:
+        return False
+    last = s.scalar(select(ReceiptSequence.last_seq).join(Terminal, Terminal.id == ReceiptSequence.terminal_id)
+                    .where(Terminal.code == parts[0], ReceiptSequence.day == day))
+    return last is not None and int(parts[2]) <= last
 
 
 def _refund_lines(s: Session, p: Payment) -> list[ReceiptLine]:
@@ -87,7 +112,7 @@ def verify(s: Session, payload: str) -> dict:
         raise InputError("qr.empty")
 
     def key_of(code: str) -> str | None:
-        return s.scalar(select(Terminal.hmac_key).where(Terminal.code == code))
+        return receipt_keys.key_of(s, code)
 
     try:
         result = receipt_qr.verify(payload, key_of)
@@ -100,7 +125,8 @@ def verify(s: Session, payload: str) -> dict:
         receipt = s.scalar(select(Receipt).where(Receipt.receipt_no == result.receipt_no))
         if receipt is None:
             out["record"] = None
-            code = "qr.not_here"
+            code = "qr.not_in_books" if _was_issued_here(s, result.receipt_no) else "qr.not_here"
+            genuine = False if code == "qr.not_in_books" else genuine
         else:
             doc = receipt_doc(s, result.receipt_no)
             out["record"] = {"receipt_no": doc.receipt_no, "room": doc.room_key, "payer": doc.payer,
@@ -108,11 +134,17 @@ def verify(s: Session, payload: str) -> dict:
                              "cashier": doc.cashier,
                              "lines": [{"fee": x.fee_name, "period": x.period, "amount_fen": x.amount_fen,
                                         "late_fee_fen": x.late_fee_fen} for x in doc.lines]}
+            issuer = s.scalar(select(Terminal.code).where(Terminal.id == receipt.terminal_id))
             if doc.total_fen != result.total_fen:
                 genuine, code = False, "qr.amount_differs"
+            elif int(receipt.issued_at.timestamp()) != int(result.issued_at.timestamp()):
+                genuine, code = False, "qr.time_differs"
+            elif issuer != receipt_qr.terminal_of(result.receipt_no):
+                genuine, code = False, "qr.terminal_differs"
             elif doc.status == "void":
                 code = "qr.void"
     msg = Msg.of(code, receipt_no=result.receipt_no, qr_total=result.total_fen,
-                 record_total=(out.get("record") or {}).get("total_fen"))
+                 record_total=(out.get("record") or {}).get("total_fen"),
+                 qr_time=clock.local_text(result.issued_at, "%Y-%m-%d %H:%M:%S") if result.issued_at else None)
     return {"genuine": genuine, "reason_code": code, "reason": render(msg, "zh"), "reason_en": render(msg, "en"),
             **out}

@@ -69,7 +69,9 @@ def save_printer(s: Session, terminal_code: str, settings: dict, user: str) -> d
 
 def terminal_key(s: Session, terminal_code: str) -> str | None:
     """The hex key that signs the receipts of a terminal (for receipt QR verification)."""
-    return s.scalar(select(Terminal.hmac_key).where(Terminal.code == terminal_code))
+    from app.services import receipt_keys
+
+    return receipt_keys.key_of(s, terminal_code)
 
 
 def counter_status(s: Session, terminal_code: str, username: str) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Role, Terminal, User
 from app.errors import InputError, Msg, NotFound, PermissionDenied
 from app.ids import stable_id
+from app.services import receipt_keys
 from app.messages import catalog
 
 # What each role may do. Permissions are checked by services, not by the UI.
@@ -75,7 +75,7 @@ def ensure_first_login(ctx) -> None:  # type: ignore[no-untyped-def]
 def ensure_terminal(s: Session, code: str) -> Terminal:
     t = s.scalar(select(Terminal).where(Terminal.code == code))
     if t is None:
-        t = Terminal(code=code, name=f"收银台 {code}", hmac_key=secrets.token_hex(32))
+        t = Terminal(code=code, name=f"收银台 {code}", hmac_key=receipt_keys.new_reference(s))  # key: secret store
         s.add(t)
         s.flush()
     return t

@@ -97,11 +97,14 @@ class FakeCentral:
         self._before("hello", self._fault("hello"))
         return {"terminal": self.terminal, "communities": list(self.communities), "time": "2026-01-01T00:00:00+00:00"}
 
-    def push(self, terminal: str, events: list[dict[str, Any]]) -> dict[str, Any]:
+    def push(self, terminal: str, events: list[dict[str, Any]],
+             audit: dict[str, Any] | None = None) -> dict[str, Any]:
         fault = self._fault("push")
         self._before("push", fault)
         with self._lock:
             self.batches.append(events)
+            if audit is not None:  # kept for tests; the real check is app/central/audit_heads.py
+                self.__dict__.setdefault("audit_heads", []).append(audit)
             results = [self._store(terminal, ev) for ev in events]
             reply = {"results": results, "stored_seq": self.stored_seq(terminal)}
         if fault == "lose_reply":

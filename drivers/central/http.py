@@ -53,8 +53,12 @@ class HttpCentralLink:
     def hello(self) -> dict[str, Any]:
         return self._call("GET", "/v1/hello")
 
-    def push(self, terminal: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", "/v1/push", body={"terminal": terminal, "events": events})
+    def push(self, terminal: str, events: list[dict[str, Any]],
+             audit: dict[str, Any] | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"terminal": terminal, "events": events}
+        if audit is not None:
+            body["audit"] = audit
+        return self._call("POST", "/v1/push", body=body)
 
     def pull(self, after: int, limit: int) -> dict[str, Any]:
         return self._call("GET", "/v1/pull", params={"after": after, "limit": limit})

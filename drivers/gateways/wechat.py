@@ -71,7 +71,8 @@ def sign(params: dict[str, Any], key: str, sign_type: str = "MD5") -> str:
 
 def verify(params: dict[str, Any], key: str, sign_type: str = "MD5") -> bool:
     got = str(params.get("sign") or "")
-    return bool(got) and hmac.compare_digest(got.upper(), sign(params, key, sign_type))
+    # as bytes: a reply's sign may hold any character, and compare_digest refuses non-ASCII str
+    return bool(got) and hmac.compare_digest(got.upper().encode("utf-8"), sign(params, key, sign_type).encode("utf-8"))
 
 
 def nonce_str(n: int = 32) -> str:

@@ -44,6 +44,68 @@
         </message>
     </context>
     <context>
+        <name>AuditTrailDialog</name>
+        <message>
+            <source>{0} recorded actions</source>
+            <translation>共 {0} 条操作记录</translation>
+        </message>
+        <message>
+            <source>No recorded actions</source>
+            <translation>没有操作记录</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>Counter</source>
+            <translation>收银台</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>操作员</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Audit trail of receipt {0}</source>
+            <translation>票据 {0} 的操作记录</translation>
+        </message>
+        <message>
+            <source>Audit trail of room {0}</source>
+            <translation>房间 {0} 的操作记录</translation>
+        </message>
+    </context>
+    <context>
+        <name>BackupBridge</name>
+        <message>
+            <source>Automatic backup failed: {0}</source>
+            <translation>自动备份失败：{0}</translation>
+        </message>
+        <message>
+            <source>Automatic backup folder</source>
+            <translation>自动备份文件夹</translation>
+        </message>
+        <message>
+            <source>Backup written: {0}</source>
+            <translation>已备份：{0}</translation>
+        </message>
+        <message>
+            <source>Backup written but its check FAILED: {0}</source>
+            <translation>已备份，但校验未通过：{0}</translation>
+        </message>
+        <message>
+            <source>Automatic backup folder…</source>
+            <translation>自动备份文件夹…</translation>
+        </message>
+    </context>
+    <context>
         <name>BillLinesModel</name>
         <message>
             <source>Period</source>
@@ -1017,6 +1079,10 @@
             <source>(no owner on record)</source>
             <translation>（无业主记录）</translation>
         </message>
+        <message>
+            <source>Audit trail…</source>
+            <translation>操作记录…</translation>
+        </message>
     </context>
     <context>
         <name>LanguagePage</name>
@@ -1653,6 +1719,10 @@ Take the payment anyway?</source>
         <message>
             <source>Refunded {0}: slip {1}</source>
             <translation>已退款 {0}：退款单 {1}</translation>
+        </message>
+        <message>
+            <source>Audit trail… (Ctrl+T)</source>
+            <translation>操作记录… (Ctrl+T)</translation>
         </message>
     </context>
     <context>

@@ -3,7 +3,8 @@ counter (prepaid, deposits, arrears), read from receivables.bills.room_bills."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QWidget
 
 from app.services.lookup import Hit
 from ui.models.base import set_flag
@@ -12,6 +13,8 @@ from ui.texts import usage_name, yuan
 
 
 class HouseholdCard(QFrame):
+    trail_requested = Signal(str)  # "community/room key"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("householdCard")
@@ -32,17 +35,26 @@ class HouseholdCard(QFrame):
             grid.addWidget(name, row, 0)
             grid.addWidget(value, row, 1)
             self.values[key] = value
+        # The room's audit trail (ui/dialogs/audit_trail.py; the main window opens it).
+        self.trail_button = QPushButton(self.tr("Audit trail…"))
+        self.trail_button.setObjectName("cardTrail")
+        self.trail_button.clicked.connect(lambda: self.room and self.trail_requested.emit(self.room))
+        grid.addWidget(self.trail_button, len(labels) + 1, 0, 1, 2)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(len(labels) + 1, 1)
+        grid.setRowStretch(len(labels) + 2, 1)
         self.clear()
 
     def clear(self) -> None:
+        self.room: str | None = None  # community/room key of the household shown
+        self.trail_button.setEnabled(False)
         self.title.setText(self.tr("No household selected"))
         for v in self.values.values():
             v.setText("—")
 
     def show_hit(self, hit: Hit) -> None:
         self.title.setText(f"{hit.room_key}  ·  {hit.community}")
+        self.room = f"{hit.community}/{hit.room_key}"
+        self.trail_button.setEnabled(True)
         self.values["owner"].setText(hit.owner or self.tr("(no owner on record)"))
         self.values["phone"].setText(masked_phone(hit.phone) or "—")
         self.values["area"].setText(f"{hit.area} m² · {usage_name(hit.usage)}")

@@ -119,6 +119,8 @@ class ReceiptsView(QWidget):
         actions.addWidget(self.reprint_button)
         actions.addWidget(self.void_button)
         actions.addWidget(self.refund_button)
+        self.trail_button = QPushButton(self.tr("Audit trail… (Ctrl+T)"))
+        actions.addWidget(self.trail_button)
         actions.addStretch(1)
         actions.addWidget(self.verify_button)
         layout = QVBoxLayout(self)
@@ -135,9 +137,10 @@ class ReceiptsView(QWidget):
         self.void_button.clicked.connect(self.void)
         self.refund_button.clicked.connect(self.refund)
         self.verify_button.clicked.connect(self.verify)
+        self.trail_button.clicked.connect(self.trail)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_info(cur.row()))
         for key, slot in (("Ctrl+P", self.reprint), ("Ctrl+Del", self.void), ("Ctrl+Q", self.verify),
-                          ("F5", self.refresh), ("F6", self.refund)):
+                          ("Ctrl+T", self.trail), ("F5", self.refresh), ("F6", self.refund)):
             QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.ops.bus.changed.connect(lambda topic: self.refresh() if topic in ("payment", "receipts") else None)
         # ↑/↓ in the search fields move through the list: the hands stay on the keys.
@@ -248,6 +251,14 @@ class ReceiptsView(QWidget):
                                                                      res["refund_no"]))
         self.refunded.emit(res)
         self.ops.bus.changed.emit("receipts")
+
+    def trail(self) -> None:
+        """Every recorded action about the selected receipt (ui/dialogs/audit_trail.py)."""
+        from ui.dialogs.audit_trail import open_receipt_trail
+
+        r = self.current()
+        if r is not None:
+            open_receipt_trail(self, self.ops, r["receipt_no"])
 
     def verify(self) -> None:
         if receipt_qr_module() is None:

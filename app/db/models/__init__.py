@@ -1,6 +1,6 @@
 """All tables of the product, on one MetaData (app.db.base.metadata)."""
 
-from app.db.models.audit import AuditEvent
+from app.db.models.audit import AuditChainHead, AuditEvent, CentralAuditHead
 from app.db.models.billing import BillAdjustment, BillLine, BillRun
 from app.db.models.cashier import (
     Allocation,
@@ -27,9 +27,9 @@ from app.db.models.refunds import DepositReturn, RefundOrder
 from app.db.models.sync import SyncChange, SyncConflict, SyncCursor, SyncEvent, SyncOutbox
 
 __all__ = [
-    "Allocation", "AuditEvent", "BankMandate", "CollectBatch", "CollectLine", "BillAdjustment", "BillLine", "BillRun",
-    "Building", "CashCount", "Community", "DayClose", "Deposit", "DepositReturn", "ExceptionCase", "FeeItem",
-    "GatewayOrder", "LedgerAccount",
+    "Allocation", "AuditChainHead", "AuditEvent", "BankMandate", "CollectBatch", "CollectLine", "BillAdjustment",
+    "BillLine", "BillRun", "Building", "CashCount", "CentralAuditHead", "Community", "DayClose", "Deposit",
+    "DepositReturn", "ExceptionCase", "FeeItem", "GatewayOrder", "LedgerAccount",
     "LedgerTxn", "Meter", "MeterReading", "Occupancy", "Party", "Payment", "Posting", "PrintJob",
     "Receipt", "ReceiptSequence", "ReceiptVoid", "Refund", "RefundOrder", "Role", "Room", "Shift", "Statement",
     "StatementLine", "SyncChange", "SyncConflict", "SyncCursor", "SyncEvent", "SyncOutbox", "TariffVersion",

@@ -12,8 +12,6 @@ from pypinyin import Style, lazy_pinyin
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from app.db.base import utcnow
-from app.db.models import AuditEvent
 from app.errors import InputError, Msg, Problem
 from app.ids import new_ids
 from app.services.imports.fields import FieldError
@@ -130,9 +128,10 @@ def chunks(items: Sequence[T], size: int = 500) -> list[Sequence[T]]:
 
 def audit_events(s: Session, actor: Actor, events: Sequence[Event]) -> None:
     """Append audit events (action, entity, entity_id, detail) in one bulk insert."""
-    now = utcnow()
-    bulk_insert(s, AuditEvent, [
-        {"at": now, "user": actor.user, "terminal_code": actor.terminal, "action": action, "entity": entity,
+    from app.services import audit  # chained: sealed onto the terminal's audit chain (issue 15)
+
+    audit.record_many(s, [
+        {"user": actor.user, "terminal": actor.terminal, "action": action, "entity": entity,
          "entity_id": entity_id, "detail": {**detail, "file": actor.source}}
         for action, entity, entity_id, detail in events])
 

@@ -12,8 +12,10 @@ class CentralLink(Protocol):
     def hello(self) -> dict[str, Any]:
         """`GET /v1/hello` → {"terminal", "communities": [name...], "time"}."""
 
-    def push(self, terminal: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-        """`POST /v1/push` → {"results": [{"event_id", "status", "reason"?}], "stored_seq"}."""
+    def push(self, terminal: str, events: list[dict[str, Any]],
+             audit: dict[str, Any] | None = None) -> dict[str, Any]:
+        """`POST /v1/push` → {"results": [{"event_id", "status", "reason"?}], "stored_seq",
+        "audit"?: {"seq", "status"}}; `audit` is the counter's chain head (app/central/audit_heads.py)."""
 
     def pull(self, after: int, limit: int) -> dict[str, Any]:
         """`GET /v1/pull?after=&limit=` → {"changes": [...], "last", "more"}."""

@@ -30,6 +30,7 @@ from app.services.sync.errors import CentralBadReply, CentralError, CentralReque
 Uow = Callable[[], AbstractContextManager[Session]]
 BATCH = 500
 PUSHED_CURSOR = "pushed"
+AUDIT_CURSOR = "audit_central"  # the audit chain seq central holds for this counter
 STATUSES = ("created", "exists", "conflict", "rejected")
 
 
@@ -117,14 +118,18 @@ def push_batch(uow: Uow, link: CentralLink, terminal: str, limit: int = BATCH) -
         sent = _batch(s, limit)
     if not sent:
         return None
+    with uow() as s:
+        head = audit_head(s, terminal)
     seqs = [e["device_seq"] for e in sent]
     try:
-        results, stored_seq = _check_reply(link.push(terminal, sent), sent)
+        reply = link.push(terminal, sent, audit=head) if head else link.push(terminal, sent)
+        results, stored_seq = _check_reply(reply, sent)
     except CentralError as e:
         record_failure(uow, seqs, e)
         raise
     with uow() as s:
         out = book_reply(s, sent, results, stored_seq)
+        _book_audit(s, reply.get("audit"))
     if out.confirmed == 0 and out.rejected == 0:
         # Central answered but kept none of it (a gap before this batch, or a central that
         # lost data): sending it again right away would loop. Back off and report.
@@ -132,6 +137,34 @@ def push_batch(uow: Uow, link: CentralLink, terminal: str, limit: int = BATCH) -
         record_failure(uow, seqs, e)
         raise e
     return out
+
+
+def audit_head(s: Session, terminal: str) -> dict[str, Any] | None:
+    """This counter's audit chain head with the proof central checks it against: our hash at
+    the seq central last said it holds (app/central/audit_heads.py)."""
+    from app.db.models import AuditChainHead, AuditEvent
+    from app.services.audit import GENESIS
+
+    head = s.get(AuditChainHead, terminal)
+    if head is None:
+        return None
+    cur = s.get(SyncCursor, AUDIT_CURSOR)
+    proof_seq = int(cur.value) if cur else 0
+    proof_hash = GENESIS if proof_seq == 0 else s.scalar(
+        select(AuditEvent.hash).where(AuditEvent.chain == terminal, AuditEvent.seq == proof_seq))
+    return {"chain": terminal, "seq": int(head.seq), "hash": head.hash, "proof_seq": proof_seq,
+            "proof_hash": proof_hash or GENESIS}
+
+
+def _book_audit(s: Session, answer: Any) -> None:
+    """Remember the seq central holds (it is the proof of the next push). A refusal is
+    central's to report (an exception case for the manager); the counter keeps pushing."""
+    if isinstance(answer, dict) and isinstance(answer.get("seq"), int) and not isinstance(answer.get("seq"), bool):
+        row = s.get(SyncCursor, AUDIT_CURSOR, with_for_update=True)
+        if row is None:
+            s.add(SyncCursor(name=AUDIT_CURSOR, value=answer["seq"], updated_at=utcnow()))
+        else:
+            row.value, row.updated_at = answer["seq"], utcnow()
 
 
 def push_all(uow: Uow, link: CentralLink, terminal: str, limit: int = BATCH) -> int:
