@@ -2,3 +2,4 @@
 
 from app.cli import cmd_billing, cmd_cashier, cmd_documents, cmd_gateway, cmd_import, cmd_init  # noqa: F401
 from app.cli import cmd_central  # noqa: F401
+from app.cli import cmd_users  # noqa: F401
