@@ -42,6 +42,7 @@ OPEN: dict[str, frozenset[str] | None] = {
     "print-notices": None,     # notices as a PDF file
     "print-arrears": None,
     "printer-test": None,      # a test page: paper only, no record
+    "display": None,           # the customer pole display: no record
     "gui": None,               # the window has its own sign-in (ui/dialogs/login.py)
     "central": None,           # central serve: terminals authenticate with their tokens
     "terminal": frozenset({"list"}),
@@ -53,7 +54,6 @@ OPEN: dict[str, frozenset[str] | None] = {
     "report": None,
     "readings": frozenset({"review"}),
     "audit": frozenset({"verify"}),
-    "login": None,             # checks the password itself
     "logout": None,
 }
 

@@ -474,7 +474,8 @@ def test_central_serve_stops_cleanly_on_sigterm(pg_url: str) -> None:
             proc.wait()
 
 
-def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from app.cli import main
 
     ctx = AppContext.open(pg_url)
@@ -490,8 +491,10 @@ def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture
     assert out["terminal"] == "T9" and out["communities"] == ["东区", "西区"] and len(out["token"]) >= 40
     assert main([*db, "terminal", "add", "T8", "--community", "北区", "--json"]) == 2
     assert "北区" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")  # c1 signed in: refused for the right, not the password
     assert main([*db, "--user", "c1", "terminal", "add", "T8", "--community", "东区"]) == 2
-    capsys.readouterr()
+    assert "may not" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "admin")
     assert main([*db, "terminal", "revoke", "T9", "--json"]) == 0
     capsys.readouterr()
     assert main([*db, "terminal", "list", "--json"]) == 0
@@ -505,7 +508,10 @@ def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture
     assert [(c["kind"], c["room"], c["amount_fen"], c["status"]) for c in cases] == [
         ("double_payment", "1-101", 12345, "open")]
     cid = cases[0]["id"]
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")
     assert main([*db, "--user", "c1", "exceptions", "resolve", cid, "--note", "退款"]) == 2
+    assert "may not" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "admin")
     assert main([*db, "exceptions", "resolve", cid, "--json"]) == 2  # a note is required
     capsys.readouterr()
     assert main([*db, "exceptions", "resolve", cid, "--note", "已退预存", "--json"]) == 0
