@@ -43,6 +43,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "security.idle_locked": ("已锁屏：请输入“{user}”的密码继续，或切换用户。",
                              "Locked after idle minutes: type {user!r}'s password to go on, or switch user."),
     "perm.void_late": ("作废超时票据", "void receipts after the void window"),
+    "perm.void_others": ("作废他人票据", "void another cashier's receipts"),
     "perm.users": ("管理用户和角色", "manage users and roles"),
     "perm.user_reset": ("重置密码或解锁用户", "reset passwords or unlock users"),
 }

@@ -16,7 +16,7 @@ from app.services import passwords
 
 # Every permission a service checks (docs/permissions.md has the matrix and what each covers).
 PERMISSIONS: tuple[str, ...] = (
-    "pay", "prepay", "deposit", "void", "void_late", "shift", "receipt", "bill_run", "waive", "refund",
+    "pay", "prepay", "deposit", "void", "void_late", "void_others", "shift", "receipt", "bill_run", "waive", "refund",
     "refund_approve", "deposit_refund", "day_close", "reports", "import", "tariff", "collect", "exceptions",
     "readings", "readings_review", "meter_read", "handheld", "settings", "terminals", "users", "user_reset",
 )

@@ -23,9 +23,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('failed_sign_ins', sa.Integer(), server_default=sa.text('0'), nullable=False))
         batch_op.add_column(sa.Column('locked_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('password_changed_at', sa.DateTime(), nullable=True))
+    # both names of an approval on the spot (docs/permissions.md)
+    with op.batch_alter_table('receipt_void', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approved_by', sa.String(length=40), nullable=True))
+    with op.batch_alter_table('bill_adjustment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('requested_by', sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('bill_adjustment', schema=None) as batch_op:
+        batch_op.drop_column('requested_by')
+    with op.batch_alter_table('receipt_void', schema=None) as batch_op:
+        batch_op.drop_column('approved_by')
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_column('password_changed_at')
         batch_op.drop_column('locked_at')
