@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from ui.dialogs.login import LoginDialog
 from ui.dialogs.password import ChangePasswordDialog
@@ -38,6 +38,7 @@ class LockDialog(LoginDialog):
     def __init__(self, parent: QWidget | None, ops: Any, username: str, terminal: str) -> None:
         super().__init__(parent, ops, username, terminal)
         self.setWindowTitle(self.tr("PropDesk — locked"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()  # no way round it but a password
         self.error.setText(self.tr("Locked. Type your password to go on, or another user's name and password "
                                    "to switch user."))
 
