@@ -22,6 +22,7 @@ import getpass
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import sys
@@ -259,6 +260,8 @@ class Session:
         try:
             issued, last = float(doc["issued"]), float(doc["last_used"])
         except (KeyError, TypeError, ValueError):
+            return None
+        if not (math.isfinite(issued) and math.isfinite(last)):
             return None
         if now - last > _session_minutes() * 60 or now - issued > SESSION_MAX_HOURS * 3600 or last > now + 60:
             cls.end(settings)  # expired: gone, so the next command asks for the password
