@@ -827,6 +827,10 @@ Take the payment anyway?</source>
 <context>
     <name>ReceiptsView</name>
     <message>
+        <source>Void receipt {0}</source>
+        <translation>作废票据 {0}</translation>
+    </message>
+    <message>
         <source>reverse the card payment of {0} on the POS terminal</source>
         <translation>请在 POS 机上撤销这笔 {0} 元的刷卡交易</translation>
     </message>

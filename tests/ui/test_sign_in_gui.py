@@ -120,3 +120,36 @@ def test_approval_dialog_gives_name_and_password(qtbot):
     d.password.setText("secret")
     d.accept()
     assert d.value == ("m1", "secret") and d.password.echoMode() == d.password.EchoMode.Password
+
+
+def test_a_cashiers_late_void_in_the_window_asks_for_a_supervisor(qtbot, window, ctx, monkeypatch):
+    import dataclasses
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from app import clock
+    from app.db.models import ReceiptVoid
+    from app.services.cashier import shifts
+    from app.services.cashier.payments import Counter, TenderInput, pay_bills
+    from ui.dialogs.small import VoidDialog
+
+    with ctx.uow() as s:
+        shifts.open_shift(s, "T1", "cashier1", 0)
+        no = pay_bills(s, Counter("T1", "cashier1"), "1-1-101", [TenderInput("cash", 50000)])["receipt_no"]
+    window.ctx.settings = dataclasses.replace(window.ctx.settings, user="cashier1")
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=11))
+    monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, *a, **k: "收错房号"))
+    asked = []
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, parent, text: asked.append(text) or ("admin", "admin")))
+    window.tabs.setCurrentIndex(1)
+    idle(qtbot, window)
+    window.receipts.number.setText(no)
+    window.receipts.refresh()
+    idle(qtbot, window)
+    window.receipts.void()
+    idle(qtbot, window)
+    assert asked and no in asked[0] and window.errors == []
+    with ctx.uow() as s:
+        assert s.scalar(select(ReceiptVoid.approved_by)) == "admin"
