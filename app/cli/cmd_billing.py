@@ -135,7 +135,7 @@ def run_waive(settings: Settings, args: argparse.Namespace) -> Result:
 
     from app.cli.sign_in import approver_password
 
-    pw = approver_password(args.approver) if args.approver else None
+    pw = approver_password(args.approver, settings) if args.approver else None
     r = in_uow(settings, lambda s: waive_late_fee(s, args.line, args.reason, user=settings.user,
                                                   terminal=settings.terminal, approver=args.approver,
                                                   approver_password=pw))

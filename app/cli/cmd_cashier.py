@@ -114,7 +114,7 @@ def _void_args(p: argparse.ArgumentParser) -> None:
 @command("void", "void a receipt of the open shift (作废)", _void_args)
 def run_void(settings: Settings, args: argparse.Namespace) -> Result:
     c = Counter(settings.terminal, settings.user)
-    pw = approver_password(args.approver) if args.approver else None
+    pw = approver_password(args.approver, settings) if args.approver else None
     r = in_uow(settings, lambda s: void_receipt(s, c, args.receipt_no, args.reason, approver=args.approver,
                                                 approver_password=pw))
     return Result(r, f"已作废 voided {r['receipt_no']} ({fen_to_yuan_str(r['total_fen'])} 元): {r['reason']}")

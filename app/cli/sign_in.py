@@ -121,9 +121,20 @@ def prompt(text: str) -> str | None:
         return None
 
 
-def approver_password(approver: str) -> str | None:
-    """A supervisor's password for an on-the-spot approval: PROPDESK_APPROVER_PASSWORD or a prompt."""
-    return os.environ.get("PROPDESK_APPROVER_PASSWORD") or prompt(f"审批人 {approver} 的密码 password: ")
+def approver_password(approver: str, settings: Settings | None = None) -> str | None:
+    """A supervisor's password for an on-the-spot approval: PROPDESK_APPROVER_PASSWORD or a prompt.
+    With `settings`, it is checked first like a sign-in in its own unit of work, so a wrong one
+    counts towards the approver's lockout (inside the action's unit of work the count would be
+    rolled back with the action); the service checks it again (users.approve)."""
+    pw = os.environ.get("PROPDESK_APPROVER_PASSWORD") or prompt(f"审批人 {approver} 的密码 password: ")
+    if settings is not None and pw is not None and approver.strip():
+        try:
+            sign_in(settings, approver.strip(), pw)
+        except InputError as e:
+            if e.code == "users.wrong_password":
+                raise InputError("users.approval_wrong_password", user=approver) from None
+            raise
+    return pw
 
 
 # ---------------------------------------------------------------------------- the gate

@@ -267,3 +267,21 @@ def test_column_limits_hold_in_every_context_opened_after_another(counter, capsy
                      "--tender", "cash=100", "--json"]) == 2
         assert _err(capsys)["error"] == "input.too_long"
     assert _count(counter, Payment) == 0
+
+
+def test_wrong_approver_passwords_on_the_command_line_count_towards_the_approvers_lockout(counter, monkeypatch,
+                                                                                         capsys):
+    ctx = AppContext.open(counter)
+    with ctx.uow() as s:
+        line = s.scalar(select(BillLine.id))
+    ctx.close()
+    monkeypatch.setenv("PROPDESK_PASSWORD", "cash-pw")
+    monkeypatch.setenv("PROPDESK_APPROVER_PASSWORD", "guess")
+    argv = ["--db", counter, "--user", "c1", "waive-late-fee", "--line", line, "--reason", "x", "--approver", "m1",
+            "--json"]
+    codes = []
+    for _ in range(5):
+        assert main(argv) == 2
+        codes.append(_err(capsys)["error"])
+    assert codes == ["users.approval_wrong_password"] * 4 + ["security.locked_now"]
+    assert _user(counter, "m1").locked_at is not None and _count(counter, BillAdjustment) == 0
