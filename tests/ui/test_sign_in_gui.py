@@ -84,8 +84,8 @@ def test_switch_user_without_restarting_and_forced_change(qtbot, window, ctx):
     change.old.setText("reset-1")
     change.new.setText("mine-1")
     change.again.setText("mine-1")
-    change.accept()
-    qtbot.waitUntil(lambda: change.result() == QDialog.DialogCode.Accepted)
+    with qtbot.waitSignal(change.accepted, timeout=10000):  # it deletes itself once finished
+        change.accept()
     idle(qtbot, window)
     assert "张敏" in window.bar.user.text()
 
