@@ -285,3 +285,34 @@ def test_wrong_approver_passwords_on_the_command_line_count_towards_the_approver
         codes.append(_err(capsys)["error"])
     assert codes == ["users.approval_wrong_password"] * 4 + ["security.locked_now"]
     assert _user(counter, "m1").locked_at is not None and _count(counter, BillAdjustment) == 0
+
+
+from tests.integration.test_sync_apply import (  # noqa: E402  (the sync tests' two-database world)
+    T as _T, _apply_all, _copy_snapshot, _events, _rows, _world, make_db)  # noqa: F401
+
+
+def test_both_names_of_an_approval_arrive_at_a_second_database(make_db, monkeypatch):
+    from app.services.billing.waivers import waive_late_fee
+    from app.services.cashier import shifts
+    from app.services.cashier.payments import Counter, prepay
+    from app.services.cashier.voids import void_receipt
+
+    a, b = make_db("a"), make_db("b")
+    _world(a)
+    _copy_snapshot(a, b)
+    c = Counter("T1", "c1")
+    with a.uow() as s:
+        shifts.open_shift(s, "T1", "c1", 0)
+        no = prepay(s, c, "1-1-101", _T("cash=50"))["receipt_no"]
+        line = s.scalar(select(BillLine.id).order_by(BillLine.id))
+        waive_late_fee(s, line, "困难", user="c1", terminal="T1", approver="admin", approver_password="admin")
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=30))
+    with a.uow() as s:
+        void_receipt(s, c, no, "录错", approver="admin", approver_password="admin")
+    _apply_all(b, _events(a), "T1")
+    for table in ("receipt_void", "bill_adjustment"):
+        assert _rows(b, table) == _rows(a, table), table
+    with b.uow() as s:
+        assert s.scalar(select(ReceiptVoid.approved_by)) == "admin"
+        assert s.scalar(select(BillAdjustment.requested_by)) == "c1"
