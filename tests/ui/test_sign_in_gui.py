@@ -142,7 +142,7 @@ def test_a_cashiers_late_void_in_the_window_asks_for_a_supervisor(qtbot, window,
     monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(minutes=11))
     monkeypatch.setattr(VoidDialog, "ask", classmethod(lambda cls, *a, **k: "收错房号"))
     asked = []
-    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, parent, text: asked.append(text) or ("admin", "admin")))
+    monkeypatch.setattr(ApprovalDialog, "ask", classmethod(lambda cls, parent, text, ops=None: asked.append(text) or ("admin", "admin")))
     window.tabs.setCurrentIndex(1)
     idle(qtbot, window)
     window.receipts.number.setText(no)
@@ -153,3 +153,27 @@ def test_a_cashiers_late_void_in_the_window_asks_for_a_supervisor(qtbot, window,
     assert asked and no in asked[0] and window.errors == []
     with ctx.uow() as s:
         assert s.scalar(select(ReceiptVoid.approved_by)) == "admin"
+
+
+def test_approval_dialog_with_ops_checks_the_password_and_counts_a_wrong_one(qtbot, ctx, world):
+    from ui.ops import Ops
+
+    ops = Ops(ctx)
+    d = ApprovalDialog(None, "Void receipt T1-20261220-0001", ops)
+    qtbot.addWidget(d)
+    d.approver.setText("admin")
+    d.password.setText("wrong")
+    d.accept()
+    qtbot.waitUntil(lambda: not d.checking)
+    assert "Wrong user name or password" in d.error.text() and d.value is None
+    with ctx.uow() as s:
+        from sqlalchemy import select
+
+        from app.db.models import User
+
+        assert s.scalar(select(User.failed_sign_ins).where(User.username == "admin")) == 1
+    d.password.setText("admin")
+    with qtbot.waitSignal(d.accepted, timeout=10000):
+        d.accept()
+    assert d.value == ("admin", "admin")
+    ops.wait()

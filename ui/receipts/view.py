@@ -230,7 +230,7 @@ class ReceiptsView(QWidget):
             if getattr(e, "code", None) == "security.approval_needed":
                 from ui.dialogs.approval import ask_approval
 
-                got = ask_approval(self, self.tr("Void receipt {0}").format(no))
+                got = ask_approval(self, self.tr("Void receipt {0}").format(no), self.ops)
                 if got is not None:
                     attempt(*got)
             else:
