@@ -104,6 +104,7 @@ def void(s: Session, receipt_id: str) -> dict[str, Any]:
     return {"v": VERSION, "id": rv.id, "receipt_id": receipt.id, "receipt_no": receipt.receipt_no,
             "payment_id": p.id, "room_id": p.room_id, "terminal": _terminal_code(s, receipt.terminal_id),
             "user": _user_name(s, rv.user_id), "reason": rv.reason, "created_at": encode(rv.created_at),
+            "approved_by": rv.approved_by,
             "txn_id": rv.ledger_txn_id, "one_off_cancels": cancels}
 
 
@@ -129,6 +130,7 @@ def waiver(s: Session, adjustment_id: str) -> dict[str, Any]:
     adj = s.get(BillAdjustment, adjustment_id)
     return {"v": VERSION, "id": adj.id, "bill_line_id": adj.bill_line_id, "kind": adj.kind,
             "amount_fen": adj.amount_fen, "reason": adj.reason, "approved_by": adj.approved_by,
+            "requested_by": adj.requested_by,
             "created_at": encode(adj.created_at)}
 
 

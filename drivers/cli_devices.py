@@ -19,7 +19,7 @@ from app.cli.common import in_uow
 from app.config import Settings
 from app.errors import InputError, Msg
 from app.money import fen_to_yuan_str, parse_yuan
-from app.services import print_queue
+from app.services import print_queue, users
 
 
 def kick_bytes(conf: Mapping[str, Any]) -> bytes:
@@ -58,7 +58,8 @@ def _drawer_args(p: argparse.ArgumentParser) -> None:
 
 @command("drawer", "open the cash drawer on the receipt printer's drawer port (ESC p)", _drawer_args)
 def run_drawer(settings: Settings, args: argparse.Namespace) -> Result:
-    stored = in_uow(settings, lambda s: print_queue.printer_settings(s, settings.terminal))
+    stored = in_uow(settings, lambda s: (users.require(s, settings.user, "shift"),  # docs/permissions.md
+                                         print_queue.printer_settings(s, settings.terminal))[1])
     doc = open_drawer(stored)
     return Result(doc, "钱箱已弹开 cash drawer opened")
 

@@ -11,7 +11,7 @@ from app.cli.common import in_uow
 from app.config import Settings
 from app.context import AppContext
 from app.errors import AppError, InputError
-from app.services import print_queue
+from app.services import print_queue, users
 
 
 def _queue_args(p: argparse.ArgumentParser) -> None:
@@ -28,6 +28,7 @@ def run_queue(settings: Settings, args: argparse.Namespace) -> Result:
         jobs = in_uow(settings, lambda s: print_queue.jobs(s, settings.terminal, args.status))
         text = "\n".join(f"{j['id']}  {j['receipt_no']}  {j['kind']}  {j['status']}  {j['error'] or ''}" for j in jobs)
         return Result({"jobs": jobs}, text or "无打印任务 no print jobs")
+    in_uow(settings, lambda s: users.require(s, settings.user, "receipt"))  # docs/permissions.md
     if args.action == "retry":
         if not args.job:
             raise InputError("print.retry_needs_job")
@@ -50,7 +51,8 @@ def _reprint_args(p: argparse.ArgumentParser) -> None:
 def run_reprint(settings: Settings, args: argparse.Namespace) -> Result:
     from drivers.printer.worker import PrintWorker
 
-    in_uow(settings, lambda s: print_queue.enqueue_reprint(s, settings.terminal, args.receipt_no))
+    in_uow(settings, lambda s: (users.require(s, settings.user, "receipt"),
+                                print_queue.enqueue_reprint(s, settings.terminal, args.receipt_no)))
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
         results = PrintWorker(ctx, settings.terminal).run_pending()

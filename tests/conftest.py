@@ -19,6 +19,22 @@ from tests.support import pgserver  # noqa: E402
 
 _counter = itertools.count()
 
+# The password of the `admin` every test database starts with (`init --demo`, `_ready_context`
+# and `init` under the harness's PROPDESK_PASSWORD all make admin/admin). Tests acting as
+# another user create it with a known password and pass PROPDESK_PASSWORD for that call.
+ADMIN_PASSWORD = "admin"
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_as_admin(monkeypatch, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The harness signs in the honest way: data-changing commands need the acting user's
+    password (app/cli/sign_in.py), so every test's CLI call carries admin's, as an operator
+    would export it. Login sessions go to a private data dir, never the real user's."""
+    monkeypatch.setenv("PROPDESK_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.delenv("PROPDESK_APPROVER_PASSWORD", raising=False)
+    monkeypatch.delenv("PROPDESK_NEW_PASSWORD", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _secrets_out_of_the_user_dir(tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +81,7 @@ def _ready_context(url: str):  # type: ignore[no-untyped-def]
 
     c = AppContext.open(url)
     with c.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password=ADMIN_PASSWORD)
         users.ensure_terminal(s, "T1")
     return c
 

@@ -119,6 +119,12 @@ def run_gui(settings: Settings, *, demo: bool = False, screenshot: str | None = 
             ops.wait(2000)
             if user is None:
                 return 0
+            if user.get("must_change_password"):  # the first admin outside the demo, a new or reset user
+                from ui.dialogs.password import ChangePasswordDialog
+
+                if ChangePasswordDialog.ask(None, ops, user["username"], forced=True) is None:
+                    return 0
+                ops.wait(2000)
             ctx.settings = dataclasses.replace(ctx.settings, user=user["username"])
         window = MainWindow(ctx)
         if screenshot:  # a fixed size, so the pictures are the same on every machine

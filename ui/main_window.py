@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self.bar.retry_button.clicked.connect(self.retry_failed_prints)
         self.checkout.before_pay = self.may_take_money
         self._menus()
+        from ui import session_guard
+
+        session_guard.install(self)  # 用户 menu: change password, switch user, lock; the idle lock
 
         self.printing = PrintBridge(ctx, self)
         self.printing.printed.connect(self._printed)

@@ -75,7 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="propdesk", description="PropDesk 物业前台收银台")
     p.add_argument("--db", help="SQLAlchemy URL (env PROPDESK_DB); default: SQLite in the user data dir")
     p.add_argument("--terminal", help="this counter's code (env PROPDESK_TERMINAL, default T1)")
-    p.add_argument("--user", help="acting user (env PROPDESK_USER, default admin)")
+    p.add_argument("--user", help="acting user (env PROPDESK_USER, default admin, or the `login` session's user)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the acting user's password from the first line of standard input (else env "
+                        "PROPDESK_PASSWORD, a `propdesk login` session, or a prompt); read-only commands need none")
     p.add_argument("--lang", choices=["zh", "en"],
                    help="language of messages (env PROPDESK_LANG): zh (default, Chinese with the English after it) "
                         "or en (English only)")
@@ -92,8 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = args.lang or os.environ.get("PROPDESK_LANG") or "zh"
+    from app.cli import sign_in
+
+    sign_in.reset_stdin()
     try:
         settings = Settings.load(db=args.db, terminal=args.terminal, user=args.user)  # may refuse --terminal
+        # The one sign-in gate (app/cli/sign_in.py): data-changing commands need the password.
+        settings = sign_in.gate(settings, args, user_explicit=bool(args.user or os.environ.get("PROPDESK_USER")))
         result = args.run(settings, args)
     except AppError as e:
         if getattr(args, "json", False):

@@ -125,12 +125,18 @@ def run_correct_price(settings: Settings, args: argparse.Namespace) -> Result:
 def _waive_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--line", required=True, help="bill line id")
     p.add_argument("--reason", required=True)
+    p.add_argument("--approver", help="a cashier: the supervisor approving it (password from "
+                                      "PROPDESK_APPROVER_PASSWORD or a prompt)")
 
 
 @command("waive-late-fee", "waive a bill line's late fee (needs the 'waive' permission)", _waive_args)
 def run_waive(settings: Settings, args: argparse.Namespace) -> Result:
     from app.services.billing.waivers import waive_late_fee
 
+    from app.cli.sign_in import approver_password
+
+    pw = approver_password(args.approver, settings) if args.approver else None
     r = in_uow(settings, lambda s: waive_late_fee(s, args.line, args.reason, user=settings.user,
-                                                  terminal=settings.terminal))
+                                                  terminal=settings.terminal, approver=args.approver,
+                                                  approver_password=pw))
     return Result(r, f"已减免滞纳金 late fee waived for {r['line_id']}: {r['reason']}")

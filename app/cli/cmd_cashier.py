@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from app.cli import Result, command
+from app.cli.sign_in import approver_password
 from app.cli.common import in_uow, parse_day, yuan_option
 from app.cli.common import tender_arg as _tender_arg
 from app.cli.scan_tender import scan_payment
@@ -119,12 +120,16 @@ def run_charge(settings: Settings, args: argparse.Namespace) -> Result:
 def _void_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("receipt_no")
     p.add_argument("--reason", required=True)
+    p.add_argument("--approver", help="after the void window: the supervisor approving it (password from "
+                                      "PROPDESK_APPROVER_PASSWORD or a prompt)")
 
 
 @command("void", "void a receipt of the open shift (作废)", _void_args)
 def run_void(settings: Settings, args: argparse.Namespace) -> Result:
     c = Counter(settings.terminal, settings.user)
-    r = in_uow(settings, lambda s: void_receipt(s, c, args.receipt_no, args.reason))
+    pw = approver_password(args.approver, settings) if args.approver else None
+    r = in_uow(settings, lambda s: void_receipt(s, c, args.receipt_no, args.reason, approver=args.approver,
+                                                approver_password=pw))
     return Result(r, f"已作废 voided {r['receipt_no']} ({fen_to_yuan_str(r['total_fen'])} 元): {r['reason']}")
 
 

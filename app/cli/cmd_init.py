@@ -32,10 +32,19 @@ def run(settings: Settings, args: argparse.Namespace) -> Result:
         raise InputError("demo.too_few_rooms", rooms=args.rooms)
     t0 = time.monotonic()
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
+    # A new database: the sign-in gate (app/cli/sign_in.py) took the first admin's password
+    # (PROPDESK_PASSWORD); the demo's admin is admin/admin. Outside the demo admin must change
+    # it at the first sign-in in the window.
+    first_password = getattr(args, "first_admin_password", None)
+    new_database = hasattr(args, "first_admin_password")
     try:
         with ctx.uow() as s:
             users.ensure_roles(s)
-            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            if not new_database:  # an existing database: only someone who may change settings re-inits
+                users.require(s, settings.user, "settings")
+            users.ensure_user(s, "admin", "admin", "管理员", password=first_password or "admin",
+                              must_change=first_password is not None)
+            users.promote_builtin_admin(s)
             users.ensure_terminal(s, settings.terminal)
         demo: dict = {}
         if args.demo:

@@ -7,3 +7,4 @@ from app.cli import cmd_refunds  # noqa: F401
 from app.cli import cmd_closing  # noqa: F401
 from app.cli import cmd_collect, cmd_reports  # noqa: F401
 from app.cli import cmd_audit, cmd_backup  # noqa: F401
+from app.cli import cmd_users  # noqa: F401

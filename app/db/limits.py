@@ -164,6 +164,10 @@ def check_statement(state: ORMExecuteState) -> Any:
 
 def install(factory: sessionmaker[Session]) -> None:
     """Check lengths before every flush of sessions made by `factory` (idempotent)."""
-    if not event.contains(factory, "before_flush", check_lengths):
+    # A mark on the factory, not event.contains(): SQLAlchemy's event registry is keyed by id(),
+    # and a new factory's Session class can reuse the id of a collected one, so contains() said
+    # True for a factory that had no listener (seen once the sign-in gate opened a second context).
+    if not getattr(factory, "_propdesk_limits", False):
+        factory._propdesk_limits = True  # type: ignore[attr-defined]
         event.listen(factory, "before_flush", check_lengths)
         event.listen(factory, "do_orm_execute", check_statement)

@@ -58,7 +58,7 @@ def apply_void(s: Session, v: dict[str, Any], origin_terminal: str) -> None:
                         ref_id=c["id"], memo=f"作废临时收费 {receipt_no}", user=v.get("user"), terminal=term.code,
                         txn_id=c.get("txn_id"))
     s.add(ReceiptVoid(id=v["id"], receipt_id=receipt.id, reason=v["reason"], user_id=uid, ledger_txn_id=reversal,
-                      created_at=dt(v["created_at"])))
+                      approved_by=v.get("approved_by"), created_at=dt(v["created_at"])))
     s.flush()
     room = s.get(Room, payment.room_id)
     if late:

@@ -24,5 +24,6 @@ def apply_waiver(s: Session, p: dict[str, Any], origin_terminal: str) -> None:
             BillAdjustment.bill_line_id == line.id, BillAdjustment.kind == "waive_late_fee")):
         return
     s.add(BillAdjustment(id=p["id"], bill_line_id=line.id, kind=p["kind"], amount_fen=p.get("amount_fen"),
-                         reason=p["reason"], approved_by=p["approved_by"], created_at=dt(p["created_at"])))
+                         reason=p["reason"], approved_by=p["approved_by"], requested_by=p.get("requested_by"),
+                         created_at=dt(p["created_at"])))
     s.flush()

@@ -42,6 +42,22 @@
             <source>The approver types her name and password</source>
             <translation>请批准人输入用户名和密码</translation>
         </message>
+        <message>
+            <source>Supervisor approval</source>
+            <translation>主管审批</translation>
+        </message>
+        <message>
+            <source>This needs a supervisor's approval: {0}</source>
+            <translation>此操作需要主管审批：{0}</translation>
+        </message>
+        <message>
+            <source>Type the approver's user name</source>
+            <translation>请输入审批人用户名</translation>
+        </message>
+        <message>
+            <source>Type the approver's password</source>
+            <translation>请输入审批人密码</translation>
+        </message>
     </context>
     <context>
         <name>AuditTrailDialog</name>
@@ -208,6 +224,41 @@
         <message>
             <source>Handled by {0}: {1}</source>
             <translation>{0} 已处理：{1}</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChangePasswordDialog</name>
+        <message>
+            <source>Change password</source>
+            <translation>修改密码</translation>
+        </message>
+        <message>
+            <source>Your password was set by someone else: choose your own before you go on.</source>
+            <translation>您的密码是他人设定的：请先设定自己的新密码再继续。</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>Current password</source>
+            <translation>当前密码</translation>
+        </message>
+        <message>
+            <source>New password</source>
+            <translation>新密码</translation>
+        </message>
+        <message>
+            <source>New password again</source>
+            <translation>再次输入新密码</translation>
+        </message>
+        <message>
+            <source>The two new passwords differ</source>
+            <translation>两次输入的新密码不一致</translation>
+        </message>
+        <message>
+            <source>Saving…</source>
+            <translation>正在保存…</translation>
         </message>
     </context>
     <context>
@@ -1100,6 +1151,17 @@
         </message>
     </context>
     <context>
+        <name>LockDialog</name>
+        <message>
+            <source>PropDesk — locked</source>
+            <translation>PropDesk — 已锁屏</translation>
+        </message>
+        <message>
+            <source>Locked. Type your password to go on, or another user's name and password to switch user.</source>
+            <translation>已锁屏：输入您的密码继续，或输入其他用户的用户名和密码切换用户。</translation>
+        </message>
+    </context>
+    <context>
         <name>LoginDialog</name>
         <message>
             <source>PropDesk — log in</source>
@@ -1724,6 +1786,10 @@ Take the payment anyway?</source>
             <source>Audit trail… (Ctrl+T)</source>
             <translation>操作记录… (Ctrl+T)</translation>
         </message>
+        <message>
+            <source>Void receipt {0}</source>
+            <translation>作废票据 {0}</translation>
+        </message>
     </context>
     <context>
         <name>RefundDialog</name>
@@ -1924,6 +1990,37 @@ Take the payment anyway?</source>
         <message>
             <source>Room 3-2-1502 · owner name · phone or last 4 · pinyin initials · scan a bill or receipt QR</source>
             <translation>房号 3-2-1502 · 业主姓名 · 手机号或尾号 · 拼音首字母 · 扫描缴费通知单或收据二维码</translation>
+        </message>
+    </context>
+    <context>
+        <name>SessionGuard</name>
+        <message>
+            <source>PropDesk — switch user</source>
+            <translation>PropDesk — 切换用户</translation>
+        </message>
+        <message>
+            <source>Signed in: {0}</source>
+            <translation>已登录：{0}</translation>
+        </message>
+        <message>
+            <source>Password changed</source>
+            <translation>密码已修改</translation>
+        </message>
+        <message>
+            <source>&amp;User</source>
+            <translation>用户(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Change password…</source>
+            <translation>修改密码…</translation>
+        </message>
+        <message>
+            <source>Switch user…</source>
+            <translation>切换用户…</translation>
+        </message>
+        <message>
+            <source>Lock</source>
+            <translation>锁屏</translation>
         </message>
     </context>
     <context>

@@ -42,7 +42,7 @@ def run(events: int, batch: int = 500) -> dict[str, Any]:
     try:
         ctx = AppContext.open(pg.create_database("bench_central"))
         with ctx.uow() as s:
-            users.ensure_user(s, "admin", "manager")
+            users.ensure_user(s, "admin", "admin")
             c = Community(name="A")
             s.add(c)
             s.flush()
@@ -106,7 +106,7 @@ def run_concurrent(terminals_n: int, per_terminal: int, batch: int = 100) -> dic
     try:
         ctx = AppContext.open(pg.create_database("bench_central_many"))
         with ctx.uow() as s:
-            users.ensure_user(s, "admin", "manager")
+            users.ensure_user(s, "admin", "admin")
             c = Community(name="A")
             s.add(c)
             s.flush()

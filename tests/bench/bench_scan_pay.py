@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> dict:
     url = a.db or f"sqlite:///{Path(tmp.name) / 'bench.db'}"
     ctx = AppContext.open(url)
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
     with ctx.uow() as s:
         w = World(s)

@@ -36,7 +36,7 @@ def test_twice_equals_once(rooms, price, public, rounding):
     metadata.create_all(engine)
     sessions = session_factory(engine)
     with unit_of_work(sessions) as s:
-        users.ensure_user(s, "admin", "manager")
+        users.ensure_user(s, "admin", "admin")
         w = World(s)
         for i, (area, start, usages) in enumerate(rooms):
             key = f"1-{i + 101}"

@@ -73,7 +73,7 @@ class Central:
 
 def _seed(ctx: AppContext) -> tuple[dict[str, str], dict[str, str]]:
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         ids = {}
         for name in ("东区", "西区"):
             c = Community(name=name)
@@ -411,7 +411,7 @@ def test_snapshot_pages_bill_lines_before_their_corrections(pg_url: str) -> None
     ctx = AppContext.open(pg_url)
     try:
         with ctx.uow() as s:
-            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            users.ensure_user(s, "admin", "admin", "管理员", password="admin")
             w = World(s)
             for i in range(7):
                 w.room(f"1-1-10{i}", "100")
@@ -476,7 +476,8 @@ def test_central_serve_stops_cleanly_on_sigterm(pg_url: str) -> None:
             proc.wait()
 
 
-def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from app.cli import main
 
     ctx = AppContext.open(pg_url)
@@ -492,8 +493,10 @@ def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture
     assert out["terminal"] == "T9" and out["communities"] == ["东区", "西区"] and len(out["token"]) >= 40
     assert main([*db, "terminal", "add", "T8", "--community", "北区", "--json"]) == 2
     assert "北区" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")  # c1 signed in: refused for the right, not the password
     assert main([*db, "--user", "c1", "terminal", "add", "T8", "--community", "东区"]) == 2
-    capsys.readouterr()
+    assert "may not" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "admin")
     assert main([*db, "terminal", "revoke", "T9", "--json"]) == 0
     capsys.readouterr()
     assert main([*db, "terminal", "list", "--json"]) == 0
@@ -507,7 +510,10 @@ def test_cli_terminals_and_exceptions(pg_url: str, capsys: pytest.CaptureFixture
     assert [(c["kind"], c["room"], c["amount_fen"], c["status"]) for c in cases] == [
         ("double_payment", "1-101", 12345, "open")]
     cid = cases[0]["id"]
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")
     assert main([*db, "--user", "c1", "exceptions", "resolve", cid, "--note", "退款"]) == 2
+    assert "may not" in capsys.readouterr().err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "admin")
     assert main([*db, "exceptions", "resolve", cid, "--json"]) == 2  # a note is required
     capsys.readouterr()
     assert main([*db, "exceptions", "resolve", cid, "--note", "已退预存", "--json"]) == 0
@@ -542,7 +548,7 @@ def test_import_and_bill_run_on_central_reach_the_pull_as_rows(pg_url: str) -> N
     ctx = AppContext.open(pg_url)
     try:
         with ctx.uow() as s:
-            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            users.ensure_user(s, "admin", "admin", "管理员", password="admin")
             w = World(s)
             w.room("9-1-101", "100.5", owner="赵六")
             w.fee("PM", "area", "1.25", name="物业服务费")
@@ -602,21 +608,21 @@ def test_users_roles_and_accounts_shipped_to_an_initialised_counter_upsert_clean
     counter = AppContext.open(sqlite_url)
     try:
         with central.uow() as s:
-            users.ensure_user(s, "admin", "manager", "管理员", password="central-pw")
+            users.ensure_user(s, "admin", "admin", "管理员", password="central-pw")
             users.ensure_user(s, "c1", "cashier", "收银员一", password="1234")
             s.add(Community(name="东区"))
             ledger.ensure_accounts(s, ["TND:cash:T1", "LATE:x"])
             cid = s.scalar(select(Community.id))
             rows = master_rows(s, cid, ["role", "app_user", "ledger_account"])
         with counter.uow() as s:
-            users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+            users.ensure_user(s, "admin", "admin", "管理员", password="admin")
             ledger.ensure_accounts(s, ["TND:cash:T1"])
         with counter.uow() as s:
             for table in ("role", "app_user", "ledger_account"):
                 upsert_rows(s, table, rows[table])
         with counter.uow() as s:
             assert users.authenticate(s, "c1", "1234")["role"] == "cashier"
-            assert users.authenticate(s, "admin", "central-pw")["role"] == "manager"  # central owns users
+            assert users.authenticate(s, "admin", "central-pw")["role"] == "admin"  # central owns users
             assert len(ledger.ensure_accounts(s, ["TND:cash:T1", "LATE:x"])) == 2
     finally:
         central.close()

@@ -45,7 +45,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 def _open(url: str) -> AppContext:
     ctx = AppContext.open(url)
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
     return ctx
 

@@ -43,7 +43,7 @@ SEED = 7
 def _open(url: str) -> AppContext:
     ctx = AppContext.open(url)
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
     return ctx
 

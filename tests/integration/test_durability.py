@@ -46,7 +46,7 @@ def _setup(url: str) -> None:
     from app.services import users
 
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员")
+        users.ensure_user(s, "admin", "admin", "管理员")
         w = World(s)
         for i, key in enumerate(ROOM_KEYS, start=1):
             w.room(key, f"{50 + i}.5")

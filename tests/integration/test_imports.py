@@ -20,7 +20,7 @@ from tests.unit.import_support import (
 def ctx_any(any_db_url):
     c = AppContext.open(any_db_url)
     with c.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员")
+        users.ensure_user(s, "admin", "admin", "管理员")
     yield c
     c.close()
 

@@ -71,7 +71,7 @@ def _prepare(url: str) -> None:
     ctx = AppContext.open(url)
     try:
         with ctx.uow() as s:
-            users.ensure_user(s, "admin", "manager", "管理员")
+            users.ensure_user(s, "admin", "admin", "管理员")
             w = World(s)
             for key in ROOMS:
                 w.room(key, "100.00")

@@ -89,7 +89,7 @@ def test_cli_without_a_driver_changes_nothing(db, capsys):
     assert o == {"orders": []}
 
 
-def test_cli_gateway_set_show_masks_secrets(db, capsys, tmp_path):
+def test_cli_gateway_set_show_masks_secrets(db, capsys, tmp_path, monkeypatch):
     key = tmp_path / "key.txt"
     key.write_text("S3CRETS3CRETS3CRETS3CRETS3CRET12\n")
     pem = tmp_path / "a.pem"
@@ -115,8 +115,10 @@ def test_cli_gateway_set_show_masks_secrets(db, capsys, tmp_path):
     with ctx.uow() as s:
         users.ensure_user(s, "cashier1", "cashier", password="1234")
     ctx.close()
+    monkeypatch.setenv("PROPDESK_PASSWORD", "1234")  # signed in as the cashier: refused for the right, not the password
     code, _, err = _run(capsys, *db, "--user", "cashier1", "gateway", "set", "wechat", "--appid", "wx",
                         "--mch-id", "1", "--key-file", str(key), "--json")
     assert code == 2 and "users.not_allowed" in err
+    monkeypatch.setenv("PROPDESK_PASSWORD", "admin")
     code, shown2, _ = _run(capsys, *db, "gateway", "show", "--json")
     assert shown2 == shown  # nothing changed

@@ -177,7 +177,7 @@ def test_sync_commands_end_to_end_with_a_lost_reply(tmp_path, capsys, monkeypatc
     with ctx.uow() as s:
         from app.services import users
 
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
     central = FakeCentral(communities=["A"])
     central.snapshots["A"] = {"community": [{"id": "c1", "name": "A", "options": {},
@@ -230,7 +230,7 @@ def test_sync_run_keeps_going_until_sigterm_then_stops_cleanly(tmp_path, capsys,
     db = f"sqlite:///{tmp_path / 'counter.db'}"
     ctx = AppContext.open(db)
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员", password="admin")
+        users.ensure_user(s, "admin", "admin", "管理员", password="admin")
         users.ensure_terminal(s, "T1")
     central = FakeCentral(communities=[])
     with FakeCentralServer(central) as srv:

@@ -23,7 +23,7 @@ def two(any_db_url, tmp_path):  # type: ignore[no-untyped-def]
     src = AppContext.open(any_db_url)
     dst = AppContext.open(f"sqlite:///{tmp_path / 'counter.db'}")
     with src.uow() as s:
-        users.ensure_user(s, "admin", "manager", password="admin")
+        users.ensure_user(s, "admin", "admin", password="admin")
         w = World(s)
         w.room("1-101", "89.50", owner="张三", phone="13800001234")
         w.room("1-102", "120.00", owner="李四", phone="13900005678")

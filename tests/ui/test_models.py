@@ -81,5 +81,5 @@ def test_fee_items_and_terminal_settings(ctx, world):
     with ctx.uow() as s:
         assert terminal_settings.get_printer(s, "T1")["target"] == "COM3"
         st = terminal_settings.counter_status(s, "T1", "admin")
-        assert st["shift"]["float_fen"] == 20000 and st["role"] == "manager" and st["printer"]["transport"] == "serial"
+        assert st["shift"]["float_fen"] == 20000 and st["role"] == "admin" and st["printer"]["transport"] == "serial"
         assert len(terminal_settings.terminal_key(s, "T1")) == 64

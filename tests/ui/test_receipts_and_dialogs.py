@@ -224,7 +224,8 @@ def test_login_dialog(qtbot, ctx, world):
     d.password.setText("1234")
     d.accept()
     qtbot.waitUntil(lambda: d.result() == QDialog.DialogCode.Accepted)
-    assert d.value == {"username": "cashier1", "display_name": "张敏", "role": "cashier"}
+    assert d.value == {"username": "cashier1", "display_name": "张敏", "role": "cashier",
+                       "must_change_password": False}
     ops.wait()
 
 

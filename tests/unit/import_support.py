@@ -31,7 +31,7 @@ def import_template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     ctx = AppContext.open(f"sqlite:///{path}")
     with ctx.uow() as s:
-        users.ensure_user(s, "admin", "manager", "管理员")
+        users.ensure_user(s, "admin", "admin", "管理员")
         users.ensure_user(s, "cashier1", "cashier", "收银员")
         users.ensure_terminal(s, "T1")
     ctx.close()  # the last connection checkpoints the WAL into the file

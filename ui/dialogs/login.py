@@ -1,5 +1,6 @@
 """Login (登录): user name and password, checked by app.services.users.authenticate on a worker thread
-(scrypt takes tens of milliseconds by design; the GUI thread does not wait for it)."""
+(argon2id takes tens of milliseconds by design; the GUI thread does not wait for it). Five wrong
+passwords in a row lock the user; the coded message says so and who unlocks."""
 
 from __future__ import annotations
 

@@ -229,7 +229,24 @@ class ReceiptsView(QWidget):
             self.notice.setText(self.tr("Voided {0}").format(res["receipt_no"]) + ("  " + reminder if reminder else ""))
             self.number.setFocus()
 
-        self.ops.run(lambda s: void_receipt(s, counter, no, reason), voided, changed="receipts")
+        def attempt(approver: str | None = None, password: str | None = None) -> None:
+            self.ops.run(lambda s: void_receipt(s, counter, no, reason, approver=approver, approver_password=password),
+                         voided, changed="receipts", on_error=refused, quiet=True)
+
+        def refused(e: BaseException) -> None:
+            # after the void window a cashier needs a supervisor on the spot (docs/permissions.md)
+            if getattr(e, "code", None) == "security.approval_needed":
+                from ui.dialogs.approval import ask_approval
+
+                got = ask_approval(self, self.tr("Void receipt {0}").format(no), self.ops)
+                if got is not None:
+                    attempt(*got)
+            else:
+                from ui.ops import error_text
+
+                self.ops.report(error_text(e))
+
+        attempt()
 
     def refund(self) -> None:
         """退款… (F6): the refund dialog for the receipt shown, then a manager's approval."""

@@ -67,4 +67,6 @@ class BillAdjustment(Base):
     amount_fen: Mapped[int | None] = mapped_column(BigInteger)  # None: the whole late fee
     reason: Mapped[str] = mapped_column(String(200))
     approved_by: Mapped[str] = mapped_column(String(40))
+    # who asked for it when that was someone else (a cashier with a supervisor's approval on the spot)
+    requested_by: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

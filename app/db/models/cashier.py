@@ -91,6 +91,8 @@ class ReceiptVoid(Base):
     reason: Mapped[str] = mapped_column(String(200))
     user_id: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
     ledger_txn_id: Mapped[str | None] = mapped_column(ForeignKey("ledger_txn.id"))
+    # the supervisor who approved a void after the void window (user name), else None
+    approved_by: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import ID, Base, JSONText, UTCDateTime, utcnow
@@ -24,10 +24,17 @@ class User(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(60))
-    password_hash: Mapped[str | None] = mapped_column(String(200))  # scrypt; None: cannot log in
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2id (old: scrypt); None: cannot log in
     role_id: Mapped[str] = mapped_column(ForeignKey("role.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sign-in (docs/permissions.md): the password must be changed at the next GUI sign-in (the first
+    # admin outside the demo, a password a manager reset); wrong passwords in a row; locked after
+    # five until a manager unlocks.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Terminal(Base):

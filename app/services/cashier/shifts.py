@@ -104,6 +104,7 @@ def close_shift(s: Session, terminal_code: str, username: str, counts: dict[int,
         if d not in DENOMINATIONS or isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= MAX_COUNT:
             raise InputError("count.bad_row", denomination=fen_to_yuan_str(d) if isinstance(d, int) else str(d),
                              count=n, max=MAX_COUNT)
+    users.require(s, username, "shift")  # the right first: a reader is refused for that, not for "no shift"
     shift, terminal, user = require_open(s, terminal_code, username)
     expected = expected_by_tender(s, shift)
     counted = sum(d * n for d, n in counts.items())

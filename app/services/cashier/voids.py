@@ -14,14 +14,18 @@ from app import clock
 from app.db.models import BillLine, LedgerTxn, Payment, Receipt, ReceiptVoid, Shift, Terminal, User
 from app.errors import Conflict, InputError, NotFound, PermissionDenied
 from app.ids import new_id
-from app.services import audit, ledger, rooms, users
+from app.services import approval, audit, ledger, rooms, users
 from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.closing.day_lock import ensure_day_open
 from app.sync_events import emit_event
 
 
-def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
+def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str, *, approver: str | None = None,
+                 approver_password: str | None = None) -> dict:
+    """Void it. After the void window (approval.VOID_WINDOW_MINUTES, or the community's) the
+    acting user needs `void_late`, or a supervisor's approval on the spot (`approver` and their
+    password), recorded on the void and in its audit event."""
     user = users.require(s, c.user, "void")
     reason = (reason or "").strip()
     if not reason:
@@ -43,6 +47,9 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
             owner = s.get(User, shift.user_id)
             raise PermissionDenied("void.not_your_shift", receipt=receipt_no,
                                    cashier=owner.display_name if owner else "?")
+    approved_by = None
+    if approval.is_late(s, payment.room_id, payment.created_at) and not users.allows(s, c.user, "void_late"):
+        approved_by = approval.approve_for(s, c.user, approver, approver_password, "void_late")
     rooms.lock_room(s, payment.room_id)  # then look again: another counter may have voided it meanwhile
     ensure_day_open(s, terminal.code, payment.business_day)  # a closed day's money never changes (room lock first)
     if s.scalar(select(ReceiptVoid.id).where(ReceiptVoid.receipt_id == receipt.id)):
@@ -62,11 +69,13 @@ def void_receipt(s: Session, c: Counter, receipt_no: str, reason: str) -> dict:
     if payment.kind == "one_off":
         _cancel_one_off(s, c, payment, receipt_no)
     s.add(ReceiptVoid(receipt_id=receipt.id, reason=reason, user_id=user.id, ledger_txn_id=reversal,
-                      created_at=clock.now()))
+                      approved_by=approved_by, created_at=clock.now()))
     emit_event(s, "void", receipt.id)
     audit.record(s, "void", user=c.user, terminal=c.terminal, entity="receipt", entity_id=receipt.id,
-                 detail={"receipt_no": receipt_no, "reason": reason, "total_fen": payment.total_fen})
-    return {"receipt_no": receipt_no, "status": "void", "reason": reason, "total_fen": payment.total_fen}
+                 detail={"receipt_no": receipt_no, "reason": reason, "total_fen": payment.total_fen,
+                         **({"approved_by": approved_by} if approved_by else {})})
+    return {"receipt_no": receipt_no, "status": "void", "reason": reason, "total_fen": payment.total_fen,
+            "approved_by": approved_by}
 
 
 def _cancel_one_off(s: Session, c: Counter, payment: Payment, receipt_no: str) -> None:
