@@ -63,10 +63,20 @@ def backups_failed(r: dict):  # type: ignore[no-untyped-def]
     return Msg.of("backup.verify_failed", why=backups._why(r["checks"]))
 
 
+def _may(settings: Settings) -> None:
+    """Backups copy every resident's data and restores bring a database back: `settings` (the
+    admin's right, docs/permissions.md), checked before any file is touched."""
+    from app.cli.common import in_uow
+    from app.services import users
+
+    in_uow(settings, lambda s: users.require(s, settings.user, "settings"))
+
+
 @command("backup", "online backup of the local database, verified (integrity, ledger, audit chain)", _backup_args)
 def run_backup(settings: Settings, args: argparse.Namespace) -> Result:
     from app.services import backup as backups  # cryptography only when backing up
 
+    _may(settings)
     if args.auto:
         folder = args.folder or backups.get_folder(settings.db_url)
         if args.folder:
@@ -89,6 +99,7 @@ def run_restore(settings: Settings, args: argparse.Namespace) -> Result:
     from app.services import backup as backups
     from app.services.backup_crypto import is_encrypted
 
+    _may(settings)
     if not os.path.isfile(args.file):
         raise InputError("backup.no_file", path=args.file)
     passphrase = _passphrase("backup.no_passphrase", confirm=False) if is_encrypted(args.file) else None

@@ -25,8 +25,13 @@ from app.services.refunds import deposit_history, refund_deposit
 APPROVER_PASSWORD_ENV = "PROPDESK_APPROVER_PASSWORD"
 
 
-def approver_password(settings: Settings, approver: str | None) -> str | None:
-    """None when the acting user approves herself (her role is checked by the service)."""
+def approver_password(settings: Settings, approver: str | None, permission: str = "refund") -> str | None:
+    """None when the acting user approves herself (her role is checked by the service). A user
+    who may not start this at all is refused before anyone is asked for a password."""
+    from app.cli.common import in_uow
+    from app.services.refunds import approval
+
+    in_uow(settings, lambda s: approval.may_start(s, settings.user, permission))
     approver = (approver or "").strip()
     if not approver or approver == settings.user:
         return None
@@ -70,7 +75,7 @@ def deposit_action(settings: Settings, args: argparse.Namespace) -> Result:
     deduct = yuan_option(args.deduct, "--deduct") if args.deduct else 0
     tenders = args.tender or ["cash"]
     method, _, ref = tenders[-1].partition(":")
-    password = approver_password(settings, args.approver)
+    password = approver_password(settings, args.approver, "deposit_refund")
     c = Counter(settings.terminal, settings.user)
     r = in_uow(settings, lambda s: refund_deposit(s, c, args.deposit_id, approver=args.approver, password=password,
                                                   deduct_fen=deduct, note=args.note, tender=method.strip(),

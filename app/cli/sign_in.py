@@ -54,8 +54,13 @@ OPEN: dict[str, frozenset[str] | None] = {
     "user": frozenset({"list"}),
     "report": None,
     "readings": frozenset({"review"}),
-    "audit": frozenset({"verify"}),
+    "audit": frozenset({"verify", "trail"}),
     "logout": None,
+    "meter": frozenset({"read"}),        # reads one meter's register and prints it: no record
+    "handheld": frozenset({"simulate"}),  # the handheld's end of the line (tests, demo): no database
+    "refund-orders": None,               # lists gateway refund orders
+    "day": frozenset({"list"}),          # closed days
+    "deposit": frozenset({"list"}),      # a room's deposits and their life
 }
 
 SESSION_IDLE_MINUTES = 15    # PROPDESK_SESSION_MINUTES overrides

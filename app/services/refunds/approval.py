@@ -13,11 +13,17 @@ from app.services import users
 APPROVE = "refund_approve"
 
 
+def may_start(s: Session, user: str, permission: str = "refund") -> None:
+    """PermissionDenied unless the acting user may start this (asked before anyone is asked
+    for an approver's password)."""
+    if not (users.allows(s, user, permission) or users.allows(s, user, APPROVE)):
+        users.require(s, user, permission)  # raises the coded "not allowed"
+
+
 def check(s: Session, user: str, approver: str | None, password: str | None, permission: str = "refund") -> str:
     """The approver's username, once the acting user may `permission` and the approval holds.
     Raises PermissionDenied / InputError (wrong password) and changes nothing."""
-    if not (users.allows(s, user, permission) or users.allows(s, user, APPROVE)):
-        users.require(s, user, permission)  # raises the coded "not allowed"
+    may_start(s, user, permission)
     approver = (approver or "").strip()
     if not approver:
         raise InputError("refund.approver_required")
