@@ -18,11 +18,16 @@ def test_app_font_ends_with_the_bundled_family(qapp):
     from ui.style import apply_style, bundled_families, ui_families
 
     assert "PropDesk CJK" in bundled_families()
-    apply_style(qapp)
-    assert qapp.font().families()[-1] == "PropDesk CJK"
-    assert ui_families()[-1] == "PropDesk CJK"
-    metrics = QFontMetrics(QFont("PropDesk CJK"))
-    assert all(metrics.inFontUcs4(ord(ch)) for ch in "收款收据找零0A")
+    font, sheet = QFont(qapp.font()), qapp.styleSheet()
+    try:
+        apply_style(qapp)
+        assert qapp.font().families()[-1] == "PropDesk CJK"
+        assert ui_families()[-1] == "PropDesk CJK"
+        metrics = QFontMetrics(QFont("PropDesk CJK"))
+        assert all(metrics.inFontUcs4(ord(ch)) for ch in "收款收据找零0A")
+    finally:  # the QApplication is shared by the whole session: later tests measure widths
+        qapp.setFont(font)
+        qapp.setStyleSheet(sheet)
 
 
 _NO_SYSTEM_FONTS = textwrap.dedent("""
