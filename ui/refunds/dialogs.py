@@ -14,6 +14,7 @@ from app.services.refunds import Request
 from ui.dialogs.base import FormDialog
 from ui.texts import kind_name, message_lang, method_name
 from ui.texts import yuan as yuan_text
+from ui.dialogs.approval import ApprovalDialog  # noqa: F401  (the one approval dialog; the refund flows take it from here)
 
 REFUND_REASONS = ("重复缴费", "多收", "退房结清", "收费项目错误")
 DEPOSIT_TENDERS = ("cash", "transfer", "pos", "prepaid")
@@ -24,6 +25,7 @@ def _fen(text: str) -> int:
         return parse_yuan(text.strip())
     except AppError as e:
         raise ValueError(e.text(message_lang())) from None
+
 
 
 class RefundDialog(FormDialog):
@@ -107,30 +109,6 @@ class RefundDialog(FormDialog):
                     yuan_text(self.info["left_fen"])))
         return Request(self.info["receipt_no"], reason, self.route.currentData(), line_ids=lines, amount_fen=amount,
                        pos_reference=self.pos_ref.text().strip() or None)
-
-
-class ApprovalDialog(FormDialog):
-    """Value: (approver, password). A manager types her own name and password on the
-    cashier's screen; the password is never shown."""
-
-    def __init__(self, parent: QWidget | None, what: str) -> None:
-        super().__init__(parent, self.tr("Manager approval"))
-        self.form.addRow("", QLabel(what))
-        self.approver = QLineEdit()
-        self.approver.setObjectName("approverName")
-        self.password = QLineEdit()
-        self.password.setObjectName("approverPassword")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.form.addRow(self.tr("Approver"), self.approver)
-        self.form.addRow(self.tr("Password"), self.password)
-        self.finish_layout()
-        self.approver.setFocus()
-
-    def build(self) -> tuple[str, str]:
-        name = self.approver.text().strip()
-        if not name or not self.password.text():
-            raise ValueError(self.tr("The approver types her name and password"))
-        return name, self.password.text()
 
 
 class DepositRefundDialog(FormDialog):
