@@ -20,6 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from drivers.meters.bcd import address_bytes, address_text, bcd_byte, bcd_le_to_decimal, bcd_le_to_int, checksum
+from drivers.meters.framing import find_frame, whole
 from drivers.serial.line import FrameError
 
 PREAMBLE = b"\xFE\xFE\xFE\xFE"
@@ -58,32 +59,15 @@ def read_request(meter_type: int, address: str, ser: int = 0, *, di: bytes = DI_
 def parse(buf: bytes) -> tuple[Frame, int] | None:
     """The first whole frame in `buf` and the bytes it used; None while incomplete; FrameError
     when the bytes cannot be a believed frame."""
-    start = 0
-    while start < len(buf) and buf[start] != 0x68:
-        if buf[start] != 0xFE:
-            raise FrameError("meter.frame_malformed", detail=f"unexpected byte {buf[start]:02X} before the frame")
-        start += 1
-    head = buf[start:]
-    if len(head) < 11:
+    got = find_frame(buf, 11)
+    if got is None:
         return None
-    length = head[10]
-    end = 11 + length + 2
-    if len(head) < end:
-        return None
-    cs, tail = head[11 + length], head[12 + length]
-    expected = checksum(head[:11 + length])
-    if cs != expected:
-        raise FrameError("meter.frame_bad_checksum", expected=expected, got=cs)
-    if tail != 0x16:
-        raise FrameError("meter.frame_malformed", detail=f"end byte {tail:02X}, not 16")
-    return Frame(head[1], address_text(head[2:9]), head[9], bytes(head[11:11 + length])), start + end
+    f, used = got
+    return Frame(f[1], address_text(f[2:9]), f[9], bytes(f[11:-2])), used
 
 
 def parse_complete(frame: bytes) -> Frame:
-    got = parse(frame)
-    if got is None:
-        raise FrameError("meter.frame_truncated", got=len(frame))
-    return got[0]
+    return whole(parse, frame)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from drivers.meters.bcd import address_bytes, address_text, bcd_le_to_decimal, checksum
+from drivers.meters.framing import find_frame, whole
 from drivers.serial.line import FrameError
 
 PREAMBLE = b"\xFE\xFE\xFE\xFE"
@@ -48,40 +49,26 @@ def read_request(address: str, di: int = DI_FORWARD_ACTIVE) -> bytes:
     return build(address, C_READ, di.to_bytes(4, "little"))
 
 
+def _second_68(head: bytes) -> None:
+    if head[7] != 0x68:
+        raise FrameError("meter.frame_malformed", detail="second 68 missing")
+
+
 def parse(buf: bytes) -> tuple[Frame, int] | None:
     """The first whole frame in `buf` and how many bytes it used; None while incomplete;
     FrameError for bytes that cannot be a believed frame. Leading FE (and other noise before
     the first 68) is skipped."""
-    start = 0
-    while start < len(buf) and buf[start] != 0x68:
-        if buf[start] != 0xFE:
-            raise FrameError("meter.frame_malformed", detail=f"unexpected byte {buf[start]:02X} before the frame")
-        start += 1
-    head = buf[start:]
-    if len(head) < 10:
+    got = find_frame(buf, 10, _second_68)
+    if got is None:
         return None
-    if head[7] != 0x68:
-        raise FrameError("meter.frame_malformed", detail="second 68 missing")
-    length = head[9]
-    end = 10 + length + 2
-    if len(head) < end:
-        return None
-    cs, tail = head[10 + length], head[11 + length]
-    expected = checksum(head[:10 + length])
-    if cs != expected:
-        raise FrameError("meter.frame_bad_checksum", expected=expected, got=cs)
-    if tail != 0x16:
-        raise FrameError("meter.frame_malformed", detail=f"end byte {tail:02X}, not 16")
-    data = bytes((b - 0x33) & 0xFF for b in head[10:10 + length])
-    return Frame(address_text(head[1:7]), head[8], data), start + end
+    f, used = got
+    data = bytes((b - 0x33) & 0xFF for b in f[10:-2])
+    return Frame(address_text(f[1:7]), f[8], data), used
 
 
 def parse_complete(frame: bytes) -> Frame:
     """A frame that must be whole (a truncated one is a FrameError, never None)."""
-    got = parse(frame)
-    if got is None:
-        raise FrameError("meter.frame_truncated", got=len(frame))
-    return got[0]
+    return whole(parse, frame)
 
 
 @dataclass(frozen=True)
