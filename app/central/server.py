@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import clock
 from app.central import pull as pulling
+from app.central import snapshot as snapshots
 from app.central.errors import HttpError
 from app.central import audit_heads
 from app.central.push import community_names, push_batch, validate_batch
@@ -40,6 +41,10 @@ log = logging.getLogger("propdesk.central")
 
 MAX_BODY = 8 * 1024 * 1024  # request bodies above this: 413
 GZIP_MIN = 64 * 1024  # responses above this are gzip-encoded when the client accepts it
+# Level 3, not Starlette's default 9: a join snapshot of 10,000 rooms is ~500 MB of JSON. A
+# 15 MB page of bill lines: level 9 → 1.52 MB in 0.33 s, level 3 → 1.99 MB in 0.056 s
+# (level 1: 2.16 MB, 0.054 s) — six times the work for a quarter less size.
+GZIP_LEVEL = 3
 PROTOCOL = 1
 
 
@@ -87,7 +92,7 @@ def _token(request: Request) -> str | None:
 
 def create_app(ctx: AppContext) -> FastAPI:
     app = FastAPI(title="PropDesk central", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
 
     def in_uow(token: str | None, fn: Callable[[Any, Terminal], Any]) -> Any:
         """Authenticate and run `fn(session, terminal)` in one unit of work: any error rolls
@@ -160,10 +165,11 @@ def create_app(ctx: AppContext) -> FastAPI:
     async def snapshot(request: Request, community: str | None = None, table: str | None = None,
                        after_key: str | None = None, after: str | None = None, limit: int = 2000) -> Any:
         after_key = after_key if after_key is not None else after  # `after` = the counter client's name
-        if not 1 <= limit <= pulling.MAX_SNAPSHOT_PAGE:
-            raise HttpError(400, "sync.bad_paging", max=pulling.MAX_SNAPSHOT_PAGE)
-        return _json(await run_in_threadpool(
-            in_uow, _token(request), lambda s, t: pulling.snapshot_page(s, t, community, table, after_key, limit)))
+        if not 1 <= limit <= snapshots.MAX_SNAPSHOT_PAGE:
+            raise HttpError(400, "sync.bad_paging", max=snapshots.MAX_SNAPSHOT_PAGE)
+        text = await run_in_threadpool(
+            in_uow, _token(request), lambda s, t: snapshots.page_json(s, t, community, table, after_key, limit))
+        return Response(text.encode("utf-8"), media_type="application/json")
 
     return app
 

@@ -85,7 +85,7 @@ def store_for(db_url: str):  # type: ignore[no-untyped-def]
 
 
 def _store(s: Session):  # type: ignore[no-untyped-def]
-    return store_for(s.get_bind().url.render_as_string(hide_password=False))
+    return store_for(s.get_bind().engine.url.render_as_string(hide_password=False))
 
 
 def _name(kid: str) -> str:

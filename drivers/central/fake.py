@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.services.sync.errors import CentralRefused, CentralServerError, CentralUnreachable
+from app.sync_columns import from_dicts
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -157,7 +158,9 @@ class FakeCentral:
         if after_key is not None:
             rows = [r for r in rows if str(r["id"]) > after_key]
         page = rows[:limit]
-        return {"rows": page, "next": str(page[-1]["id"]) if len(rows) > limit else None}
+        columns, values = from_dicts(table, page)  # the wire's column shape (app/sync_columns.py)
+        return {"table": table, "columns": columns, "rows": values,
+                "next": str(page[-1]["id"]) if len(rows) > limit else None}
 
     def close(self) -> None:
         pass

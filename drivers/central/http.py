@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 import requests
 
 from app.services.sync.errors import (CentralBadReply, CentralError, CentralRefused, CentralRequestRejected,
@@ -43,7 +44,7 @@ class HttpCentralLink:
         if r.status_code >= 400:
             raise CentralRequestRejected("sync.request_rejected", status=r.status_code, detail=_error_detail(r))
         try:
-            doc = r.json()
+            doc = orjson.loads(r.content)  # a join page is tens of MB: orjson, not r.json()
         except (ValueError, requests.RequestException) as e:  # cut off, garbled, not JSON
             raise CentralBadReply("sync.bad_reply", detail=f"{path}: {type(e).__name__}") from None
         if not isinstance(doc, dict):

@@ -11,6 +11,7 @@ joining again after a reinstall never hands out a number it issued before."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ReceiptSequence, Terminal
 from app.services import users
+from app.sync_columns import Writer
 from app.sync_rows import decode, table
 
 FACT_TABLES = frozenset({"shift", "payment", "receipt", "tender", "allocation", "deposit", "receipt_void"})
@@ -64,6 +66,34 @@ def insert_facts(s: Session, name: str, rows: list[dict[str, Any]]) -> int:
     n = _insert_absent(s, name, decoded)
     if name == "receipt":
         _raise_sequences(s, decoded)
+    return n
+
+
+def insert_fact_columns(s: Session, name: str, columns: list[str], rows: list[list[Any]]) -> int:
+    """`insert_facts` for a page in the column shape (app/sync_columns.py): the same mapping
+    of terminal codes, gateway orders left behind, receipt sequences raised."""
+    if not rows:
+        return 0
+    at = {c: i for i, c in enumerate(columns)}
+    extra: dict[str, Any] = {}
+    if "terminal_code" in at and "terminal_id" in at:
+        code_at, tid_at = at["terminal_code"], at["terminal_id"]
+        codes = {r[code_at] for r in rows if r[code_at]}
+        ids = _terminal_ids(s, codes) if codes else {}
+        for r in rows:
+            if r[code_at]:
+                r[tid_at] = ids[r[code_at]]
+    if name == "tender":  # gateway orders live on the counter that took them
+        columns = [c for c in columns if c != "gateway_order_id"]
+        if "gateway_order_id" in at:
+            drop = at["gateway_order_id"]
+            rows = [r[:drop] + r[drop + 1:] for r in rows]
+        extra["gateway_order_id"] = None
+    w = Writer(s.connection(), table(name), columns, replace=False, extra=extra)
+    n = w.write(w.stored(rows))
+    if name == "receipt":
+        _raise_sequences(s, [{"terminal_id": r[at["terminal_id"]], "day": date.fromisoformat(r[at["day"]]),
+                              "seq": r[at["seq"]]} for r in rows])
     return n
 
 

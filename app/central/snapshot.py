@@ -1,0 +1,196 @@
+"""`GET /v1/snapshot`: what a joining counter fetches (docs/sync.md "Join", "Snapshot paging").
+
+The manifest lists the tables in load order; each table then comes in keyset pages in the
+column shape of app/sync_columns.py. Rows are read with the driver's own types (no
+TypeDecorator processing: JSON and decimals stay text), because a 10,000-room community is
+about 1.4 million rows and per-value Python work on central was most of a join's time.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Text, cast, func, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session
+
+from app.central import shipping
+from app.central.errors import HttpError
+from app.db.models import Community, SyncChange, Terminal
+from app.sync_columns import encode_rows, raw_select_columns
+
+MAX_SNAPSHOT_PAGE = 20000
+# Master tables are small (a few per room): the manifest counts them for the progress bar.
+# The facts and bills are not counted — counting them took minutes on a 10,000-room
+# community (every filter evaluated once more, for a number that only feeds a progress bar).
+_COUNTED = frozenset(shipping.MASTER_TABLES) | {"bill_run"}
+
+
+def check_community(s: Session, terminal: Terminal, community: str | None) -> str:
+    """The community id of `community` (an id or a name, as hello lists them), if granted."""
+    if not community:
+        raise HttpError(400, "sync.bad_request", field="community")
+    granted = list(terminal.communities or [])
+    if community in granted:
+        return community
+    by_name = s.scalar(select(Community.id).where(Community.name == community))
+    if by_name is None or by_name not in granted:
+        raise HttpError(403, "sync.other_community", community=community[:40], terminal=terminal.code)
+    return by_name
+
+
+def manifest(s: Session, terminal: Terminal, community: str | None) -> dict[str, Any]:
+    """What a join fetches: `tables` in load order, `parts` (rows: a count for master tables,
+    null where not counted) and `last`, the change_seq to pull from afterwards, read BEFORE
+    any row: whatever changes meanwhile is pulled again (upserts are idempotent). The snapshot
+    carries the payment facts themselves, so no earlier event is replayed."""
+    c = check_community(s, terminal, community)
+    top = s.scalar(select(func.max(SyncChange.change_seq))) or 0
+    parts = []
+    for p in shipping.snapshot_parts(c):
+        n = None
+        if p.table in _COUNTED:
+            t = shipping.table_of(p.table)
+            n = sum(s.scalar(select(func.count()).select_from(t).where(*where)) or 0 for where in p.phases)
+        parts.append({"table": p.table, "rows": n})
+    return {"community": c, "tables": [p["table"] for p in parts], "parts": parts, "last": top,
+            "snapshot_last": top}
+
+
+def _key(phase: int, last_id: str) -> str:
+    return last_id if phase == 0 else f"{phase}:{last_id}"
+
+
+def _split_key(after_key: str | None, phases: int) -> tuple[int, str | None]:
+    if not after_key:
+        return 0, None
+    head, sep, rest = after_key.partition(":")
+    if sep and head.isdigit() and 0 < int(head) < phases:
+        return int(head), rest
+    return 0, after_key
+
+
+class _Reader:
+    """Raw rows of one part, as JSON array text (without its brackets) ready for the page.
+
+    On PostgreSQL the database writes that text itself (`json_build_array` per row,
+    `json_agg` per query): central's Python then never touches a row, and the work runs in
+    the database's own process beside the server's. Elsewhere (a test central on SQLite)
+    the rows are read and encoded in Python; both give the same wire values
+    (tests/integration/test_snapshot_columns.py)."""
+
+    def __init__(self, s: Session, p: shipping.Part) -> None:
+        t = shipping.table_of(p.table)
+        self.t = t
+        cols = raw_select_columns(t)
+        if p.with_terminal:
+            self.base = (select(*cols, Terminal.code.label("terminal_code")).select_from(t)
+                         .join(Terminal, Terminal.id == t.c.terminal_id))
+        else:
+            self.base = select(*cols).select_from(t)
+        self.names = [c.name for c in t.c] + (["terminal_code"] if p.with_terminal else [])
+        self.id_at = self.names.index("id")
+        self.in_db = s.get_bind().dialect.name == "postgresql"
+
+    def fetch(self, s: Session, stmt: Any, order: list[str], cap: int | None = None) -> tuple[int, Any, str]:
+        """(rows, id of the last row, JSON text) of `stmt` ordered by `order`; with `cap`, the
+        statement may give cap + 1 rows and only the first `cap` are taken (`rows` counts all)."""
+        if not self.in_db:
+            got = [tuple(r) for r in s.execute(stmt)]
+            taken = got[:cap] if cap is not None else got
+            text = json.dumps(encode_rows(self.t, self.names, taken), ensure_ascii=False, separators=(",", ":"))
+            return len(got), (taken[-1][self.id_at] if taken else None), text[1:-1]
+        rn = func.row_number().over(order_by=[self.t.c[o] for o in order]).label("_rn")
+        sub = stmt.add_columns(rn).subquery()
+        keep = sub.c._rn <= cap if cap is not None else true()
+        arr = func.json_build_array(*[sub.c[n] for n in self.names])
+        q = select(func.count(), func.max(sub.c.id).filter(keep),
+                   cast(func.json_agg(aggregate_order_by(arr, sub.c._rn)).filter(keep), Text))  # text: not parsed by the driver
+        n, last, text = s.execute(q).one()
+        return int(n), last, (str(text)[1:-1] if text else "")
+
+
+def _by_parent(s: Session, p: shipping.Part, rd: _Reader, phase: int, key_after: str | None,
+               limit: int) -> tuple[list[str], str | None]:
+    """Rows of whole parents, chunk after chunk, until the page holds `limit` rows or the
+    part is done. The key is the last parent sent (phase-prefixed like the id keys). Paging
+    such a table by its own id made the database re-filter the whole table for every page."""
+    par = p.by_parent
+    assert par is not None
+    pid = par.table.c.id
+    chunk = max(1, limit // max(1, par.rows_per_parent))
+    texts: list[str] = []
+    n = 0
+    fk = par.fk.key
+    while phase < len(p.phases):
+        parents_q = select(pid).where(*par.phases[phase])
+        if key_after:
+            parents_q = parents_q.where(pid > key_after)
+        parents = [r[0] for r in s.execute(parents_q.order_by(pid).limit(chunk))]
+        if parents:
+            got, _, text = rd.fetch(s, rd.base.where(par.fk.in_(parents), *p.phases[phase]), [fk, "id"])
+            n += got
+            if text:
+                texts.append(text)
+        if len(parents) < chunk:  # this phase is done
+            phase, key_after = phase + 1, None
+            if n and phase < len(p.phases):
+                return texts, f"{phase}:"
+            continue
+        key_after = parents[-1]
+        if n >= limit:
+            return texts, _key(phase, key_after)
+    return texts, None
+
+
+def _by_id(s: Session, p: shipping.Part, rd: _Reader, phase: int, key_after: str | None,
+           limit: int) -> tuple[list[str], str | None]:
+    texts: list[str] = []
+    n = 0
+    while phase < len(p.phases):
+        stmt = rd.base.where(*p.phases[phase])
+        if key_after is not None:
+            stmt = stmt.where(rd.t.c.id > key_after)
+        room = limit - n
+        got, last, text = rd.fetch(s, stmt.order_by(rd.t.c.id).limit(room + 1), ["id"], cap=room)
+        if text:
+            texts.append(text)
+        n += min(got, room)
+        if got > room:  # this phase has more: continue after the last row sent
+            return texts, _key(phase, last)
+        phase, key_after = phase + 1, None
+        if n == limit and phase < len(p.phases):  # full page at a phase boundary
+            return texts, f"{phase}:"
+    return texts, None
+
+
+def page_json(s: Session, terminal: Terminal, community: str | None, table: str | None,
+              after_key: str | None, limit: int) -> str:
+    """The reply's JSON text: the manifest (no `table`), or one page of `table` after
+    `after_key`: {"community", "table", "columns", "rows", "next_key", "next"} (`next` =
+    `next_key`, null on the last page)."""
+    c = check_community(s, terminal, community)
+    if table is None:
+        return _dumps(manifest(s, terminal, c))
+    found = [p for p in shipping.snapshot_parts(c) if p.table == table]
+    if not found:
+        raise HttpError(400, "sync.unknown_table", table=table[:40])
+    p = found[0]
+    rd = _Reader(s, p)
+    phase, key_after = _split_key(after_key, len(p.phases))
+    fetch = _by_parent if p.by_parent is not None else _by_id
+    texts, next_key = fetch(s, p, rd, phase, key_after, limit)
+    head = _dumps({"community": c, "table": p.table, "columns": rd.names, "next_key": next_key, "next": next_key})
+    return head[:-1] + ',"rows":[' + ",".join(texts) + "]}"
+
+
+def _dumps(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def page(s: Session, terminal: Terminal, community: str | None, table: str | None,
+         after_key: str | None, limit: int) -> dict[str, Any]:
+    """`page_json` as a document (in-process callers and tests)."""
+    doc: dict[str, Any] = json.loads(page_json(s, terminal, community, table, after_key, limit))
+    return doc
