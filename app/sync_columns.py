@@ -82,10 +82,10 @@ def encode_rows(t: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]) -
     return out
 
 
-def from_dicts(table: str, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+def from_dicts(table: str | Table, rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     """JSON-ready dict rows (app.sync_rows.dump_rows, a test's fixture) in the wire shape: JSON
     columns become their text, as central sends them. (A table this schema lacks passes as is.)"""
-    t = Base.metadata.tables.get(table)
+    t = table if isinstance(table, Table) else Base.metadata.tables.get(table)
     names: list[str] = []
     for r in rows:
         for k in r:

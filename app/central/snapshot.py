@@ -129,7 +129,8 @@ def _by_parent(s: Session, p: shipping.Part, rd: _Reader, phase: int, key_after:
             parents_q = parents_q.where(pid > key_after)
         parents = [r[0] for r in s.execute(parents_q.order_by(pid).limit(chunk))]
         if parents:
-            got, _, text = rd.fetch(s, rd.base.where(par.fk.in_(parents), *p.phases[phase]), [fk, "id"])
+            stmt = rd.base.where(par.fk.in_(parents), *p.phases[phase]).order_by(par.fk, rd.t.c.id)
+            got, _, text = rd.fetch(s, stmt, [fk, "id"])
             n += got
             if text:
                 texts.append(text)

@@ -41,10 +41,17 @@ def apply_page(s: Session, table: str, columns: list[str], rows: list[list[Any]]
     t = Base.metadata.tables.get(table)
     if t is None or not rows:
         return 0
-    if table in snapshot_facts.FACT_TABLES:
-        return snapshot_facts.insert_fact_columns(s, table, columns, rows)
-    w = Writer(s.connection(), t, columns, replace=True)
-    return w.write(w.stored(rows))
+    conn = s.connection()
+    try:
+        if table in snapshot_facts.FACT_TABLES:
+            return snapshot_facts.insert_fact_columns(s, table, columns, rows)
+        w = Writer(conn, t, columns, replace=True)
+        return w.write(w.stored(rows))
+    except conn.dialect.dbapi.IntegrityError as e:  # type: ignore[union-attr]
+        # written with the driver's own cursor, so the driver's error: a row pointing at a
+        # row the snapshot lacks, a clash on another unique key. Central sent it: bad reply.
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise CentralBadReply("sync.bad_reply", detail=f"snapshot {table}: {first[:160]}") from None
 
 
 @contextmanager
