@@ -113,9 +113,14 @@ def _fact_txns(c: str) -> list[Any]:
     correlated EXISTS on the posting index keeps each test to a few index probes."""
     accounts = LedgerAccount.__table__.alias("fa")
     postings = Posting.__table__.alias("fp")
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns EXISTS into a merge semi
+    # join that scans the posting index from its start for every page of parents (each page
+    # slower than the last: 0.40 s, then 0.33 s… on a 10,000-room community); a LIMIT keeps
+    # it a per-transaction probe of ix_posting_txn_id.
     touching = (select(postings.c.id).join(accounts, accounts.c.id == postings.c.account_id)
-                .where(postings.c.txn_id == LedgerTxn.id, accounts.c.room_id.in_(_rooms(c))).exists())
-    return [or_(LedgerTxn.ref_type.is_(None), LedgerTxn.ref_type.notin_(BILL_REFS)), touching]
+                .where(postings.c.txn_id == LedgerTxn.id, accounts.c.room_id.in_(_rooms(c)))
+                .limit(1).correlate(LedgerTxn).scalar_subquery())
+    return [or_(LedgerTxn.ref_type.is_(None), LedgerTxn.ref_type.notin_(BILL_REFS)), touching.is_not(None)]
 
 
 def _shipped_accounts(c: str):  # type: ignore[no-untyped-def]

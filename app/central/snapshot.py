@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from sqlalchemy import Text, cast, func, select, true
+from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -179,6 +180,11 @@ def page_json(s: Session, terminal: Terminal, community: str | None, table: str 
         raise HttpError(400, "sync.unknown_table", table=table[:40])
     p = found[0]
     rd = _Reader(s, p)
+    if rd.in_db:
+        # This transaction only: no JIT (compiling each page's plan cost more than it saved)
+        # and room for a page's sort in memory (4 MB made bill lines sort on disk).
+        s.execute(sql("SET LOCAL jit = off"))
+        s.execute(sql("SET LOCAL work_mem = '64MB'"))
     phase, key_after = _split_key(after_key, len(p.phases))
     fetch = _by_parent if p.by_parent is not None else _by_id
     texts, next_key = fetch(s, p, rd, phase, key_after, limit)
