@@ -15,7 +15,7 @@ wire (dates and times), with the converters SQLAlchemy itself uses for that data
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -40,45 +40,6 @@ def raw_select_columns(t: Table) -> list[Any]:
             out.append(type_coerce(c, DateTime()).label(c.name))
         else:
             out.append(c)
-    return out
-
-
-def _utc_iso(v: datetime) -> str:
-    return v.replace(tzinfo=timezone.utc).isoformat()
-
-
-def _iso(v: date) -> str:
-    return v.isoformat()
-
-
-def wire_encoders(t: Table, names: Sequence[str]) -> list[tuple[int, Encoder]]:
-    """(position, encoder) of the selected columns whose raw value is not JSON-ready."""
-    out: list[tuple[int, Encoder]] = []
-    for i, name in enumerate(names):
-        col = t.c.get(name)
-        if col is None:
-            continue
-        if isinstance(col.type, UTCDateTime):
-            out.append((i, _utc_iso))
-        elif isinstance(col.type, Date):
-            out.append((i, _iso))
-    return out
-
-
-def encode_rows(t: Table, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
-    """Raw result rows (from `raw_select_columns`) as wire rows. Equal values share one
-    encoding (a bill run's lines share their creation time and due date)."""
-    encs = wire_encoders(t, names)
-    out = [list(r) for r in rows]
-    for i, enc in encs:
-        seen: dict[Any, Any] = {}
-        for r in out:
-            v = r[i]
-            if v is not None:
-                e = seen.get(v)
-                if e is None:
-                    e = seen[v] = enc(v)
-                r[i] = e
     return out
 
 

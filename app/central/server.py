@@ -169,7 +169,7 @@ def create_app(ctx: AppContext) -> FastAPI:
             raise HttpError(400, "sync.bad_paging", max=snapshots.MAX_SNAPSHOT_PAGE)
         text = await run_in_threadpool(
             in_uow, _token(request), lambda s, t: snapshots.page_json(s, t, community, table, after_key, limit))
-        return Response(text.encode("utf-8"), media_type="application/json")
+        return Response(text, media_type="application/json")
 
     return app
 

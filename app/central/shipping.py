@@ -164,8 +164,6 @@ class Parent:
 def snapshot_parts(c: str) -> list[Part]:
     parts = [Part(t, (tuple(master_filter(t, c)),)) for t in MASTER_TABLES]
     line_filter = snapshot_lines_filter(c)
-    txns = select(LedgerTxn.id).where(*_bill_txns(c))
-    fact_txns = select(LedgerTxn.id).where(*_fact_txns(c))
     payments = _payments_of(c)
     parts += [
         Part("bill_run", (tuple(_bill_runs_of(c)),)),

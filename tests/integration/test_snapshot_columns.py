@@ -1,6 +1,6 @@
 """The join snapshot in the column shape (app/sync_columns.py, app/central/snapshot.py,
-app/services/sync/snapshot_load.py): pages PostgreSQL writes as JSON text equal the pages
-encoded in Python, a counter joined from a demo central holds exactly central's rows (SQLite
+app/services/sync/snapshot_load.py): pages read raw from PostgreSQL's driver equal pages read
+through SQLAlchemy's result processing, a counter joined from a demo central holds exactly central's rows (SQLite
 and PostgreSQL counters), the bulk connection's settings are put back, and a page whose rows
 point at rows the snapshot lacks fails the join without joining."""
 
@@ -70,7 +70,7 @@ def _same_time(v: Any) -> Any:
 
 
 @pytest.mark.postgres
-def test_pages_written_by_postgresql_equal_pages_encoded_in_python(demo_central, monkeypatch) -> None:
+def test_pages_read_from_the_driver_equal_pages_read_through_sqlalchemy(demo_central, monkeypatch) -> None:
     ctx, name = demo_central
     with ctx.uow() as s:
         cid = s.scalar(select(Community.id).where(Community.name == name))
@@ -88,7 +88,7 @@ def test_pages_written_by_postgresql_equal_pages_encoded_in_python(demo_central,
 def _python_reader_init(real):  # type: ignore[no-untyped-def]
     def init(self, s, p):  # type: ignore[no-untyped-def]
         real(self, s, p)
-        self.in_db = False
+        self.raw = False
     return init
 
 

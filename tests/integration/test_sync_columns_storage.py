@@ -11,7 +11,9 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, Table, insert, select
 
 from app.db.base import DecimalText, JSONText, UTCDateTime
-from app.sync_columns import Writer, encode_rows, from_dicts, raw_select_columns
+import orjson
+
+from app.sync_columns import Writer, from_dicts, raw_select_columns
 from app.sync_rows import encode
 
 CST = timezone(timedelta(hours=8))
@@ -22,6 +24,11 @@ VALUES = [
      "doc": ["x"], "flag": False, "n": None},
     {"id": "c", "at": None, "day": date(1999, 12, 31), "qty": None, "doc": None, "flag": None, "n": -1},
 ]
+
+
+def wire(raw: list[tuple]) -> list[list]:  # type: ignore[type-arg]
+    """Raw rows as central sends them (app/central/snapshot.py) and the counter parses them."""
+    return orjson.loads(orjson.dumps(raw, option=orjson.OPT_NAIVE_UTC))
 
 
 def _table(md: MetaData, name: str) -> Table:
@@ -40,22 +47,22 @@ def test_writer_stores_what_sqlalchemy_stores(any_ctx) -> None:  # type: ignore[
             # the wire: central's raw read, encoded; offsets other than UTC must be accepted too
             raw = [tuple(r) for r in conn.execute(select(*raw_select_columns(orm_t)).order_by(orm_t.c.id))]
             names = [c.name for c in orm_t.c]
-            wire = encode_rows(orm_t, names, raw)
-            wire[1][1] = "2026-01-05T11:04:05+08:00"
+            rows = wire(raw)
+            rows[1][1] = "2026-01-05T11:04:05+08:00"
             w = Writer(conn, wire_t, names, replace=True)
-            assert w.write(w.stored(wire)) == 3
+            assert w.write(w.stored(rows)) == 3
             a = conn.exec_driver_sql("SELECT * FROM zz_by_sqlalchemy ORDER BY id").fetchall()
             b = conn.exec_driver_sql("SELECT * FROM zz_by_writer ORDER BY id").fetchall()
             assert a == b  # the driver's stored values, byte for byte on SQLite
             assert [dict(r._mapping) for r in conn.execute(select(wire_t).order_by(wire_t.c.id))] == \
                    [dict(r._mapping) for r in conn.execute(select(orm_t).order_by(orm_t.c.id))]
             # the same rows again: replaced (central's version wins) or kept (facts)
-            changed = [list(r) for r in encode_rows(orm_t, names, raw)]
+            changed = wire(raw)
             changed[0][6] = 99
             w.write(w.stored(changed))
             assert conn.execute(select(wire_t.c.n).where(wire_t.c.id == "a")).scalar() == 99
             keep = Writer(conn, wire_t, names, replace=False)
-            changed = [list(r) for r in encode_rows(orm_t, names, raw)]  # stored() converted the last in place
+            changed = wire(raw)  # stored() converted the last in place
             changed[0][6] = 100
             keep.write(keep.stored(changed))
             assert conn.execute(select(wire_t.c.n).where(wire_t.c.id == "a")).scalar() == 99
@@ -76,7 +83,7 @@ def test_dict_rows_become_the_same_columns_central_sends(any_ctx) -> None:  # ty
             dicts = [{k: encode(v) for k, v in r._mapping.items()} for r in conn.execute(select(t).order_by(t.c.id))]
         cols, rows = from_dicts(t, dicts)
         assert cols == names
-        central = encode_rows(t, names, raw)
+        central = wire(raw)
         at = names.index("at")
         for mine, theirs in zip(rows, central):  # times: the same instant, "+00:00" or not
             if mine[at] is not None:
