@@ -109,18 +109,17 @@ BILL_REFS = ("bill_run", "bill_line")
 def _fact_txns(c: str) -> list[Any]:
     """The other transactions that move the community's rooms' money (payments, voids,
     waivers, double payments turned into credit…). Every bill_run / bill_line txn touching
-    the community is a bill txn (shipped in phase 1), so the ref type tells them apart; a
-    correlated EXISTS on the posting index keeps each test to a few index probes."""
+    the community is a bill txn (shipped in phase 1), so the ref type tells them apart."""
     accounts = LedgerAccount.__table__.alias("fa")
     postings = Posting.__table__.alias("fp")
-    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns EXISTS into a merge semi
-    # join that scans the posting index from its start for every page of parents (each page
-    # slower than the last: 0.40 s, then 0.33 s… on a 10,000-room community); a LIMIT keeps
-    # it a per-transaction probe of ix_posting_txn_id.
-    touching = (select(postings.c.id).join(accounts, accounts.c.id == postings.c.account_id)
-                .where(postings.c.txn_id == LedgerTxn.id, accounts.c.room_id.in_(_rooms(c)))
-                .limit(1).correlate(LedgerTxn).scalar_subquery())
-    return [or_(LedgerTxn.ref_type.is_(None), LedgerTxn.ref_type.notin_(BILL_REFS)), touching.is_not(None)]
+    # An uncorrelated IN, never a per-transaction subquery: with statistics missing (a
+    # join right after a bulk load on central, before autovacuum analysed the tables) a
+    # correlated probe was planned room-first and re-read every room's account for each
+    # transaction — 60 s for one page on a 2,000-room community. A set can only be hashed
+    # or merged: bounded either way.
+    touching = (select(postings.c.txn_id).join(accounts, accounts.c.id == postings.c.account_id)
+                .where(accounts.c.room_id.in_(_rooms(c))))
+    return [or_(LedgerTxn.ref_type.is_(None), LedgerTxn.ref_type.notin_(BILL_REFS)), LedgerTxn.id.in_(touching)]
 
 
 def _shipped_accounts(c: str):  # type: ignore[no-untyped-def]

@@ -175,3 +175,15 @@ def test_a_page_pointing_at_rows_the_snapshot_lacks_fails_the_join(any_ctx, tmp_
         assert not is_joined(s)
         assert s.get_bind().dialect.name != "sqlite" or s.execute(text("PRAGMA foreign_keys")).scalar() == 1
     assert not (tmp_path / "l.json").exists()
+
+
+def test_the_fact_transaction_filter_is_a_set_not_a_per_row_probe() -> None:
+    """Regression: a correlated per-transaction subquery was planned room-first when central's
+    statistics were missing (a join right after a bulk load) and took 60 s for one page of a
+    2,000-room community. The filter's subquery must not refer to the outer ledger_txn row."""
+    from app.db.models import LedgerTxn
+
+    where = shipping._fact_txns("c-1")
+    sql = str(select(LedgerTxn.id).where(*where).compile(compile_kwargs={"literal_binds": True}))
+    inner = sql[sql.index("IN (SELECT"):]
+    assert "ledger_txn." not in inner, sql
