@@ -148,6 +148,7 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     outcome: dict[int, dict[str, Any]] = {}
     new = [(i, e, inserted[(e["event_id"], e["device_seq"])]) for i, e in enumerate(events)
            if (e["event_id"], e["device_seq"]) in inserted]
+    _lock_rooms(s, [e for _, e, _ in new])
     for k in range(0, len(new), APPLY_CHUNK):
         outcome.update(_apply_chunk(s, t, new[k:k + APPLY_CHUNK]))
     for i, e in enumerate(events):
@@ -156,6 +157,18 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     t.pushed_seq = _contiguous(s, t.code, t.pushed_seq or 0)
     t.last_seen_at = now
     return {"results": [outcome[i] for i in range(len(events))], "stored_seq": t.pushed_seq}
+
+
+def _lock_rooms(s: Session, events: list[dict[str, Any]]) -> None:
+    """Every room the batch's events name, locked now, in id order, in one statement. The
+    appliers lock rooms as they go (event order, and the bulk path per run of payments):
+    two counters' batches over the same community then took the same rooms in different
+    orders and deadlocked — 30 of 20 counters' pushes failed with HTTP 500 in
+    bench_sync_many. Locks already held make the appliers' own locks no-ops."""
+    ids = sorted({str(e["payload"]["room_id"]) for e in events
+                  if isinstance(e.get("payload"), dict) and isinstance(e["payload"].get("room_id"), str)})
+    for k in range(0, len(ids), 5000):
+        s.execute(select(Room.id).where(Room.id.in_(ids[k:k + 5000])).order_by(Room.id).with_for_update()).all()
 
 
 def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any], int]]) -> dict[int, dict[str, Any]]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import signal
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import clock
@@ -46,6 +49,8 @@ GZIP_MIN = 64 * 1024  # responses above this are gzip-encoded when the client ac
 # (level 1: 2.16 MB, 0.054 s) — six times the work for a quarter less size.
 GZIP_LEVEL = 3
 PROTOCOL = 1
+RETRIES = 5
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
 
 def error_body(code: str, **params: Any) -> dict[str, str]:
@@ -90,13 +95,32 @@ def _token(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def run_again_on_deadlock(unit: Callable[[], Any], retries: int = RETRIES) -> Any:
+    """`unit()`, run again (up to `retries` times in all) when the database rolled it back
+    as a deadlock victim or a serialisation failure; any other error goes up at once."""
+    for attempt in range(1, retries + 1):
+        try:
+            return unit()
+        except DBAPIError as e:
+            if getattr(e.orig, "sqlstate", None) not in RETRY_SQLSTATES or attempt == retries:
+                raise
+            log.warning("central: %s, unit of work run again (%d)", type(e.orig).__name__, attempt)
+            time.sleep(random.uniform(0.005, 0.03) * attempt)  # out of step with the other one
+    raise AssertionError("unreachable")
+
+
 def create_app(ctx: AppContext) -> FastAPI:
     app = FastAPI(title="PropDesk central", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
 
     def in_uow(token: str | None, fn: Callable[[Any, Terminal], Any]) -> Any:
         """Authenticate and run `fn(session, terminal)` in one unit of work: any error rolls
-        everything back (a 401/403 stores nothing)."""
+        everything back (a 401/403 stores nothing). A unit PostgreSQL chose as a deadlock
+        victim (or refused to serialise) is rolled back whole, so it is run again: pushes are
+        idempotent, and a counter should not see a 500 for another counter's timing."""
+        return run_again_on_deadlock(lambda: _unit(token, fn))
+
+    def _unit(token: str | None, fn: Callable[[Any, Terminal], Any]) -> Any:
         with ctx.uow() as s:
             if token is None:
                 raise HttpError(401, "sync.token_missing")
