@@ -15,6 +15,11 @@ from app.services.sync.errors import (CentralBadReply, CentralError, CentralRefu
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0  # a push of 500 events is applied in one transaction on central
+# A push may queue on central behind other counters' batches over the same rooms (rooms are
+# locked for a batch's whole transaction, app/central/push.py): 20 counters of one
+# community pushing together waited over 60 s. The push runs on the sync thread, never in a
+# cashier's way, and is idempotent, so it is given longer before it is called lost.
+PUSH_READ_TIMEOUT = 300.0
 
 
 class HttpCentralLink:
@@ -22,6 +27,8 @@ class HttpCentralLink:
                  session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        # the default read timeout is lengthened for pushes; a caller's own choice is kept
+        self.push_timeout = (timeout[0], PUSH_READ_TIMEOUT) if timeout == (CONNECT_TIMEOUT, READ_TIMEOUT) else timeout
         self.http = session or requests.Session()
         self.http.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json",
                                   "Accept-Encoding": "gzip"})
@@ -30,10 +37,10 @@ class HttpCentralLink:
         return f"HttpCentralLink({self.base_url!r})"
 
     def _call(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-              body: Any = None) -> dict[str, Any]:
+              body: Any = None, timeout: tuple[float, float] | None = None) -> dict[str, Any]:
         url = self.base_url + path
         try:
-            r = self.http.request(method, url, params=params, json=body, timeout=self.timeout)
+            r = self.http.request(method, url, params=params, json=body, timeout=timeout or self.timeout)
         except requests.RequestException as e:
             raise CentralUnreachable("sync.unreachable", detail=f"{type(e).__name__}: {str(e)[:160]}") from None
         if r.status_code >= 500:
@@ -59,7 +66,7 @@ class HttpCentralLink:
         body: dict[str, Any] = {"terminal": terminal, "events": events}
         if audit is not None:
             body["audit"] = audit
-        return self._call("POST", "/v1/push", body=body)
+        return self._call("POST", "/v1/push", body=body, timeout=self.push_timeout)
 
     def pull(self, after: int, limit: int) -> dict[str, Any]:
         return self._call("GET", "/v1/pull", params={"after": after, "limit": limit})
