@@ -26,21 +26,21 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from app import clock
-from app.db.engine import READ_ONLY
+from app.db.engine import READ_ONLY, fetch_raw
 from app.central.changes import record_change
 from app.db.models import BillLine, BillRun, Building, Room
 from app.domain.charges import area_charge, split_public_meter, fixed_charge, parking_charge, usage_charge
 from app.domain.periods import Period, due_date
 from app.errors import Conflict, InputError, Msg, NotFound
 from app.ids import new_id
-from app.services import audit, users
+from app.services import audit, ledger, users
 from app.services.cashier.deduction import deduct_prepaid, deduction_communities
-from app.services.receivables.postings import post_bill_lines
 from app.services.cashier.payments import Counter
 from app.services.billing.line_ids import line_id_maker
 from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
@@ -93,11 +93,24 @@ def _dumps(detail: dict) -> str:
 
 
 def load_rooms(s: Session, community_ids: list[str]) -> list[RoomRow]:
+    """The rooms, read raw (100,000 rows): areas from their stored text, each distinct text
+    (and handover date) made into a Decimal (a date) once."""
     r, b = Room.__table__.c, Building.__table__.c
     q = (select(r.id, r.community_id, b.name, r.room_key, r.area, r.usage, r.charge_start)
          .join(Building.__table__, b.id == r.building_id).where(r.community_id.in_(community_ids))
          .order_by(r.room_key, r.id))
-    return [RoomRow(*row) for row in s.connection().execute(q)]
+    areas: dict[str, Decimal] = {}
+    days: dict[object, date | None] = {None: None}
+    out = []
+    for id_, comm, building, key, area, usage, start in fetch_raw(s.connection(), q):
+        a = areas.get(area)
+        if a is None:
+            a = areas[area] = Decimal(area)
+        d = days.get(start, days)
+        if d is days:
+            d = days[start] = start if isinstance(start, date) else date.fromisoformat(start)
+        out.append(RoomRow(id_, comm, building, key, a, usage, d))  # type: ignore[arg-type]
+    return out
 
 
 # A computed line in the old, reading-friendly layout (corrections use it): (id, room_id,
@@ -396,18 +409,30 @@ class _Writer:
         self.run_id = comp.run_id
 
     def _chunks(self) -> list[tuple[list[str], list[Row]]]:
-        """(room ids, their new lines) per chunk. Rooms go in id order: each chunk then
-        writes to one stretch of the indexes by room (lines by room, the rooms' receivable
-        accounts) instead of all over them. Rooms without new lines only matter to the
-        prepaid deduction (they may owe older lines)."""
-        by_room: dict[str, list[Row]] = defaultdict(list)
-        for x in self.comp.rows:
-            by_room[x[R_ROOM]].append(x)
-        deduct_in = set(self.deducting)
-        rooms = sorted(r.id for r in self.comp.rooms if r.id in by_room or r.community_id in deduct_in)
+        """(room ids, their new lines) per chunk: every `chunk_rooms` rooms in id order. Rooms
+        in id order: each chunk then writes to one stretch of the indexes by room (lines by
+        room, the rooms' receivable accounts) instead of all over them. A chunk lists the
+        rooms the prepaid deduction looks at — those with new lines and, where deduction is
+        on, every room of those communities (they may owe older lines); a chunk with neither
+        is left out."""
         n = self.chunk_rooms
-        return [(ids, [x for rid in ids for x in by_room.get(rid, ())]) for ids in
-                (rooms[i:i + n] for i in range(0, len(rooms), n))]
+        ids = sorted([r.id for r in self.comp.rooms])
+        chunk_of = {rid: i // n for i, rid in enumerate(ids)}
+        lines: list[list[Row]] = [[] for _ in range(0, len(ids), n)]
+        for x in self.comp.rows:
+            lines[chunk_of[x[R_ROOM]]].append(x)
+        if self.deducting:
+            deduct_in = set(self.deducting)
+            billed = {x[R_ROOM] for x in self.comp.rows}
+            wanted = {r.id for r in self.comp.rooms if r.id in billed or r.community_id in deduct_in}
+        else:
+            wanted = set()
+        chunks = []
+        for k, rows in enumerate(lines):
+            rooms = [rid for rid in ids[k * n:(k + 1) * n] if rid in wanted]
+            if rows or rooms:
+                chunks.append((rooms, rows))
+        return chunks
 
     def write(self, *, preview: bool) -> dict:
         chunks = self._chunks() or [([], [])]  # a run with nothing to write is still recorded
@@ -416,6 +441,8 @@ class _Writer:
             first, last = i == 0, i == len(chunks) - 1
             nested = self.s.begin_nested() if preview else None
             try:
+                if self.sqlite and not preview:
+                    self._no_autocheckpoint()
                 if first or preview:  # in a preview every chunk's savepoint needs the run's row
                     self._record_run()
                 self._write_lines(lines)
@@ -447,14 +474,41 @@ class _Writer:
             self.laps.add("commit")
             if not last:
                 self._between_chunks()
+            elif self.sqlite and not preview:
+                self._checkpoint()
         return {"bill_run_id": self.run_id, "prepaid_deduction": deducted}
 
     def _between_chunks(self) -> None:
         """A chunk is committed: let the counters waiting for the database in first. (On
-        PostgreSQL nobody waits: a chunk holds only its own rows' locks.)"""
+        PostgreSQL nobody waits: a chunk holds only its own rows' locks.) On SQLite the
+        pause is spent copying the chunk from the WAL into the database file, which takes
+        no lock a counter needs."""
         if self.sqlite:
-            time.sleep(SQLITE_YIELD_S)
+            t = time.perf_counter()
+            self._checkpoint()
+            rest = SQLITE_YIELD_S - (time.perf_counter() - t)
+            if rest > 0:
+                time.sleep(rest)
             self.laps.add("yield")
+
+    def _no_autocheckpoint(self) -> None:
+        """Commit this chunk without SQLite's automatic checkpoint: that would copy the chunk
+        into the database file (and fsync it) while the chunk's transaction still holds the
+        write lock — a counter waiting would wait for it too. The run checkpoints between
+        chunks instead (_checkpoint), when the lock is free. The connection gets the
+        default back when it returns to the pool (_restore_autocheckpoint)."""
+        dbapi = self.s.connection().connection
+        dbapi.driver_connection.execute("PRAGMA wal_autocheckpoint=0")
+        dbapi.info[_NO_AUTOCHECKPOINT] = True
+
+    def _checkpoint(self) -> None:
+        """A passive checkpoint: writers (counters) may commit meanwhile; what a reader still
+        needs stays in the WAL until the next one."""
+        raw = self.s.get_bind().raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            raw.close()
 
     def _written_meanwhile(self, lines: list[Row]) -> bool:
         ids = [x[0] for x in lines]
@@ -484,9 +538,39 @@ class _Writer:
         self.laps.add("prepare")
         insert_lines(self.s, rows, now)
         self.laps.add("insert")
-        post_bill_lines(self.s, [(x[R_ROOM], x[R_FEE], x[R_AMOUNT]) for x in rows], ref_type="bill_run",
-                        ref_id=self.run_id, memo=f"出账 {self.period}", user=self.user, terminal=self.terminal)
+        self._post(rows)
         self.laps.add("ledger")
+
+    def _post(self, rows: list[Row]) -> None:
+        post_chunk(self.s, rows, ref_type="bill_run", ref_id=self.run_id, memo=f"出账 {self.period}", user=self.user,
+                   terminal=self.terminal)
+
+
+def post_chunk(s: Session, rows: list[Row], **kw) -> None:  # type: ignore[no-untyped-def]
+    """One balanced ledger transaction for a chunk's lines: Dr each room's AR, Cr each fee
+    item's income — what receivables.postings.post_bill_lines books, with the amounts summed
+    per room and per fee item as plain dict updates first (100,000 rooms a run)."""
+    by_room: dict[str, int] = {}
+    by_fee: dict[str, int] = {}
+    get_r, get_f = by_room.get, by_fee.get
+    for x in rows:
+        room, fee, fen = x[R_ROOM], x[R_FEE], x[R_AMOUNT]
+        by_room[room] = get_r(room, 0) + fen
+        by_fee[fee] = get_f(fee, 0) + fen
+    entries = [(ledger.room_account("AR", room), fen) for room, fen in by_room.items()]
+    entries += [(ledger.income_account(fee), -fen) for fee, fen in by_fee.items()]
+    if any(fen for _, fen in entries):
+        ledger.post(s, "bill", entries, **kw)
+
+
+_NO_AUTOCHECKPOINT = "propdesk_no_autocheckpoint"
+SQLITE_AUTOCHECKPOINT = 1000  # SQLite's default (pages), which every other transaction keeps
+
+
+@event.listens_for(Pool, "checkin")
+def _restore_autocheckpoint(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
+    if record is not None and record.info.pop(_NO_AUTOCHECKPOINT, False) and dbapi_conn is not None:
+        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}")
 
 
 class _Laps:
