@@ -284,11 +284,17 @@ class _Computation:
         if it.id in self._before:
             return self._before[it.id]
         bl = BillLine.__table__.c
-        out: dict[str, Decimal] = defaultdict(Decimal)
+        out: dict[str, Decimal] = {}
         q = select(bl.room_id, bl.quantity).where(bl.fee_item_id == it.id, bl.period >= f"{self.period.year:04d}-01",
                                                   bl.period < self.p, bl.quantity.is_not(None))
-        for room_id, qty in self.s.connection().execute(q):
-            out[room_id] += qty
+        # Read raw (in December: 11 months of lines), each distinct quantity text made a Decimal once.
+        zero, dec = Decimal(0), {}
+        get, dget = out.get, dec.get
+        for room_id, qty in fetch_raw(self.s.connection(), q):
+            d = dget(qty)
+            if d is None:
+                d = dec[qty] = Decimal(qty)
+            out[room_id] = get(room_id, zero) + d
         self._before[it.id] = out
         return out
 
