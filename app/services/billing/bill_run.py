@@ -43,7 +43,7 @@ from app.services import audit, ledger, users
 from app.services.cashier.deduction import deduct_prepaid, deduction_communities
 from app.services.cashier.payments import Counter
 from app.services.billing.line_ids import line_id_maker
-from app.services.billing.readings import MeterUsage, PeriodUsage, load_meters, period_usage
+from app.services.billing.readings import MeterRow, MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items
 from app.services.sync.standalone import require_standalone
 
@@ -155,10 +155,6 @@ class _Computation:
         if self._usage is None:
             self.meters = load_meters(self.s, self.community_ids)
             self._usage = period_usage(self.s, self.period, self.meters)
-            self.meters_by_room: dict[tuple[str, str], list] = defaultdict(list)
-            for m in self.meters:
-                if m.room_id:
-                    self.meters_by_room[(m.room_id, m.kind)].append(m)
         return self._usage
 
     def load(self) -> None:
@@ -251,32 +247,57 @@ class _Computation:
         tier_period = it.tier_period if it.tiers else None
         append = self.rows.append
         fid, p, due, tv, run, user = self._constants(it)
+        by_room = self._meters_by_room(kind)
+        uget, missing = usage.get, self.missing
         for r, lid in self._new(it, rooms):
-            meters = self.meters_by_room.get((r.id, kind))
+            meters = by_room.get(r.id)
             if not meters:
                 continue
-            found: list[MeterUsage] = []
-            lacking = False
-            for m in meters:
-                u = usage.get(m.id)
-                if isinstance(u, MeterUsage):
-                    found.append(u)
-                elif u is not None:
-                    lacking = True
-                    self.missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u,
-                                         "flagged": usage.is_flagged(m.id)})
-            if lacking or not found:
-                continue
-            total = found[0].usage if len(found) == 1 else sum((u.usage for u in found), zero)
+            if len(meters) == 1:  # nearly every room: one meter of a kind
+                m = meters[0]
+                u = uget(m.id)
+                if u.__class__ is not MeterUsage:
+                    if u is not None:
+                        missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u,
+                                        "flagged": usage.is_flagged(m.id)})
+                    continue
+                total = u.usage
+                meters_json = u.detail_json()
+            else:
+                found: list[MeterUsage] = []
+                lacking = False
+                for m in meters:
+                    u = uget(m.id)
+                    if isinstance(u, MeterUsage):
+                        found.append(u)
+                    elif u is not None:
+                        lacking = True
+                        missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code,
+                                        "reason": u, "flagged": usage.is_flagged(m.id)})
+                if lacking or not found:
+                    continue
+                total = found[0].usage if len(found) == 1 else sum((u.usage for u in found), zero)
+                meters_json = ",".join([u.detail_json() for u in found])
             # The charge is a pure function of (usage, before): households with the same
             # figures share one computation and one serialised detail.
-            key = (total, before.get(r.id, zero))
+            key = (total, before.get(r.id, zero) if before else zero)
             hit = memo.get(key)
             if hit is None:
                 calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
                 hit = memo[key] = (calc.amount_fen, format(total, "f"), _dumps(calc.detail)[:-1] + ',"meters":[')
-            meters_json = found[0].detail_json() if len(found) == 1 else ",".join([u.detail_json() for u in found])
             append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
+
+    def _meters_by_room(self, kind: str) -> dict[str, list[MeterRow]]:
+        """room id -> its meters of this kind (in the order they were read)."""
+        out: dict[str, list[MeterRow]] = {}
+        for m in self.meters:
+            if m.room_id and m.kind == kind:
+                got = out.get(m.room_id)
+                if got is None:
+                    out[m.room_id] = [m]
+                else:
+                    got.append(m)
+        return out
 
     def _billed_before(self, it: _Item) -> dict[str, Decimal]:
         """Usage already billed for this fee item earlier in the same calendar year, per room
