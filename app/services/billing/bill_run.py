@@ -43,6 +43,7 @@ from app.services import audit, ledger, users
 from app.services.cashier.deduction import deduct_prepaid, deduction_communities
 from app.services.cashier.payments import Counter
 from app.services.billing.line_ids import line_id_maker
+from app.services.billing.tiered_lines import TieredLines
 from app.services.billing.readings import MeterRow, MeterUsage, PeriodUsage, load_meters, period_usage
 from app.services.billing.tariffs import PricedItem, communities, priced_items
 from app.services.sync.standalone import require_standalone
@@ -248,6 +249,7 @@ class _Computation:
         append = self.rows.append
         fid, p, due, tv, run, user = self._constants(it)
         by_room = self._meters_by_room(kind)
+        tiered = TieredLines(it.tiers, it.rounding, tier_period) if it.tiers else None
         uget, missing = usage.get, self.missing
         for r, lid in self._new(it, rooms):
             meters = by_room.get(r.id)
@@ -283,8 +285,12 @@ class _Computation:
             key = (total, before.get(r.id, zero) if before else zero)
             hit = memo.get(key)
             if hit is None:
-                calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
-                hit = memo[key] = (calc.amount_fen, format(total, "f"), _dumps(calc.detail)[:-1] + ',"meters":[')
+                if tiered is not None:
+                    fen, head = tiered.line(total, key[1])
+                else:
+                    calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
+                    fen, head = calc.amount_fen, _dumps(calc.detail)[:-1]
+                hit = memo[key] = (fen, format(total, "f"), head + ',"meters":[')
             append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
 
     def _meters_by_room(self, kind: str) -> dict[str, list[MeterRow]]:
