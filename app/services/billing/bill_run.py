@@ -145,6 +145,7 @@ class _Computation:
         for r in self.rooms:
             self.rooms_by_comm[r.community_id].append(r)
         self._usage: PeriodUsage | None = None
+        self._by_kind: dict[str, dict[str, list[MeterRow]]] | None = None
         self._before: dict[str, dict[str, Decimal]] = {}
         self.rows: list[Row] = []
         self.by_item: dict[str, dict] = {}  # fee code -> {"lines", "total_fen"}
@@ -294,16 +295,21 @@ class _Computation:
             append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
 
     def _meters_by_room(self, kind: str) -> dict[str, list[MeterRow]]:
-        """room id -> its meters of this kind (in the order they were read)."""
-        out: dict[str, list[MeterRow]] = {}
-        for m in self.meters:
-            if m.room_id and m.kind == kind:
-                got = out.get(m.room_id)
-                if got is None:
-                    out[m.room_id] = [m]
-                else:
-                    got.append(m)
-        return out
+        """room id -> its meters of this kind (in the order they were read); made for every
+        kind in one pass over the meters, the first time a kind is asked for."""
+        if self._by_kind is None:
+            self._by_kind = {}
+            for m in self.meters:
+                if m.room_id:
+                    rooms = self._by_kind.get(m.kind)
+                    if rooms is None:
+                        rooms = self._by_kind[m.kind] = {}
+                    got = rooms.get(m.room_id)
+                    if got is None:
+                        rooms[m.room_id] = [m]
+                    else:
+                        got.append(m)
+        return self._by_kind.get(kind, {})
 
     def _billed_before(self, it: _Item) -> dict[str, Decimal]:
         """Usage already billed for this fee item earlier in the same calendar year, per room
