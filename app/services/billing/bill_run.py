@@ -26,10 +26,9 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import Pool
 
 from app import clock
 from app.db.engine import READ_ONLY, fetch_raw
@@ -499,8 +498,6 @@ class _Writer:
             first, last = i == 0, i == len(chunks) - 1
             nested = self.s.begin_nested() if preview else None
             try:
-                if self.sqlite and not preview:
-                    self._no_autocheckpoint()
                 if first or preview:  # in a preview every chunk's savepoint needs the run's row
                     self._record_run()
                 self._write_lines(lines)
@@ -532,41 +529,14 @@ class _Writer:
             self.laps.add("commit")
             if not last:
                 self._between_chunks()
-            elif self.sqlite and not preview:
-                self._checkpoint()
         return {"bill_run_id": self.run_id, "prepaid_deduction": deducted}
 
     def _between_chunks(self) -> None:
         """A chunk is committed: let the counters waiting for the database in first. (On
-        PostgreSQL nobody waits: a chunk holds only its own rows' locks.) On SQLite the
-        pause is spent copying the chunk from the WAL into the database file, which takes
-        no lock a counter needs."""
+        PostgreSQL nobody waits: a chunk holds only its own rows' locks.)"""
         if self.sqlite:
-            t = time.perf_counter()
-            self._checkpoint()
-            rest = SQLITE_YIELD_S - (time.perf_counter() - t)
-            if rest > 0:
-                time.sleep(rest)
+            time.sleep(SQLITE_YIELD_S)
             self.laps.add("yield")
-
-    def _no_autocheckpoint(self) -> None:
-        """Commit this chunk without SQLite's automatic checkpoint: that would copy the chunk
-        into the database file (and fsync it) while the chunk's transaction still holds the
-        write lock — a counter waiting would wait for it too. The run checkpoints between
-        chunks instead (_checkpoint), when the lock is free. The connection gets the
-        default back when it returns to the pool (_restore_autocheckpoint)."""
-        dbapi = self.s.connection().connection
-        dbapi.driver_connection.execute("PRAGMA wal_autocheckpoint=0")
-        dbapi.info[_NO_AUTOCHECKPOINT] = True
-
-    def _checkpoint(self) -> None:
-        """A passive checkpoint: writers (counters) may commit meanwhile; what a reader still
-        needs stays in the WAL until the next one."""
-        raw = self.s.get_bind().raw_connection()
-        try:
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            raw.close()
 
     def _written_meanwhile(self, lines: list[Row]) -> bool:
         ids = [x[0] for x in lines]
@@ -619,16 +589,6 @@ def post_chunk(s: Session, rows: list[Row], **kw) -> None:  # type: ignore[no-un
     entries += [(ledger.income_account(fee), -fen) for fee, fen in by_fee.items()]
     if any(fen for _, fen in entries):
         ledger.post(s, "bill", entries, **kw)
-
-
-_NO_AUTOCHECKPOINT = "propdesk_no_autocheckpoint"
-SQLITE_AUTOCHECKPOINT = 1000  # SQLite's default (pages), which every other transaction keeps
-
-
-@event.listens_for(Pool, "checkin")
-def _restore_autocheckpoint(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
-    if record is not None and record.info.pop(_NO_AUTOCHECKPOINT, False) and dbapi_conn is not None:
-        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={SQLITE_AUTOCHECKPOINT}")
 
 
 class _Laps:
