@@ -186,10 +186,13 @@ class _Computation:
     @property
     def lines(self) -> list[Line]:
         """The computed lines in the Line layout (for corrections: a few fee items' lines)."""
+        return self.as_lines(self.rows)
+
+    def as_lines(self, rows: list[Row]) -> list[Line]:
         codes = {it.id: it.code for it in self.items}
         return [(x[R_ID], x[R_ROOM], x[R_FEE], codes[x[R_FEE]], x[R_AMOUNT], x[R_QTY], x[R_DETAIL],
                  x[R_DUE] if isinstance(x[R_DUE], date) else date.fromisoformat(x[R_DUE]), x[R_TARIFF])
-                for x in self.rows]
+                for x in rows]
 
     def _new(self, it: _Item, rooms: list[RoomRow]) -> list[tuple[RoomRow, str]]:
         """Rooms that do not have this line yet, with the line's id."""
@@ -443,7 +446,7 @@ def bill_run(s: Session, period_text: str, *, user: str, community: str | None =
     writer = _Writer(s, comp, period, total, community, user, terminal, laps, chunk_rooms, deducting)
     if dry_run:
         result["preview"] = [{"room_id": x[1], "fee_code": x[3], "amount_fen": x[4], "detail": json.loads(x[6])}
-                             for x in comp.lines[:20]]
+                             for x in comp.as_lines(rows[:20])]
         if deducting:
             # Deductions depend on the new lines: each chunk is written inside a savepoint,
             # deducted and rolled back, so the preview is exactly what a real run would do.
