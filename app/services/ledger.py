@@ -70,7 +70,9 @@ def ensure_accounts(s: Session, codes: Iterable[str], room_of: dict[str, str] | 
             room_id = (room_of or {}).get(code) or (rest if prefix in ("AR", "PRE", "DEP") else None)
             rows.append((id_, code, KIND_BY_PREFIX.get(prefix, "asset"), f"{NAME_BY_PREFIX.get(prefix, prefix)} {rest}",
                          room_id))
-        if len(rows) > 5000:  # a bill run: one writer, bulk speed
+        # A bill run, or any SQLite transaction (one writer: BEGIN IMMEDIATE holds the lock from the
+        # lookup above to this insert, so no other counter can create the account in between).
+        if len(rows) > 5000 or conn.dialect.name == "sqlite":
             bulk_insert(conn, "ledger_account", ("id", "code", "kind", "name", "room_id"), rows)
             found.update((r[1], r[0]) for r in rows)
         else:

@@ -16,7 +16,27 @@ def test_bill_run_benchmark_smoke(tmp_path, capsys):
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert printed == out
     assert out["lines"] == 300 * 5 and out["rerun_lines"] == 0 and out["rerun_skipped"] == 1500
-    assert out["bill_run_seconds"] > 0 and out["raw_insert_seconds"] > 0
+    assert out["database"] == "sqlite" and out["bill_run_seconds"] > 0
+    # Both raw references: a one-table database (the issue's) and the same schema.
+    assert out["raw_one_table_seconds"] > 0 and out["raw_same_schema_seconds"] > 0
+    assert out["ratio_one_table"] > 0 and out["ratio_same_schema"] > 0
+    import sqlite3
+
+    one = sqlite3.connect(tmp_path / "raw-one-table.db")
+    try:  # the reference database holds exactly the run's lines, in a table with no index but its key
+        assert one.execute("SELECT count(*) FROM bill_line").fetchone()[0] == out["lines"]
+        assert [r[0] for r in one.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")] == [
+            "bill_line", "sqlite_autoindex_bill_line_1"]
+    finally:
+        one.close()
+
+
+@pytest.mark.postgres
+def test_bill_run_benchmark_smoke_on_postgresql(pg_url, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    out = bench_bill_run.main(["--rooms", "200", "--dir", str(tmp_path), "--db", pg_url])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
+    assert out["database"] == "postgresql" and out["lines"] == 200 * 5 and out["rerun_skipped"] == 1000
+    assert out["raw_one_table_seconds"] > 0 and out["raw_same_schema_seconds"] > 0
 
 
 def test_counter_benchmark_smoke(capsys):

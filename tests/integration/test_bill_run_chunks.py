@@ -80,7 +80,7 @@ def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monk
         whole = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
     assert whole["lines"] > 0 and whole["missing_readings"] == 0
 
-    real_post = bill_run_module.post_bill_lines
+    real_post = bill_run_module.post_chunk
     chunks_seen = []
 
     def post_then_fail_in_chunk_k(s, lines, **kw):  # type: ignore[no-untyped-def]
@@ -89,11 +89,11 @@ def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monk
         if len(chunks_seen) == k:
             raise RuntimeError("the machine went down inside chunk k")  # …and then lost
 
-    monkeypatch.setattr(bill_run_module, "post_bill_lines", post_then_fail_in_chunk_k)
+    monkeypatch.setattr(bill_run_module, "post_chunk", post_then_fail_in_chunk_k)
     with pytest.raises(RuntimeError):
         with broken.uow() as s:
             bill_run(s, "2026-10", user="admin", chunk_rooms=5)
-    monkeypatch.setattr(bill_run_module, "post_bill_lines", real_post)
+    monkeypatch.setattr(bill_run_module, "post_chunk", real_post)
 
     # Whole rooms only: the k-1 committed chunks of 5 rooms, each room with every line the
     # uninterrupted run gave it, and books that agree with the lines.

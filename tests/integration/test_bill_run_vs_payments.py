@@ -186,7 +186,7 @@ def test_postgres_payment_commits_while_a_chunk_holding_its_room_is_open(pg_url,
     with ctx.uow() as s:
         shifts.open_shift(s, PAYER_TERMINAL, PAYER_USER, 0)
     chunk_open, paid = threading.Event(), threading.Event()
-    real_post = bill_run_module.post_bill_lines
+    real_post = bill_run_module.post_chunk
 
     def post_then_hold(s, lines, **kw):  # type: ignore[no-untyped-def]
         real_post(s, lines, **kw)
@@ -194,7 +194,7 @@ def test_postgres_payment_commits_while_a_chunk_holding_its_room_is_open(pg_url,
         if not paid.wait(timeout=120):  # the payment is blocked behind this chunk
             raise AssertionError("the payment waited for the open chunk")
 
-    monkeypatch.setattr(bill_run_module, "post_bill_lines", post_then_hold)
+    monkeypatch.setattr(bill_run_module, "post_chunk", post_then_hold)
     outcome: dict = {}
 
     def run() -> None:

@@ -8,7 +8,6 @@ also what the line's detail shows, so it is never reformatted.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -30,24 +29,47 @@ class MeterRow(NamedTuple):  # a NamedTuple: 200,000 of these are made per run
     digits: int
     initial: Decimal
     active: bool
+    multiplier_text: str = ""  # format(multiplier, "f"), made once per distinct value
 
 
-@dataclass(frozen=True)
+def _json_str(text: str) -> str:
+    """json.dumps(text, ensure_ascii=False), without the encoder for the usual meter number
+    (printable, no quote or backslash: nothing to escape)."""
+    if '"' not in text and "\\" not in text and text.isprintable():
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
 class MeterUsage:
-    meter: MeterRow
-    previous: str  # register value as stored (canonical decimal text)
-    previous_period: str | None  # None: from the meter's initial reading
-    current: str
-    usage: Decimal
-    rollover: bool
+    """A meter's usage in the period and the readings it comes from. A plain class with
+    slots: a bill run makes 200,000 of these."""
+
+    __slots__ = ("meter", "previous", "previous_period", "current", "usage", "rollover")
+
+    def __init__(self, meter: MeterRow, previous: str, previous_period: str | None, current: str, usage: Decimal,
+                 rollover: bool) -> None:
+        self.meter = meter
+        self.previous = previous  # register value as stored (canonical decimal text)
+        self.previous_period = previous_period  # None: from the meter's initial reading
+        self.current = current
+        self.usage = usage
+        self.rollover = rollover
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MeterUsage) and all(getattr(self, a) == getattr(other, a) for a in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"MeterUsage({', '.join(f'{a}={getattr(self, a)!r}' for a in self.__slots__)})"
 
     def detail_json(self) -> str:
         """detail() as JSON, written directly (a bill run writes 200,000 of these)."""
         roll = ',"rollover":true' if self.rollover else ""
         prev_p = "null" if self.previous_period is None else f'"{self.previous_period}"'
-        return (f'{{"meter_no":{json.dumps(self.meter.meter_no, ensure_ascii=False)},"previous":"{self.previous}",'
+        m = self.meter
+        mult = m.multiplier_text or format(m.multiplier, "f")
+        return (f'{{"meter_no":{_json_str(m.meter_no)},"previous":"{self.previous}",'
                 f'"previous_period":{prev_p},"current":"{self.current}",'
-                f'"multiplier":"{self.meter.multiplier:f}","usage":"{self.usage:f}"{roll}}}')
+                f'"multiplier":"{mult}","usage":"{self.usage:f}"{roll}}}')
 
     def detail(self) -> dict:
         return json.loads(self.detail_json())
@@ -112,11 +134,13 @@ def load_meters(s: Session, community_ids: list[str]) -> list[MeterRow]:
                                             c.digits, c.initial, c.active).where(c.community_id.in_(community_ids)))
     one, zero = Decimal(1), Decimal(0)
     dec: dict[str, Decimal] = {"1": one, "0": zero}  # most meters share these texts
+    text: dict[str, str] = {}
     out = []
     for id_, no, comm, room, kind, mult, digits, initial, active in rows:
         m = dec.get(mult) or dec.setdefault(mult, Decimal(mult))
         i = dec.get(initial) or dec.setdefault(initial, Decimal(initial))
-        out.append(MeterRow(id_, no, comm, room, kind, m, int(digits), i, bool(active)))
+        mt = text.get(mult) or text.setdefault(mult, format(m, "f"))
+        out.append(MeterRow(id_, no, comm, room, kind, m, int(digits), i, bool(active), mt))
     return out
 
 
