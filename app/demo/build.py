@@ -240,5 +240,17 @@ def build_demo(ctx: AppContext, rooms: int, seed: int = 1, today: date | None = 
 
         summary["meter_story"] = add_meter_story(ctx, today)
     summary["mandates"] = add_mandates(ctx, seed=seed)  # bank collection (托收): app/demo/collect.py
+    _analyze(ctx)
     summary["seconds"] = round(time.monotonic() - t0, 2)
     return summary
+
+
+def _analyze(ctx: AppContext) -> None:
+    """Statistics for the planner after the bulk load, as after any restore: PostgreSQL's
+    autovacuum gets to new tables only a minute or so later, and a central serving counters
+    straight after `init --demo` planned their join queries blind (docs/sync.md "Join speed")."""
+    if ctx.engine.dialect.name != "postgresql":
+        return
+    with ctx.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()

@@ -38,6 +38,7 @@ from app.services.sync.standalone import PULL_CURSOR
 Uow = Callable[[], AbstractContextManager[Session]]
 Progress = Callable[[str, str, int], None]  # (community, table, rows so far in that table)
 PAGE = 20000  # rows per snapshot page (central's most)
+FETCHERS = 2  # tables fetched at once when pages may be written in any order
 _URL = re.compile(r"https?://[^\s/]+(/[^\s]*)?")
 
 
@@ -73,10 +74,11 @@ def _hello(link: CentralLink, terminal: str) -> list[str]:
     return [str(c["name"]) if isinstance(c, dict) and "name" in c else str(c) for c in hello["communities"]]
 
 
-def _fetch_pages(link: CentralLink, community: str, tables: list[str], page: int,
+def _fetch_pages(link: CentralLink, community: str, tables: "queue.Queue[str]", page: int,
                  out: "queue.Queue[tuple[str, Any]]", stop: threading.Event) -> None:
-    """Every page of every table, in order, into `out`; then ("done", None). A failure is
-    handed over as ("error", exception): the loading thread raises it."""
+    """Every page of each table taken from `tables` (pages of one table in order), into
+    `out`; then ("done", None). A failure is handed over as ("error", exception): the loading
+    thread raises it."""
     def put(item: tuple[str, Any]) -> bool:
         while not stop.is_set():
             try:
@@ -87,7 +89,11 @@ def _fetch_pages(link: CentralLink, community: str, tables: list[str], page: int
         return False
 
     try:
-        for table in tables:
+        while not stop.is_set():
+            try:
+                table = tables.get_nowait()
+            except queue.Empty:
+                break
             after: str | None = None
             while not stop.is_set():
                 reply: dict[str, Any] = link.snapshot(community, table, after, page)
@@ -124,22 +130,30 @@ def snapshot_community(uow: Uow, link: CentralLink, community: str, page: int = 
     if not isinstance(manifest, dict) or not isinstance(manifest.get("tables"), list) \
             or not isinstance(manifest.get("last"), int):
         raise CentralBadReply("sync.bad_reply", detail="snapshot manifest")
-    tables = [str(t) for t in manifest["tables"]]
-    pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=2)
+    tables: queue.Queue[str] = queue.Queue()
+    for t in manifest["tables"]:
+        tables.put(str(t))
+    pages: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=3)
     stop = threading.Event()
-    fetcher = threading.Thread(target=_fetch_pages, args=(link, community, tables, page, pages, stop),
-                               name="sync-join-fetch", daemon=True)
-    fetcher.start()
     written = 0
     done: dict[str, int] = {}
+    fetchers: list[threading.Thread] = []
     try:
         with page_writer(uow) as write:
-            while True:
+            # Two tables are fetched at once where the pages may be written in any order
+            # (SQLite: foreign keys are checked at the end), else one after the other.
+            for i in range(FETCHERS if write.any_order else 1):
+                fetchers.append(threading.Thread(target=_fetch_pages, args=(link, community, tables, page, pages, stop),
+                                                 name=f"sync-join-fetch-{i}", daemon=True))
+                fetchers[-1].start()
+            running = len(fetchers)
+            while running:
                 kind, item = pages.get()
                 if kind == "error":
                     raise item
                 if kind == "done":
-                    break
+                    running -= 1
+                    continue
                 table, reply = item
                 columns, rows = _page_rows(table, reply)
                 written += write(table, columns, rows)
@@ -148,7 +162,8 @@ def snapshot_community(uow: Uow, link: CentralLink, community: str, page: int = 
                     progress(community, table, done[table])
     finally:
         stop.set()
-        fetcher.join()
+        for f in fetchers:
+            f.join()
     end = link.snapshot(community)  # where central stood once every page was read
     end_last = end.get("last") if isinstance(end, dict) else None
     if not isinstance(end_last, int):

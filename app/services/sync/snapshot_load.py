@@ -64,6 +64,7 @@ def page_writer(uow: Uow) -> Iterator[PageWriter]:
         def write(table: str, columns: list[str], rows: list[list[Any]]) -> int:
             with uow() as s:
                 return apply_page(s, table, columns, rows)
+        write.any_order = False  # type: ignore[attr-defined]  # foreign keys checked per row
         yield write
         return
     with engine.connect() as conn:
@@ -94,6 +95,7 @@ def page_writer(uow: Uow) -> Iterator[PageWriter]:
                     open_tx.pop().commit()
                     pending = 0
                 return n
+            write.any_order = True  # type: ignore[attr-defined]  # foreign keys checked at the end
             yield write
             if open_tx:
                 open_tx.pop().commit()
