@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ReceiptSequence, Terminal
 from app.services import users
-from app.sync_columns import Writer
-from app.sync_rows import decode, table
+from app.sync_columns import Writer, from_dicts
+from app.sync_rows import table
 
 FACT_TABLES = frozenset({"shift", "payment", "receipt", "tender", "allocation", "deposit", "receipt_void"})
 _RS = ReceiptSequence.__table__
@@ -33,45 +33,17 @@ def _terminal_ids(s: Session, codes: set[str]) -> dict[str, str]:
     return found
 
 
-def _insert_absent(s: Session, name: str, rows: list[dict[str, Any]], chunk: int = 1000) -> int:
-    t = table(name)
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for r in rows:
-        by_keys.setdefault(tuple(sorted(r)), []).append(r)
-    for group in by_keys.values():
-        stmt = insert(t).on_conflict_do_nothing()
-        for i in range(0, len(group), chunk):
-            s.execute(stmt, group[i:i + chunk])
-    return len(rows)
-
-
 def insert_facts(s: Session, name: str, rows: list[dict[str, Any]]) -> int:
+    """Fact rows as dicts (a pull's rows): the column path below, one way of writing facts."""
     if not rows:
         return 0
-    t = table(name)
-    codes = {r["terminal_code"] for r in rows if r.get("terminal_code")}
-    ids = _terminal_ids(s, codes) if codes else {}
-    decoded = []
-    for r in rows:
-        row = decode(t, r)  # drops terminal_code (not a column)
-        if r.get("terminal_code"):
-            row["terminal_id"] = ids[r["terminal_code"]]
-        if name == "tender":
-            row["gateway_order_id"] = None  # gateway orders live on the counter that took them
-        decoded.append(row)
-    n = _insert_absent(s, name, decoded)
-    if name == "receipt":
-        _raise_sequences(s, decoded)
-    return n
+    columns, values = from_dicts(name, rows)
+    return insert_fact_columns(s, name, columns, values)
 
 
 def insert_fact_columns(s: Session, name: str, columns: list[str], rows: list[list[Any]]) -> int:
-    """`insert_facts` for a page in the column shape (app/sync_columns.py): the same mapping
-    of terminal codes, gateway orders left behind, receipt sequences raised."""
+    """Facts in the column shape (app/sync_columns.py): terminal codes mapped to this
+    database's terminal ids, gateway orders left behind, receipt sequences raised."""
     if not rows:
         return 0
     at = {c: i for i, c in enumerate(columns)}
