@@ -30,9 +30,9 @@ class EventRejected(InputError):
 
 
 Applier = Callable[[Session, dict[str, Any], str], None]  # (session, payload, origin terminal)
-# Many events of one type and terminal at once, or False having written nothing (the caller
-# then applies them one by one): the fast path of a push batch.
-ManyApplier = Callable[[Session, list[dict[str, Any]], str], bool]
+# Many events of one type and terminal at once, as far as it can: returns the positions it
+# left (in order) for the caller to apply one by one. The fast path of a push batch.
+ManyApplier = Callable[[Session, list[dict[str, Any]], str], list[int]]
 Builder = Callable[[Session, str], dict[str, Any]]  # (session, entity id) -> payload
 
 
@@ -99,19 +99,21 @@ def emit_event(s: Session, event_type: str, entity_id: str) -> int:
     return emit(s, event_type, entity_id, build_payload(s, event_type, entity_id))
 
 
-def apply_together(s: Session, events: list[tuple[str, dict[str, Any]]], *, origin_terminal: str) -> bool:
+def apply_together(s: Session, events: list[tuple[str, dict[str, Any]]], *, origin_terminal: str) -> list[int]:
     """Apply (event_type, payload) pairs of one terminal with their type's many-applier, when
-    they are all of one type that has one and of a version it knows; False (nothing written)
-    otherwise or when the many-applier declines. Exceptions propagate: the caller's savepoint
-    undoes what was written and it falls back to apply_event one by one."""
+    they are all of one type that has one and of a version it knows. Returns the positions
+    not applied — all of them when there is no many-applier — which the caller applies with
+    apply_event, in order. Exceptions propagate: the caller's savepoint undoes what was
+    written and it falls back to apply_event one by one."""
+    everything = list(range(len(events)))
     types = {t for t, _ in events}
     if len(types) != 1:
-        return False
+        return everything
     et = event_types().get(types.pop())
     if et is None or et.apply_many is None:
-        return False
+        return everything
     if any(not isinstance(p, dict) or p.get("v") not in et.versions for _, p in events):
-        return False
+        return everything
     return et.apply_many(s, [p for _, p in events], origin_terminal)
 
 

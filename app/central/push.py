@@ -177,11 +177,12 @@ def _apply_chunk(s: Session, t: Terminal, chunk: list[tuple[int, dict[str, Any],
     nested = s.begin_nested()
     try:
         for run in _runs_of_one_type(chunk):
-            # a run of plain payments goes in with a few set-wide statements; else one by one
-            if len(run) < 2 or not apply_together(s, [(e["event_type"], e["payload"]) for _, e, _seq in run],
-                                                  origin_terminal=t.code):
-                for _, e, _seq in run:
-                    apply_event(s, e["event_type"], e["payload"], origin_terminal=t.code)
+            # a run of payments goes in with a few set-wide statements; what the many-applier
+            # leaves (rare cases) one by one
+            rest = apply_together(s, [(e["event_type"], e["payload"]) for _, e, _seq in run], origin_terminal=t.code)
+            for k in rest:
+                _, e, _seq = run[k]
+                apply_event(s, e["event_type"], e["payload"], origin_terminal=t.code)
         s.flush()
         nested.commit()
     except OperationalError:

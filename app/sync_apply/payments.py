@@ -159,7 +159,19 @@ def _open_on(s: Session, lines: dict[str, BillLine]) -> dict[str, int]:
 
 def _allocate(s: Session, p: dict[str, Any], lines: dict[str, BillLine]) -> list[dict[str, Any]]:
     """Write the allocations; return the parts that found their line already paid here."""
-    open_ = _open_on(s, lines) if lines else {}
+    rows, credit = split_allocations(p, lines, _open_on(s, lines) if lines else {})
+    for c in credit:
+        c["first_payments"] = _payers(s, c["bill_line_id"], p["id"])
+    if rows:
+        s.execute(Allocation.__table__.insert(), rows)
+    return credit
+
+
+def split_allocations(p: dict[str, Any], lines: dict[str, BillLine], open_: dict[str, int]
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The payment's allocation rows as far as its lines are still open (`open_` is lowered by
+    what they take), and the parts that found their line already paid (without
+    `first_payments`, which the caller adds)."""
     credit, rows = [], []
     for a in p.get("allocations") or []:
         lid, principal, late = a["bill_line_id"], int(a["principal_fen"]), int(a.get("late_fee_fen") or 0)
@@ -169,17 +181,14 @@ def _allocate(s: Session, p: dict[str, Any], lines: dict[str, BillLine]) -> list
             # the late fee follows the principal: kept with any part that still fits, else credited
             kept_late = late if keep > 0 else 0
             credit.append({"bill_line_id": lid, "allocation_id": a["id"], "principal_fen": principal - keep,
-                           "late_fee_fen": late - kept_late, "fee_item_id": line.fee_item_id, "period": line.period,
-                           "first_payments": _payers(s, lid, p["id"])})
+                           "late_fee_fen": late - kept_late, "fee_item_id": line.fee_item_id, "period": line.period})
             late = kept_late
         if keep > 0 or late:
             rows.append({"id": a["id"], "payment_id": p["id"], "bill_line_id": lid, "principal_fen": keep,
                          "late_fee_fen": late, "late_fee_detail": a.get("late_fee_detail") if late else None})
         if line is not None:
             open_[lid] -= keep
-    if rows:
-        s.execute(Allocation.__table__.insert(), rows)
-    return credit
+    return rows, credit
 
 
 def _payers(s: Session, line_id: str, this_payment: str) -> list[str]:
@@ -214,24 +223,35 @@ def _entries(p: dict[str, Any], r: Any, terminal_code: str) -> list[tuple[str, i
 
 def _credit_double_payment(s: Session, p: dict[str, Any], r: Any, terminal_code: str, receipt_no: str | None,
                            credit: list[dict[str, Any]]) -> None:
+    lines, entries, exception = double_payment_records(p, r, receipt_no, credit)
+    s.add_all(lines)
+    s.flush()
+    ledger.post(s, "double_pay", entries.items(), ref_type="payment", ref_id=p["id"],
+                memo=f"重复缴费转预存 {receipt_no or ''}".strip(), user=p.get("user"), terminal=terminal_code)
+    open_exception(s, "double_payment", "payment", p["id"], terminal=terminal_code, **exception)
+
+
+def double_payment_records(p: dict[str, Any], r: Any, receipt_no: str | None, credit: list[dict[str, Any]]
+                           ) -> tuple[list[BillLine], dict[str, int], dict[str, Any]]:
+    """What a double payment's credited parts become: the 'credit' bill lines, the entries of
+    its `double_pay` txn and the detail of its exception (the one-by-one and bulk appliers share it)."""
+    lines: list[BillLine] = []
     entries: dict[str, int] = defaultdict(int)
     for c in credit:
         amount = c["principal_fen"] + c["late_fee_fen"]
-        s.add(BillLine(id=new_id(), room_id=r.id, fee_item_id=c["fee_item_id"], period=c["period"], kind="credit",
-                       amount_fen=-amount, detail={"basis": "double_payment", "payment_id": p["id"],
-                                                   "line_id": c["bill_line_id"], "principal_fen": c["principal_fen"],
-                                                   "late_fee_fen": c["late_fee_fen"], "receipt_no": receipt_no},
-                       due_date=day(p["business_day"]), note=f"重复缴费转预存 {receipt_no or ''}".strip(),
-                       created_by=p.get("user"), created_at=dt(p["created_at"])))
+        lines.append(BillLine(id=new_id(), room_id=r.id, fee_item_id=c["fee_item_id"], period=c["period"], kind="credit",
+                              amount_fen=-amount, detail={"basis": "double_payment", "payment_id": p["id"],
+                                                          "line_id": c["bill_line_id"],
+                                                          "principal_fen": c["principal_fen"],
+                                                          "late_fee_fen": c["late_fee_fen"], "receipt_no": receipt_no},
+                              due_date=day(p["business_day"]), note=f"重复缴费转预存 {receipt_no or ''}".strip(),
+                              created_by=p.get("user"), created_at=dt(p["created_at"])))
         entries[ledger.room_account("AR", r.id)] += c["principal_fen"]
         if c["late_fee_fen"]:
             entries[ledger.late_fee_account(r.community_id)] += c["late_fee_fen"]
         entries[ledger.room_account("PRE", r.id)] -= amount
-    s.flush()
-    ledger.post(s, "double_pay", entries.items(), ref_type="payment", ref_id=p["id"],
-                memo=f"重复缴费转预存 {receipt_no or ''}".strip(), user=p.get("user"), terminal=terminal_code)
-    open_exception(s, "double_payment", "payment", p["id"], room=r.room_key, room_id=r.id,
-                   amount_fen=sum(c["principal_fen"] + c["late_fee_fen"] for c in credit),
-                   receipt_no=receipt_no, terminal=terminal_code,
-                   lines=[c["bill_line_id"] for c in credit],
-                   payments=sorted({pid for c in credit for pid in c["first_payments"]}) + [p["id"]])
+    exception = {"room": r.room_key, "room_id": r.id,
+                 "amount_fen": sum(c["principal_fen"] + c["late_fee_fen"] for c in credit),
+                 "receipt_no": receipt_no, "lines": [c["bill_line_id"] for c in credit],
+                 "payments": sorted({pid for c in credit for pid in c["first_payments"]}) + [p["id"]]}
+    return lines, entries, exception

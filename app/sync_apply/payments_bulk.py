@@ -1,27 +1,31 @@
 """Many `payment` events at once: the fast path of a push batch (docs/sync.md "Push").
 
-A counter that was offline for a shift pushes hundreds of plain payments: each one alone costs
+A counter that was offline for a shift pushes hundreds of payments: each one alone costs
 about twenty statements (room lock, lines, what is paid on them, receipt number, ledger…).
 Here a run of events is checked with a handful of set-wide queries and written with one
-multi-row insert per table. Only the plain case is taken: bills or prepaid top-ups, no one-off
-line or deposit, no prepaid tender, every allocation still open, no receipt number or payment
-already here, the shift open and the day not closed. Anything else — a double payment, a late
-event, an unknown room — returns False before writing a single row, and the caller applies
-the events one by one with the ordinary applier (app.sync_apply.payments), which handles every
-business rule. The rows written are the same either way (a test compares them)."""
+multi-row insert per table — double payments included (twenty counters of one community
+paying the same rooms offline make most of a push's payments double: one by one, their
+batches queued for minutes behind each other's room locks). The cases left to the ordinary
+applier (app.sync_apply.payments) are the rare ones: a one-off line, a deposit, a prepaid
+tender, a late event (shift or day closed here), an unknown room or line, an id or receipt
+number already here. Such an event sets its ROOM aside: every event of that room goes one by
+one, after the others, in device_seq order — what a payment does depends only on its room's
+lines and accounts, so rooms may be applied in any order but each room's events in theirs.
+The rows written are the same either way (tests compare them, double payments included)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.db.models import Allocation, BillLine, DayClose, Payment, Receipt, ReceiptSequence, Room, Shift, Tender
+from app.db.models import (Allocation, BillLine, DayClose, ExceptionCase, Payment, Receipt, ReceiptSequence, Room, Shift,
+                           Tender)
 from app.services import ledger
 from app.sync_apply.common import day, dt, ensure_shift, terminal, user_id
-from app.sync_apply.payments import _entries, _open_on
+from app.sync_apply.payments import _entries, _open_on, double_payment_records, split_allocations
 from app.sync_events import EventRejected
 
 _RS = ReceiptSequence.__table__
@@ -34,53 +38,80 @@ def _plain(p: dict[str, Any]) -> bool:
             and all(t.get("method") != "prepaid" for t in p.get("tenders") or []))
 
 
-def apply_payments(s: Session, payloads: list[dict[str, Any]], origin: str) -> bool:
-    """Apply these payment payloads (one terminal's, in device_seq order) together, or return
-    False having written nothing."""
-    if not payloads or not all(_plain(p) for p in payloads):
-        return False
+def apply_payments(s: Session, payloads: list[dict[str, Any]], origin: str) -> list[int]:
+    """Apply these payment payloads (one terminal's, in device_seq order) together as far as
+    they are ordinary; return the positions left for the one-by-one applier, in order."""
+    everything = list(range(len(payloads)))
     ids = [p["id"] for p in payloads]
-    if len(set(ids)) != len(ids) or s.scalar(select(Payment.id).where(Payment.id.in_(ids)).limit(1)):
-        return False
+    if not payloads or len(set(ids)) != len(ids):
+        return everything
     try:
         term = terminal(s, payloads[0].get("terminal"), origin)
         if any((p.get("terminal") or origin) != term.code for p in payloads):
-            return False
+            return everything
         uids = {p["user"]: user_id(s, p["user"]) for p in payloads if p.get("user")}
     except EventRejected:
-        return False
-    # rooms locked in id order (two batches never lock the same rooms in opposite orders)
-    room_ids = sorted({p["room_id"] for p in payloads})
+        return everything
+    aside = _rooms_aside(s, payloads, term.id)
+    take = [p for p in payloads if p["room_id"] not in aside]
+    if not take:
+        return everything
+    room_ids = sorted({p["room_id"] for p in take})
     rooms = {r.id: r for r in s.execute(select(Room.id, Room.room_key, Room.community_id)
                                         .where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update())}
-    if len(rooms) != len(room_ids):
-        return False
-    numbers = [p["receipt"]["receipt_no"] for p in payloads]
-    if len(set(numbers)) != len(numbers) or s.scalar(select(Receipt.id).where(Receipt.receipt_no.in_(numbers)).limit(1)):
-        return False
-    line_ids = {a["bill_line_id"] for p in payloads for a in p.get("allocations") or []}
+    line_ids = {a["bill_line_id"] for p in take for a in p.get("allocations") or []}
     lines = {ln.id: ln for ln in s.scalars(select(BillLine).where(BillLine.id.in_(line_ids)))} if line_ids else {}
-    if len(lines) != len(line_ids):
-        return False
     open_ = _open_on(s, lines) if lines else {}
-    for p in payloads:
-        for a in p.get("allocations") or []:
-            line = lines[a["bill_line_id"]]
-            if line.room_id != p["room_id"] or int(a["principal_fen"]) > open_[line.id]:
-                return False
-            open_[line.id] -= int(a["principal_fen"])
-    shift_ids = sorted({p["shift_id"] for p in payloads})
-    shifts = {sh.id: sh for sh in s.scalars(select(Shift).where(Shift.id.in_(shift_ids)))}
-    if any(sh.closed_at is not None for sh in shifts.values()):
-        return False
-    days = sorted({day(p["business_day"]) for p in payloads})
-    if s.scalar(select(DayClose.id).where(DayClose.terminal_id == term.id, DayClose.day.in_(days)).limit(1)):
-        return False
-    # -- checked: write --------------------------------------------------------------------
+    allocations: list[dict[str, Any]] = []
+    credits: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    paid_here: dict[str, set[str]] = defaultdict(set)  # line -> payments of this run holding part of it
+    for p in take:
+        rows, credit = split_allocations(p, lines, open_)
+        for c in credit:
+            c["first_payments"] = set(paid_here[c["bill_line_id"]])
+        if credit:
+            credits.append((p, credit))
+        for row in rows:
+            paid_here[row["bill_line_id"]].add(p["id"])
+        allocations += rows
+    if credits:  # the payers already here (not voided) come before this run's
+        _add_payers_here(s, credits)
+    _write(s, take, term, uids, rooms, allocations, credits)
+    return [i for i, p in enumerate(payloads) if p["room_id"] in aside]
+
+
+def _rooms_aside(s: Session, payloads: list[dict[str, Any]], terminal_id: str) -> set[str]:
+    """The rooms of events the ordinary applier must take (module docstring)."""
+    aside = {p.get("room_id") for p in payloads if not _plain(p)}
+    ids = [p["id"] for p in payloads]
+    here = set(s.scalars(select(Payment.id).where(Payment.id.in_(ids))))
+    aside |= {p["room_id"] for p in payloads if p["id"] in here}
+    room_ids = {p["room_id"] for p in payloads}
+    known = set(s.scalars(select(Room.id).where(Room.id.in_(room_ids))))
+    aside |= room_ids - known
+    numbers = Counter(p["receipt"]["receipt_no"] for p in payloads if p.get("receipt"))
+    taken = set(s.scalars(select(Receipt.receipt_no).where(Receipt.receipt_no.in_(list(numbers)))))
+    aside |= {p["room_id"] for p in payloads if p.get("receipt")
+              and (numbers[p["receipt"]["receipt_no"]] > 1 or p["receipt"]["receipt_no"] in taken)}
+    line_ids = {a["bill_line_id"] for p in payloads for a in p.get("allocations") or []}
+    line_room = dict(s.execute(select(BillLine.id, BillLine.room_id).where(BillLine.id.in_(line_ids))).tuples().all()) if line_ids else {}
+    aside |= {p["room_id"] for p in payloads for a in p.get("allocations") or []
+              if line_room.get(a["bill_line_id"]) != p["room_id"]}
+    shift_ids = {p["shift_id"] for p in payloads if p.get("shift_id")}
+    closed = set(s.scalars(select(Shift.id).where(Shift.id.in_(shift_ids), Shift.closed_at.is_not(None))))
+    days = {day(p["business_day"]) for p in payloads}
+    closed_days = set(s.scalars(select(DayClose.day).where(DayClose.terminal_id == terminal_id, DayClose.day.in_(days))))
+    aside |= {p["room_id"] for p in payloads if p.get("shift_id") in closed or day(p["business_day"]) in closed_days}
+    return aside
+
+
+def _write(s: Session, payloads: list[dict[str, Any]], term: Any, uids: dict[str, str | None], rooms: dict[str, Any],
+           allocations: list[dict[str, Any]], credits: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+    shifts = set(s.scalars(select(Shift.id).where(Shift.id.in_({p["shift_id"] for p in payloads}))))
     for p in payloads:  # a shift met first in this batch (its shift_open was pushed earlier)
         if p["shift_id"] not in shifts:
-            shifts[p["shift_id"]] = ensure_shift(s, p.get("shift"), p["shift_id"], term.id, uids.get(p.get("user")),
-                                                 dt(p["created_at"]))
+            ensure_shift(s, p.get("shift"), p["shift_id"], term.id, uids.get(p.get("user")), dt(p["created_at"]))
+            shifts.add(p["shift_id"])
     s.execute(Payment.__table__.insert(), [{
         "id": p["id"], "kind": p["kind"], "room_id": p["room_id"], "payer_name": p.get("payer_name"),
         "shift_id": p["shift_id"], "terminal_id": term.id, "user_id": uids.get(p.get("user")),
@@ -108,15 +139,42 @@ def apply_payments(s: Session, payloads: list[dict[str, Any]], origin: str) -> b
                for p in payloads for t in p.get("tenders") or []]
     if tenders:
         s.execute(Tender.__table__.insert(), tenders)
-    allocations = [{"id": a["id"], "payment_id": p["id"], "bill_line_id": a["bill_line_id"],
-                    "principal_fen": int(a["principal_fen"]), "late_fee_fen": int(a.get("late_fee_fen") or 0),
-                    "late_fee_detail": a.get("late_fee_detail") if int(a.get("late_fee_fen") or 0) else None}
-                   for p in payloads for a in p.get("allocations") or []
-                   if int(a["principal_fen"]) or int(a.get("late_fee_fen") or 0)]
     if allocations:
         s.execute(Allocation.__table__.insert(), allocations)
     ledger.post_many(s, [{"kind": "payment", "entries": _entries(p, rooms[p["room_id"]], term.code),
                           "ref_type": "payment", "ref_id": p["id"], "memo": p["receipt"]["receipt_no"],
                           "user": p.get("user"), "terminal": term.code, "txn_id": p.get("txn_id")}
                          for p in payloads])
-    return True
+    if credits:
+        _credit_double_payments(s, term.code, rooms, credits)
+
+
+def _add_payers_here(s: Session, credits: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+    from app.services.voided import not_voided
+
+    line_ids = sorted({c["bill_line_id"] for _, credit in credits for c in credit})
+    here: dict[str, set[str]] = defaultdict(set)
+    for lid, pid in s.execute(select(Allocation.bill_line_id, Allocation.payment_id)
+                              .where(Allocation.bill_line_id.in_(line_ids), not_voided(Allocation.payment_id))):
+        here[lid].add(pid)
+    for p, credit in credits:
+        for c in credit:
+            c["first_payments"] = sorted((c["first_payments"] | here[c["bill_line_id"]]) - {p["id"]})
+
+
+def _credit_double_payments(s: Session, terminal_code: str, rooms: dict[str, Any],
+                            credits: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+    """What the one-by-one applier's _credit_double_payment writes, for all of them at once."""
+    txns, cases = [], []
+    for p, credit in credits:
+        receipt_no = p["receipt"]["receipt_no"]
+        lines, entries, exception = double_payment_records(p, rooms[p["room_id"]], receipt_no, credit)
+        s.add_all(lines)
+        txns.append({"kind": "double_pay", "entries": list(entries.items()), "ref_type": "payment", "ref_id": p["id"],
+                     "memo": f"重复缴费转预存 {receipt_no or ''}".strip(), "user": p.get("user"),
+                     "terminal": terminal_code})
+        cases.append(ExceptionCase(kind="double_payment", ref_type="payment", ref_id=p["id"],
+                                   detail={"terminal": terminal_code, **exception}))
+    s.add_all(cases)
+    s.flush()
+    ledger.post_many(s, txns)
