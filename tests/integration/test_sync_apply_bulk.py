@@ -135,3 +135,40 @@ def test_prepaid_tender_or_a_closed_day_sets_the_room_aside(make_db):
     with b2.uow() as s:
         assert apply_together(s, [(t, p) for t, _, p in events[1:]], origin_terminal="T1") == [0, 1, 2, 3]
         assert s.scalar(select(func.count()).select_from(Payment)) == 0
+
+
+def test_a_pull_applies_other_counters_payments_together_writing_what_one_by_one_writes(make_db, monkeypatch):
+    from app.db.models import SyncCursor
+    from app.services.sync import pull
+
+    a1, a2, one, rooms = _two_counters(make_db)
+    pulled = make_db("pulled")
+    _copy_snapshot(a1, pulled)
+    with a1.uow() as s:
+        pay_bills(s, Counter("T1", "c1"), "1-1-101", T("cash=500"))
+        prepay(s, Counter("T1", "c1"), "1-1-102", T("cash=600"))
+    with a2.uow() as s:
+        pay_bills(s, Counter("T2", "c1"), "1-1-103", T("cash=500"))
+        pay_bills(s, Counter("T2", "c1"), "1-1-101", T("cash=500"))  # a double payment
+        prepay(s, Counter("T2", "c1"), "1-1-102", T("cash=400"))
+        pay_bills(s, Counter("T2", "c1"), "1-1-102", T("prepaid=341.92"))  # rare case: one by one
+    events = [("T1", *e) for e in _events(a1)] + [("T2", *e) for e in _events(a2)]
+    for term, t, _, p in events:
+        _apply_all(one, [(t, "", p)], term)
+    changes = [{"seq": i + 1, "kind": "event",
+                "event": {"event_id": f"e{i}", "terminal": term, "event_type": t, "device_seq": i + 1, "payload": p}}
+               for i, (term, t, _, p) in enumerate(events)]
+    singles = []
+    real = pull.apply_event
+    monkeypatch.setattr(pull, "apply_event", lambda s, t, p, **kw: (singles.append(t), real(s, t, p, **kw))[1])
+    out = pull.PullOutcome()
+    with pulled.uow() as s:
+        s.add(SyncCursor(name="pull", value=0))
+    with pulled.uow() as s:
+        assert pull.apply_batch(s, "T9", 0, changes, len(changes), out)
+    assert (out.changes, out.rejected) == (len(changes), 0)
+    assert singles.count("payment") == 2  # T2's two payments of room 1-1-102; the other four together
+    for table in TABLES + ("bill_line", "exception_case", "ledger_txn"):
+        assert _made_here(pulled, table) == _made_here(one, table), table
+    assert _balances(pulled) == _balances(one)
+    _ok(pulled)
