@@ -7,7 +7,7 @@ import argparse
 from app.cli import Result, command
 from app.config import Settings
 from app.context import AppContext
-from app.services.imports import KINDS, import_file
+from app.services.imports.kinds import KINDS
 
 
 def _args(p: argparse.ArgumentParser) -> None:
@@ -20,6 +20,8 @@ def _args(p: argparse.ArgumentParser) -> None:
 
 @command("import", "import rooms, meters, readings or fee items from a file (all or nothing)", _args)
 def run(settings: Settings, args: argparse.Namespace) -> Result:
+    from app.services.imports import import_file  # here: the importers load pypinyin and openpyxl
+
     ctx = AppContext.open(settings.db_url, settings.terminal, settings.user)
     try:
         counts = import_file(ctx, args.kind, args.file, user=settings.user, terminal=settings.terminal,

@@ -17,7 +17,6 @@ from app.db.models import PrintJob, Receipt, Terminal
 from app.errors import AppError, InputError, Msg, NotFound
 from app.ids import new_id
 from app.messages import describe, render
-from app.printing.escpos_layout import PrinterProfile, render_escpos
 from app.services.receipts import receipt_doc
 
 
@@ -109,6 +108,10 @@ def run_pending(uow: Callable[[], AbstractContextManager[Session]], terminal_cod
             error: str | None = render(Msg("print.no_printer"), "zh")
         else:
             try:
+                # imported here: python-escpos loads its printer database (~0.14 s) at import, and
+                # every CLI command imports this module
+                from app.printing.escpos_layout import PrinterProfile, render_escpos
+
                 profile = PrinterProfile.from_settings(settings)
                 data = render_escpos(doc, profile.width_mm, profile)
             except (AppError, ValueError) as e:

@@ -23,7 +23,7 @@ from app.services.imports.common import Actor, Collector, Counts
 from app.services.imports.reader import read_table
 from app.services.sync.standalone import require_standalone
 
-KINDS = ("rooms", "meters", "readings", "fee-items")
+from app.services.imports.kinds import KINDS
 # Permission needed per kind (app.services.users.ROLES); readings: either one.
 PERMISSIONS = {"rooms": ("import",), "meters": ("import",), "readings": ("readings", "import"),
                "fee-items": ("tariff", "import")}

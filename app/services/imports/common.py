@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
@@ -158,6 +157,8 @@ def duplicate(seen: dict[Any, int], key: Any, row: int, what: Msg, c: Collector,
 def name_initials(name: str) -> str:
     """Lower-case first letters of the pinyin of a name ('张三' -> 'zs'); a Latin word gives
     its first letter ('Tom Li' -> 'tl'). Cached: the same surnames and names recur a lot."""
+    from pypinyin import Style, lazy_pinyin  # here: its dictionaries take ~0.25 s to load, every CLI start paid it
+
     out = []
     for part in lazy_pinyin(name, style=Style.FIRST_LETTER):
         out += [w[0].lower() for w in re.findall(r"[A-Za-z]+", part)]

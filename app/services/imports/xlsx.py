@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 
 from app.errors import InputError, Msg
 from app.services.imports.fields import DateText, FieldError, shown
@@ -72,6 +71,8 @@ CellErrors = list[tuple[int | None, Msg]]  # (column index, reason)
 def read_xlsx_rows(path: Path, source: str) -> Iterator[tuple[int, list[str], CellErrors]]:
     """(row number, cell texts, bad cells) for every row of the first sheet, blank rows
     included, so the numbers are the ones Excel shows. A bad cell reads as ''."""
+    from openpyxl import load_workbook  # here: not loaded at every CLI start
+
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
     except FileNotFoundError:
