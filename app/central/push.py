@@ -134,17 +134,7 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     for e, cid in zip(events, communities):
         e["community_id"] = cid
     now = utcnow()
-    inserted: dict[tuple[str, int], int] = {}
-    if events:
-        # INSERT … ON CONFLICT DO NOTHING RETURNING, as one executemany (batched into multi-row
-        # statements by the driver layer; the statement compiles once): the rows returned are new
-        stmt = _insert(s).on_conflict_do_nothing().returning(SyncEvent.__table__.c.event_id,
-                                                            SyncEvent.__table__.c.device_seq,
-                                                            SyncEvent.__table__.c.server_seq)
-        params = [{"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
-                   "event_type": e["event_type"], "payload": e["payload"], "received_at": now, "status": "applied",
-                   "community_id": e["community_id"]} for e in events]
-        inserted = {(eid, seq): server_seq for eid, seq, server_seq in s.execute(stmt, params)}
+    inserted = _store(s, t, events, now)
     outcome: dict[int, dict[str, Any]] = {}
     new = [(i, e, inserted[(e["event_id"], e["device_seq"])]) for i, e in enumerate(events)
            if (e["event_id"], e["device_seq"]) in inserted]
@@ -157,6 +147,37 @@ def push_batch(s: Session, terminal: Terminal, events: list[dict[str, Any]]) -> 
     t.pushed_seq = _contiguous(s, t.code, t.pushed_seq or 0)
     t.last_seen_at = now
     return {"results": [outcome[i] for i in range(len(events))], "stored_seq": t.pushed_seq}
+
+
+_STORE_PG = (
+    "INSERT INTO sync_event (event_id, terminal_code, device_seq, event_type, payload, received_at, status, community_id) "
+    "SELECT e, %(terminal)s, d, ty, p, %(now)s, 'applied', c "
+    "FROM unnest(%(e)s::text[], %(d)s::bigint[], %(ty)s::text[], %(p)s::text[], %(c)s::text[]) AS u(e, d, ty, p, c) "
+    "ON CONFLICT DO NOTHING RETURNING event_id, device_seq, server_seq")
+
+
+def _store(s: Session, t: Terminal, events: list[dict[str, Any]], now: Any) -> dict[tuple[str, int], int]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING for the whole batch: the rows returned are new.
+    On PostgreSQL the batch goes as five arrays (`unnest`): the multi-row VALUES statement
+    SQLAlchemy builds has 4,000 placeholders for 500 events, and psycopg re-parsed each such
+    statement's text (~30 ms a batch, a tenth of a 10,000-event push)."""
+    if not events:
+        return {}
+    table = SyncEvent.__table__
+    if s.get_bind().dialect.name == "postgresql":
+        to_text = table.c.payload.type.process_bind_param
+        dialect = s.get_bind().dialect
+        params = {"terminal": t.code, "now": table.c.received_at.type.process_bind_param(now, dialect),
+                  "e": [e["event_id"] for e in events], "d": [e["device_seq"] for e in events],
+                  "ty": [e["event_type"] for e in events], "p": [to_text(e["payload"], dialect) for e in events],
+                  "c": [e["community_id"] for e in events]}
+        rows = s.connection().exec_driver_sql(_STORE_PG, params)
+    else:
+        stmt = _insert(s).on_conflict_do_nothing().returning(table.c.event_id, table.c.device_seq, table.c.server_seq)
+        rows = s.execute(stmt, [{"event_id": e["event_id"], "terminal_code": t.code, "device_seq": e["device_seq"],
+                                 "event_type": e["event_type"], "payload": e["payload"], "received_at": now,
+                                 "status": "applied", "community_id": e["community_id"]} for e in events])
+    return {(eid, seq): server_seq for eid, seq, server_seq in rows}
 
 
 def _lock_rooms(s: Session, events: list[dict[str, Any]]) -> None:
