@@ -52,15 +52,17 @@ def apply_payments(s: Session, payloads: list[dict[str, Any]], origin: str) -> l
         uids = {p["user"]: user_id(s, p["user"]) for p in payloads if p.get("user")}
     except EventRejected:
         return everything
-    aside = _rooms_aside(s, payloads, term.id)
+    # rooms locked in id order (two batches never lock the same rooms in opposite orders)
+    room_ids = sorted({p["room_id"] for p in payloads if isinstance(p.get("room_id"), str)})
+    rooms = {r.id: r for r in s.execute(select(Room.id, Room.room_key, Room.community_id)
+                                        .where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update())}
+    line_ids = {a["bill_line_id"] for p in payloads for a in p.get("allocations") or []}
+    lines = {ln.id: ln for ln in s.scalars(select(BillLine).where(BillLine.id.in_(line_ids)))} if line_ids else {}
+    aside = _rooms_aside(s, payloads, term.id, rooms, lines)
     take = [p for p in payloads if p["room_id"] not in aside]
     if not take:
         return everything
-    room_ids = sorted({p["room_id"] for p in take})
-    rooms = {r.id: r for r in s.execute(select(Room.id, Room.room_key, Room.community_id)
-                                        .where(Room.id.in_(room_ids)).order_by(Room.id).with_for_update())}
-    line_ids = {a["bill_line_id"] for p in take for a in p.get("allocations") or []}
-    lines = {ln.id: ln for ln in s.scalars(select(BillLine).where(BillLine.id.in_(line_ids)))} if line_ids else {}
+    lines = {a["bill_line_id"]: lines[a["bill_line_id"]] for p in take for a in p.get("allocations") or []}
     open_ = _open_on(s, lines) if lines else {}
     allocations: list[dict[str, Any]] = []
     credits: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
@@ -80,23 +82,21 @@ def apply_payments(s: Session, payloads: list[dict[str, Any]], origin: str) -> l
     return [i for i, p in enumerate(payloads) if p["room_id"] in aside]
 
 
-def _rooms_aside(s: Session, payloads: list[dict[str, Any]], terminal_id: str) -> set[str]:
-    """The rooms of events the ordinary applier must take (module docstring)."""
+def _rooms_aside(s: Session, payloads: list[dict[str, Any]], terminal_id: str, rooms: dict[str, Any],
+                 lines: dict[str, BillLine]) -> set[str]:
+    """The rooms of events the ordinary applier must take (module docstring); `rooms` and
+    `lines` are those of the payloads found here."""
     aside = {p.get("room_id") for p in payloads if not _plain(p)}
     ids = [p["id"] for p in payloads]
     here = set(s.scalars(select(Payment.id).where(Payment.id.in_(ids))))
     aside |= {p["room_id"] for p in payloads if p["id"] in here}
-    room_ids = {p["room_id"] for p in payloads}
-    known = set(s.scalars(select(Room.id).where(Room.id.in_(room_ids))))
-    aside |= room_ids - known
+    aside |= {p["room_id"] for p in payloads if p["room_id"] not in rooms}
     numbers = Counter(p["receipt"]["receipt_no"] for p in payloads if p.get("receipt"))
     taken = set(s.scalars(select(Receipt.receipt_no).where(Receipt.receipt_no.in_(list(numbers)))))
     aside |= {p["room_id"] for p in payloads if p.get("receipt")
               and (numbers[p["receipt"]["receipt_no"]] > 1 or p["receipt"]["receipt_no"] in taken)}
-    line_ids = {a["bill_line_id"] for p in payloads for a in p.get("allocations") or []}
-    line_room = dict(s.execute(select(BillLine.id, BillLine.room_id).where(BillLine.id.in_(line_ids))).tuples().all()) if line_ids else {}
     aside |= {p["room_id"] for p in payloads for a in p.get("allocations") or []
-              if line_room.get(a["bill_line_id"]) != p["room_id"]}
+              if a["bill_line_id"] not in lines or lines[a["bill_line_id"]].room_id != p["room_id"]}
     shift_ids = {p["shift_id"] for p in payloads if p.get("shift_id")}
     closed = set(s.scalars(select(Shift.id).where(Shift.id.in_(shift_ids), Shift.closed_at.is_not(None))))
     days = {day(p["business_day"]) for p in payloads}
