@@ -227,8 +227,13 @@ def _credit_double_payment(s: Session, p: dict[str, Any], r: Any, terminal_code:
     s.add_all(lines)
     s.flush()
     ledger.post(s, "double_pay", entries.items(), ref_type="payment", ref_id=p["id"],
-                memo=f"重复缴费转预存 {receipt_no or ''}".strip(), user=p.get("user"), terminal=terminal_code)
+                memo=double_pay_memo(receipt_no), user=p.get("user"), terminal=terminal_code)
     open_exception(s, "double_payment", "payment", p["id"], terminal=terminal_code, **exception)
+
+
+def double_pay_memo(receipt_no: str | None) -> str:
+    """The words on a double payment's credit lines and its `double_pay` txn."""
+    return f"重复缴费转预存 {receipt_no or ''}".strip()
 
 
 def double_payment_records(p: dict[str, Any], r: Any, receipt_no: str | None, credit: list[dict[str, Any]]
@@ -244,7 +249,7 @@ def double_payment_records(p: dict[str, Any], r: Any, receipt_no: str | None, cr
                                                           "line_id": c["bill_line_id"],
                                                           "principal_fen": c["principal_fen"],
                                                           "late_fee_fen": c["late_fee_fen"], "receipt_no": receipt_no},
-                              due_date=day(p["business_day"]), note=f"重复缴费转预存 {receipt_no or ''}".strip(),
+                              due_date=day(p["business_day"]), note=double_pay_memo(receipt_no),
                               created_by=p.get("user"), created_at=dt(p["created_at"])))
         entries[ledger.room_account("AR", r.id)] += c["principal_fen"]
         if c["late_fee_fen"]:

@@ -25,7 +25,7 @@ from app.db.models import (Allocation, BillLine, DayClose, ExceptionCase, Paymen
                            Tender)
 from app.services import ledger
 from app.sync_apply.common import day, dt, ensure_shift, terminal, user_id
-from app.sync_apply.payments import _entries, _open_on, double_payment_records, split_allocations
+from app.sync_apply.payments import _entries, _open_on, double_pay_memo, double_payment_records, split_allocations
 from app.sync_events import EventRejected
 
 _RS = ReceiptSequence.__table__
@@ -171,7 +171,7 @@ def _credit_double_payments(s: Session, terminal_code: str, rooms: dict[str, Any
         lines, entries, exception = double_payment_records(p, rooms[p["room_id"]], receipt_no, credit)
         s.add_all(lines)
         txns.append({"kind": "double_pay", "entries": list(entries.items()), "ref_type": "payment", "ref_id": p["id"],
-                     "memo": f"重复缴费转预存 {receipt_no or ''}".strip(), "user": p.get("user"),
+                     "memo": double_pay_memo(receipt_no), "user": p.get("user"),
                      "terminal": terminal_code})
         cases.append(ExceptionCase(kind="double_payment", ref_type="payment", ref_id=p["id"],
                                    detail={"terminal": terminal_code, **exception}))
