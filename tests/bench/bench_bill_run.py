@@ -30,6 +30,7 @@ from app.db.models import BillLine, Building, Community, FeeItem, Meter, MeterRe
 from app.ids import new_ids
 from app.services import users
 from app.services.billing.bill_run import CHUNK_ROOMS, bill_run
+from tests.bench.scratch import scratch_dir
 
 PERIOD_PREV, PERIOD = "2026-09", "2026-10"
 
@@ -220,22 +221,22 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--postgres", action="store_true",
                     help="start a throwaway durable PostgreSQL server and run there (needs initdb/pg_ctl)")
     args = ap.parse_args(argv)
-    tmp = Path(args.dir or tempfile.mkdtemp(prefix="propdesk-bench-"))
-    server = None
-    if args.postgres:
-        server = start_durable_postgres()
-        url = server.create_database("bench")
-    elif args.db:
-        url = args.db
-    else:
-        db_file = tmp / "bench.db"
-        db_file.unlink(missing_ok=True)
-        url = f"sqlite:///{db_file}"
-    try:
-        return _run(url, tmp, args)
-    finally:
-        if server is not None:
-            server.stop()
+    with scratch_dir(args.dir) as tmp:
+        server = None
+        if args.postgres:
+            server = start_durable_postgres()
+            url = server.create_database("bench")
+        elif args.db:
+            url = args.db
+        else:
+            db_file = tmp / "bench.db"
+            db_file.unlink(missing_ok=True)
+            url = f"sqlite:///{db_file}"
+        try:
+            return _run(url, tmp, args)
+        finally:
+            if server is not None:
+                server.stop()
 
 
 def _run(url: str, tmp: Path, args: argparse.Namespace) -> dict:

@@ -17,9 +17,7 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -31,6 +29,7 @@ from app.services.cashier import shifts
 from app.services.cashier.payments import Counter, pay_bills
 from app.services.cashier.tenders import TenderInput
 from app.services.lookup import search
+from tests.bench.scratch import scratch_dir
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -112,9 +111,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--payments", type=int, default=200)
     args = ap.parse_args(argv)
-    url = args.db
-    if not url:
-        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='propdesk-bench-')) / 'demo.db'}"
+    with scratch_dir(None) as tmp:
+        return _bench(args, args.db or f"sqlite:///{tmp / 'demo.db'}")
+
+
+def _bench(args: argparse.Namespace, url: str) -> dict:
+    if not args.db:
         subprocess.run([sys.executable, "-m", "app.cli", "--db", url, "init", "--demo", "--rooms", str(args.rooms)],
                        check=True, stdout=subprocess.DEVNULL)
     ctx = AppContext.open(url)

@@ -20,7 +20,6 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from app.services import users
 from app.services.billing.bill_run import bill_run
 from app.services.ledger_check import full_check
 from tests.bench.bench_bill_run import PERIOD, build
+from tests.bench.scratch import scratch_dir
 
 COUNTER_COMMUNITY = "前台小区"
 COUNTER_PERIODS = ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09")
@@ -140,7 +140,11 @@ def main(argv: list[str] | None = None) -> dict:
     if args.payer:
         payer(args.db, Path(args.stop_file), args.counter_rooms)
         return {}
-    tmp = Path(args.dir or tempfile.mkdtemp(prefix="propdesk-bench-"))
+    with scratch_dir(args.dir) as tmp:
+        return _bench(args, tmp)
+
+
+def _bench(args: argparse.Namespace, tmp: Path) -> dict:
     db_file = tmp / "pay_during.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)

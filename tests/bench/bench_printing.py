@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 from app.printing.escpos_layout import PrinterProfile, render_escpos
 from app.printing.fonts import pdf_font
 from app.printing.pdf_docs import bill_notice_pdf
+from tests.bench.scratch import scratch_dir
 from tests.support.printing_samples import bill_notice, receipt_12_lines
 
 
@@ -45,26 +44,26 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--rooms", type=int, default=1000)
     ap.add_argument("--dir", default=None)
     args = ap.parse_args(argv)
-    out_dir = Path(args.dir or tempfile.mkdtemp(prefix="propdesk-bench-"))
-    native = bench_receipts(args.renders, PrinterProfile())
-    raster = bench_receipts(args.renders, PrinterProfile(qr="image", width_mm=80))
-    notices = [bill_notice(i) for i in range(args.rooms)]
-    t0 = time.perf_counter()
-    pdf_font()  # font loading is once per process; report it apart from the per-page cost
-    font_s = time.perf_counter() - t0
-    path = out_dir / "bill_notices.pdf"
-    t0 = time.perf_counter()
-    bill_notice_pdf(notices, path)
-    pdf_s = time.perf_counter() - t0
-    out = {
-        "benchmark": "printing",
-        "receipt_12_lines_58mm_native_qr": {"renders": args.renders, **native},
-        "receipt_12_lines_80mm_raster_qr": {"renders": args.renders, **raster},
-        "bill_notices_pdf": {"rooms": args.rooms, "seconds": round(pdf_s, 3), "font_load_seconds": round(font_s, 3),
-                             "ms_per_room": round(pdf_s * 1000 / max(1, args.rooms), 2),
-                             "bytes": path.stat().st_size},
-        "target": {"receipt_p95_ms": 20, "bill_notices_1000_rooms_seconds": 10},
-    }
+    with scratch_dir(args.dir) as out_dir:
+        native = bench_receipts(args.renders, PrinterProfile())
+        raster = bench_receipts(args.renders, PrinterProfile(qr="image", width_mm=80))
+        notices = [bill_notice(i) for i in range(args.rooms)]
+        t0 = time.perf_counter()
+        pdf_font()  # font loading is once per process; report it apart from the per-page cost
+        font_s = time.perf_counter() - t0
+        path = out_dir / "bill_notices.pdf"
+        t0 = time.perf_counter()
+        bill_notice_pdf(notices, path)
+        pdf_s = time.perf_counter() - t0
+        out = {
+            "benchmark": "printing",
+            "receipt_12_lines_58mm_native_qr": {"renders": args.renders, **native},
+            "receipt_12_lines_80mm_raster_qr": {"renders": args.renders, **raster},
+            "bill_notices_pdf": {"rooms": args.rooms, "seconds": round(pdf_s, 3), "font_load_seconds": round(font_s, 3),
+                                 "ms_per_room": round(pdf_s * 1000 / max(1, args.rooms), 2),
+                                 "bytes": path.stat().st_size},
+            "target": {"receipt_p95_ms": 20, "bill_notices_1000_rooms_seconds": 10},
+        }
     print(json.dumps(out, ensure_ascii=False))
     return out
 

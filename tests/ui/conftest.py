@@ -62,7 +62,7 @@ class Errors(list):
 
 
 @pytest.fixture
-def window(qtbot, ctx, world):  # type: ignore[no-untyped-def]
+def window(qtbot, ctx, world, tmp_path):  # type: ignore[no-untyped-def]
     from ui.main_window import MainWindow
 
     w = MainWindow(ctx)
@@ -71,20 +71,14 @@ def window(qtbot, ctx, world):  # type: ignore[no-untyped-def]
     w.questions = []  # "receipts will not print" and other yes/no questions: answered yes, recorded
     w.ask_yes_no = lambda title, text: w.questions.append(text) or True
     w.open_file = lambda path: None
-    w.report_dir = ctx_report_dir(ctx)
+    w.report_dir = tmp_path / "reports"  # pytest keeps only the last runs' folders
+    w.report_dir.mkdir(exist_ok=True)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
     idle(qtbot, w)
     yield w
     w.ops.wait(5000)
-
-
-def ctx_report_dir(ctx):  # type: ignore[no-untyped-def]
-    import tempfile
-    from pathlib import Path
-
-    return Path(tempfile.mkdtemp(prefix="propdesk-reports-"))
 
 
 def idle(qtbot, w) -> None:  # type: ignore[no-untyped-def]
