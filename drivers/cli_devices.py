@@ -24,9 +24,8 @@ from app.services import print_queue, users
 
 def kick_bytes(conf: Mapping[str, Any]) -> bytes:
     """ESC p m t1 t2 for the drawer pin of the printer profile (2 or 5)."""
+    from app.printing.escpos_layout import PrinterProfile  # first: it readies python-escpos's cache
     from escpos.printer import Dummy
-
-    from app.printing.escpos_layout import PrinterProfile
 
     d = Dummy()
     d.cashdraw(PrinterProfile.from_settings(conf).drawer_pin)

@@ -21,14 +21,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import qrcode
-from escpos.capabilities import Profile as _EscposProfile
-from escpos.capabilities import get_profile
-from escpos.constants import QR_ECLEVEL_M, QR_MODEL_2
-from escpos.printer import Dummy
 
-from app.errors import InputError
-from app.printing.receipt_doc import ReceiptDoc
-from app.printing.receipt_layout import Row, columns_for, layout_receipt
+from app.printing import escpos_cache
+
+escpos_cache.prepare()  # before python-escpos is imported: its printer database's cache folder
+
+from escpos.capabilities import Profile as _EscposProfile  # noqa: E402
+from escpos.capabilities import get_profile  # noqa: E402
+from escpos.constants import QR_ECLEVEL_M, QR_MODEL_2  # noqa: E402
+from escpos.printer import Dummy  # noqa: E402
+
+from app.errors import InputError  # noqa: E402
+from app.printing.receipt_doc import ReceiptDoc  # noqa: E402
+from app.printing.receipt_layout import Row, columns_for, layout_receipt  # noqa: E402
 
 FS_CHINESE_ON = b"\x1c&"
 DOTS: dict[int, int] = {58: 384, 80: 576}  # printable width at 203 dpi

@@ -27,6 +27,9 @@ class UsbPrinter:
         self.in_ep, self.out_ep = _int(in_ep, "in_ep"), _int(out_ep, "out_ep")
         self.timeout_ms = int(timeout_ms)
         self._dev = None
+        from app.printing import escpos_cache
+
+        escpos_cache.prepare()
         from escpos.printer import usb as escpos_usb
 
         if not escpos_usb.is_usable():
