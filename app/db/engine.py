@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import os
 import sqlite3
 import time
 
@@ -99,9 +100,49 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
                     raise
                 if time.monotonic() >= deadline:
                     raise _busy_error() from e
+            mark_waiting(conn.engine.url.database)
             time.sleep(BEGIN_POLL_S)
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def waiting_marker(database: str | None) -> Path | None:
+    """A file beside a SQLite database that writers waiting for its lock touch: SQLite's
+    lock has no queue, so a long writer (the bill run) looks here between its chunks to
+    learn whether anyone is waiting, and pauses for them only then."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{Path(database).expanduser()}-waiting")
+
+
+def mark_waiting(database: str | None) -> None:
+    marker = waiting_marker(database)
+    if marker is None:
+        return
+    try:
+        os.utime(marker)
+    except FileNotFoundError:
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError:
+            pass
+    except OSError:
+        pass  # a read-only folder: the long writer then pauses as if someone waited
+
+
+def waited_since(database: str | None, since_ns: int) -> bool:
+    """Has a writer waited for this database's lock since `since_ns` (time.time_ns())?
+    True also when that cannot be known (no marker file can be read)."""
+    marker = waiting_marker(database)
+    if marker is None:
+        return False  # in memory: no other connection can wait for it
+    try:
+        # The file system's clock may be coarser than time_ns: a margin of 50 ms.
+        return marker.stat().st_mtime_ns >= since_ns - 50_000_000
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def is_sqlite_busy(e: BaseException | None) -> bool:

@@ -220,3 +220,77 @@ def test_bill_run_takes_its_time_from_the_clock_module(any_ctx, monkeypatch):
     with any_ctx.uow() as s:
         assert set(s.scalars(select(BillLine.created_at))) == {moment}
         assert s.scalar(select(BillRun.created_at)) == moment
+
+
+def test_the_run_pauses_between_chunks_only_when_a_counter_waited(tmp_path, monkeypatch):
+    """SQLite's lock has no queue: a writer kept waiting touches a marker beside the database
+    (app.db.engine.mark_waiting), and the run pauses after a chunk only when one did."""
+    from app.db import engine as engine_module
+
+    url = f"sqlite:///{tmp_path / 'run.db'}"
+    ctx = _ready_context(url)
+    build(ctx)
+    pauses: list[float] = []
+    monkeypatch.setattr(bill_run_module.time, "sleep", pauses.append)
+    with ctx.uow() as s:
+        quiet = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert quiet["lines"] > 0 and pauses == []  # nobody waited: five chunks back to back
+
+    db = str(tmp_path / "run.db")
+    real_post = bill_run_module.post_chunk
+
+    def post_while_a_counter_waits(s, lines, **kw):  # type: ignore[no-untyped-def]
+        real_post(s, lines, **kw)
+        engine_module.mark_waiting(db)  # what a counter's BEGIN does while this chunk holds the lock
+
+    monkeypatch.setattr(bill_run_module, "post_chunk", post_while_a_counter_waits)
+    with ctx.uow() as s:
+        busy = bill_run(s, "2026-11", user="admin", chunk_rooms=5)
+    assert busy["lines"] > 0 and pauses == [bill_run_module.SQLITE_YIELD_S] * 4  # after each chunk but the last
+    ctx.close()
+
+
+def test_a_writer_kept_waiting_marks_the_database(tmp_path):
+    import threading
+
+    import time
+
+    from app.db.engine import waited_since, waiting_marker
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    ctx = _ready_context(url)
+    db = str(tmp_path / "w.db")
+    since = time.time_ns()
+    assert not waited_since(db, since) and not waiting_marker(db).exists()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with ctx.uow() as s:
+            s.execute(select(func.count()).select_from(Room))
+            s.connection()  # BEGIN IMMEDIATE: the write lock is held from here
+            holding.set()
+            release.wait(60)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert holding.wait(60)
+    waiter_done = threading.Event()
+
+    def wait_for_the_lock() -> None:
+        with ctx.uow() as s:
+            s.connection()
+        waiter_done.set()
+
+    waiter = threading.Thread(target=wait_for_the_lock)
+    waiter.start()
+    marked = False
+    for _ in range(6000):  # until the waiter has tried once (each try is 2 ms apart)
+        if waited_since(db, since):
+            marked = True
+            break
+        waiter.join(0.01)
+    release.set()
+    holder.join(60)
+    waiter.join(60)
+    assert marked and waiter_done.is_set()
+    ctx.close()

@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.db.engine import READ_ONLY, fetch_raw
+from app.db.engine import READ_ONLY, fetch_raw, waited_since
 from app.central.changes import record_change
 from app.db.models import BillLine, BillRun, Building, Room
 from app.domain.charges import area_charge, split_public_meter, fixed_charge, parking_charge, usage_charge
@@ -53,8 +54,8 @@ from app.services.sync.standalone import require_standalone
 CHUNK_ROOMS = 4000
 # SQLite has no queue for its write lock: a run that began its next chunk the moment it
 # committed could beat a waiting counter every time. Waiters try every 2 ms
-# (app.db.engine.BEGIN_POLL_S); pausing this long between chunks lets them all in first,
-# with room for a busy machine's scheduling delays.
+# (app.db.engine.BEGIN_POLL_S) and say so in a marker file; when one has, pausing this long
+# between chunks lets them all in first, with room for a busy machine's scheduling delays.
 SQLITE_YIELD_S = 0.05
 
 
@@ -124,7 +125,9 @@ R_ID, R_ROOM, R_FEE, R_AMOUNT, R_DETAIL, R_QTY, R_DUE, R_TARIFF = 0, 1, 2, 5, 6,
 
 
 class _Computation:
-    """Everything one run needs, loaded once, and the lines it computes."""
+    """Everything one run needs, loaded once, and the lines it computes: all at once (`run`,
+    for a dry run and for corrections) or a chunk of rooms at a time (`compute`, for the
+    writer, which computes the next chunk while the previous one commits)."""
 
     def __init__(self, s: Session, period: Period, community: str | None, *, run_id: str | None = None,
                  user: str | None = None) -> None:
@@ -140,16 +143,15 @@ class _Computation:
         bl = BillLine.__table__.c
         self.existing = set(s.connection().execute(select(bl.id).where(bl.period == self.p)).scalars())
         self.rooms = load_rooms(s, self.community_ids)
-        self.rooms_by_comm: dict[str, list[RoomRow]] = defaultdict(list)
-        for r in self.rooms:
-            self.rooms_by_comm[r.community_id].append(r)
         self._usage: PeriodUsage | None = None
         self._by_kind: dict[str, dict[str, list[MeterRow]]] | None = None
         self._before: dict[str, dict[str, Decimal]] = {}
+        self._plans: list[tuple[int, _Item, "_Emit"]] | None = None
+        self._totals: list[list[int]] = []  # per fee item: [lines, total fen]
+        self._missing: list[tuple[int, int, dict]] = []  # (item position, room position, entry)
+        self._room_pos: dict[str, int] | None = None
         self.rows: list[Row] = []
-        self.by_item: dict[str, dict] = {}  # fee code -> {"lines", "total_fen"}
         self.skipped = 0
-        self.missing: list[dict] = []
 
     @property
     def usage(self) -> PeriodUsage:
@@ -168,20 +170,50 @@ class _Computation:
                 self._billed_before(it)
 
     def run(self) -> None:
-        for it in self.items:
-            in_scope = [r for r in self.rooms_by_comm[it.community_id] if r.usage in it.usages]
-            before = len(self.rows)
-            if it.basis in ("area", "fixed", "parking"):
-                self._monthly(it, in_scope)
-            elif it.basis == "usage":
-                self._metered(it, in_scope)
-            elif it.basis == "apportioned":
-                self._apportioned(it, in_scope)
-            new = self.rows[before:]
-            if new:
-                agg = self.by_item.setdefault(it.code, {"lines": 0, "total_fen": 0})
-                agg["lines"] += len(new)
-                agg["total_fen"] += sum([x[R_AMOUNT] for x in new])
+        """Every line at once, rooms in their reading order (room key)."""
+        self.rows = self.compute(self.rooms)
+
+    def compute(self, rooms: list[RoomRow]) -> list[Row]:
+        """The new lines of these rooms, fee item after fee item. Chunk after chunk, the
+        rooms of a run together give exactly the lines `run` gives (only their order differs)."""
+        out: list[Row] = []
+        for k, it, emit in self._item_plans():
+            before = len(out)
+            emit([r for r in rooms if r.community_id == it.community_id and r.usage in it.usages], out)
+            if len(out) > before:
+                self._totals[k][0] += len(out) - before
+                self._totals[k][1] += sum([x[R_AMOUNT] for x in out[before:]])
+        return out
+
+    @property
+    def by_item(self) -> dict[str, dict]:
+        """fee code -> {"lines", "total_fen"}, for the fee items that got lines, in their order."""
+        out: dict[str, dict] = {}
+        for it, (n, fen) in zip(self.items, self._totals):
+            if n:
+                agg = out.setdefault(it.code, {"lines": 0, "total_fen": 0})
+                agg["lines"] += n
+                agg["total_fen"] += fen
+        return out
+
+    @property
+    def lines_count(self) -> int:
+        return sum(n for n, _ in self._totals)
+
+    @property
+    def total_fen(self) -> int:
+        return sum(fen for _, fen in self._totals)
+
+    @property
+    def missing(self) -> list[dict]:
+        """Missing or flagged readings, fee item after fee item, rooms in reading order —
+        whatever order the chunks were computed in."""
+        return [x[2] for x in sorted(self._missing, key=lambda x: (x[0], x[1]))]
+
+    def _note_missing(self, k: int, r: RoomRow | None, entry: dict) -> None:
+        if self._room_pos is None:
+            self._room_pos = {x.id: i for i, x in enumerate(self.rooms)}
+        self._missing.append((k, -1 if r is None else self._room_pos[r.id], entry))
 
     @property
     def lines(self) -> list[Line]:
@@ -193,6 +225,22 @@ class _Computation:
         return [(x[R_ID], x[R_ROOM], x[R_FEE], codes[x[R_FEE]], x[R_AMOUNT], x[R_QTY], x[R_DETAIL],
                  x[R_DUE] if isinstance(x[R_DUE], date) else date.fromisoformat(x[R_DUE]), x[R_TARIFF])
                 for x in rows]
+
+    def _item_plans(self) -> list[tuple[int, _Item, "_Emit"]]:
+        """Per fee item, once: what its lines share (prices, memos, the public meter's split),
+        and the function that emits them for some of its rooms. A fee item that cannot be
+        billed is reported here, once, and left out."""
+        if self._plans is None:
+            self._plans = []
+            self._totals = [[0, 0] for _ in self.items]
+            for k, it in enumerate(self.items):
+                emit = (self._monthly(it) if it.basis in ("area", "fixed", "parking") else
+                        self._metered(k, it) if it.basis == "usage" else
+                        self._apportioned(k, it, [r for r in self.rooms if r.community_id == it.community_id
+                                                  and r.usage in it.usages]) if it.basis == "apportioned" else None)
+                if emit is not None:
+                    self._plans.append((k, it, emit))
+        return self._plans
 
     def _new(self, it: _Item, rooms: list[RoomRow]) -> list[tuple[RoomRow, str]]:
         """Rooms that do not have this line yet, with the line's id."""
@@ -212,36 +260,39 @@ class _Computation:
         due = it.due.isoformat() if self.sqlite else it.due
         return it.id, self.p, due, it.version_id, self.run_id, self.user
 
-    def _monthly(self, it: _Item, rooms: list[RoomRow]) -> None:
+    def _monthly(self, it: _Item) -> "_Emit | None":
         if it.unit_price is None:
             self.problems.append({"fee_code": it.code, "reason": "no unit_price"})
-            return
+            return None
         # Nearly every room pays a full month and many share an area: compute and serialise
         # each distinct (area, proration) once.
         cache: dict[tuple, tuple[int, str | None, str] | None] = {}
         first, last, by_area = self.period.first_day, self.period.last_day, it.basis == "area"
-        append = self.rows.append
         fid, p, due, tv, run, user = self._constants(it)
-        for r, lid in self._new(it, rooms):
-            cs = r.charge_start
-            start = cs if cs is not None and cs > first else None
-            key = (r.area if by_area else None, start)
-            hit = cache.get(key, cache)
-            if hit is cache:
-                if start is not None and start > last:
-                    hit = None  # not handed over yet: pays nothing
-                else:
-                    calc = (area_charge(r.area, it.unit_price, self.period, start, it.rounding) if by_area else
-                            {"fixed": fixed_charge, "parking": parking_charge}[it.basis](
-                                it.unit_price, self.period, start, it.rounding))
-                    assert calc is not None
-                    q = None if calc.quantity is None else format(calc.quantity, "f")
-                    hit = (calc.amount_fen, q, _dumps(calc.detail))
-                cache[key] = hit
-            if hit is not None:
-                append((lid, r.id, fid, p, "charge", hit[0], hit[2], hit[1], due, tv, run, user))
 
-    def _metered(self, it: _Item, rooms: list[RoomRow]) -> None:
+        def emit(rooms: list[RoomRow], out: list[Row]) -> None:
+            append = out.append
+            for r, lid in self._new(it, rooms):
+                cs = r.charge_start
+                start = cs if cs is not None and cs > first else None
+                key = (r.area if by_area else None, start)
+                hit = cache.get(key, cache)
+                if hit is cache:
+                    if start is not None and start > last:
+                        hit = None  # not handed over yet: pays nothing
+                    else:
+                        calc = (area_charge(r.area, it.unit_price, self.period, start, it.rounding) if by_area else
+                                {"fixed": fixed_charge, "parking": parking_charge}[it.basis](
+                                    it.unit_price, self.period, start, it.rounding))
+                        assert calc is not None
+                        q = None if calc.quantity is None else format(calc.quantity, "f")
+                        hit = (calc.amount_fen, q, _dumps(calc.detail))
+                    cache[key] = hit
+                if hit is not None:
+                    append((lid, r.id, fid, p, "charge", hit[0], hit[2], hit[1], due, tv, run, user))
+        return emit
+
+    def _metered(self, k: int, it: _Item) -> "_Emit":
         usage = self.usage
         kind = it.meter_kind
         before = self._billed_before(it) if it.tiers and it.tier_period == "year" else {}
@@ -249,52 +300,55 @@ class _Computation:
         zero = Decimal(0)
         price = it.unit_price if not it.tiers else None
         tier_period = it.tier_period if it.tiers else None
-        append = self.rows.append
         fid, p, due, tv, run, user = self._constants(it)
         by_room = self._meters_by_room(kind)
         tiered = TieredLines(it.tiers, it.rounding, tier_period) if it.tiers else None
-        uget, missing = usage.get, self.missing
-        for r, lid in self._new(it, rooms):
-            meters = by_room.get(r.id)
-            if not meters:
-                continue
-            if len(meters) == 1:  # nearly every room: one meter of a kind
-                m = meters[0]
-                u = uget(m.id)
-                if u.__class__ is not MeterUsage:
-                    if u is not None:
-                        missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u,
-                                        "flagged": usage.is_flagged(m.id)})
+        uget, note = usage.get, self._note_missing
+
+        def emit(rooms: list[RoomRow], out: list[Row]) -> None:
+            append = out.append
+            for r, lid in self._new(it, rooms):
+                meters = by_room.get(r.id)
+                if not meters:
                     continue
-                total = u.usage
-                meters_json = u.detail_json()
-            else:
-                found: list[MeterUsage] = []
-                lacking = False
-                for m in meters:
+                if len(meters) == 1:  # nearly every room: one meter of a kind
+                    m = meters[0]
                     u = uget(m.id)
-                    if isinstance(u, MeterUsage):
-                        found.append(u)
-                    elif u is not None:
-                        lacking = True
-                        missing.append({"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code,
-                                        "reason": u, "flagged": usage.is_flagged(m.id)})
-                if lacking or not found:
-                    continue
-                total = found[0].usage if len(found) == 1 else sum((u.usage for u in found), zero)
-                meters_json = ",".join([u.detail_json() for u in found])
-            # The charge is a pure function of (usage, before): households with the same
-            # figures share one computation and one serialised detail.
-            key = (total, before.get(r.id, zero) if before else zero)
-            hit = memo.get(key)
-            if hit is None:
-                if tiered is not None:
-                    fen, head = tiered.line(total, key[1])
+                    if u.__class__ is not MeterUsage:
+                        if u is not None:
+                            note(k, r, {"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code, "reason": u,
+                                        "flagged": usage.is_flagged(m.id)})
+                        continue
+                    total = u.usage
+                    meters_json = u.detail_json()
                 else:
-                    calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
-                    fen, head = calc.amount_fen, _dumps(calc.detail)[:-1]
-                hit = memo[key] = (fen, format(total, "f"), head + ',"meters":[')
-            append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
+                    found: list[MeterUsage] = []
+                    lacking = False
+                    for m in meters:
+                        u = uget(m.id)
+                        if isinstance(u, MeterUsage):
+                            found.append(u)
+                        elif u is not None:
+                            lacking = True
+                            note(k, r, {"room": r.room_key, "meter_no": m.meter_no, "fee_code": it.code,
+                                        "reason": u, "flagged": usage.is_flagged(m.id)})
+                    if lacking or not found:
+                        continue
+                    total = found[0].usage if len(found) == 1 else sum((u.usage for u in found), zero)
+                    meters_json = ",".join([u.detail_json() for u in found])
+                # The charge is a pure function of (usage, before): households with the same
+                # figures share one computation and one serialised detail.
+                key = (total, before.get(r.id, zero) if before else zero)
+                hit = memo.get(key)
+                if hit is None:
+                    if tiered is not None:
+                        fen, head = tiered.line(total, key[1])
+                    else:
+                        calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
+                        fen, head = calc.amount_fen, _dumps(calc.detail)[:-1]
+                    hit = memo[key] = (fen, format(total, "f"), head + ',"meters":[')
+                append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
+        return emit
 
     def _meters_by_room(self, kind: str) -> dict[str, list[MeterRow]]:
         """room id -> its meters of this kind (in the order they were read); made for every
@@ -333,18 +387,19 @@ class _Computation:
         self._before[it.id] = out
         return out
 
-    def _apportioned(self, it: _Item, rooms: list[RoomRow]) -> None:
+    def _apportioned(self, k: int, it: _Item, rooms: list[RoomRow]) -> "_Emit | None":
         cfg = it.apportion
         _ = self.usage
         meter = next((m for m in self.meters if m.meter_no == cfg.get("meter_no")), None)
         if meter is None:
             self.problems.append({"fee_code": it.code, "reason": f"public meter {cfg.get('meter_no')!r} not found"})
-            return
+            return None
         u = self.usage.get(meter.id)
         if not isinstance(u, MeterUsage):
-            self.missing.append({"room": None, "meter_no": meter.meter_no, "fee_code": it.code,
-                                 "reason": u or f"no reading for {self.period}", "flagged": self.usage.is_flagged(meter.id)})
-            return
+            self._note_missing(k, None, {"room": None, "meter_no": meter.meter_no, "fee_code": it.code,
+                                         "reason": u or f"no reading for {self.period}",
+                                         "flagged": self.usage.is_flagged(meter.id)})
+            return None
         scope = cfg.get("scope", "community")
         last = self.period.last_day
         sharing = [r for r in rooms if (r.charge_start is None or r.charge_start <= last)
@@ -352,25 +407,36 @@ class _Computation:
         if not sharing or it.unit_price is None:
             why = "no unit_price" if sharing else f"no handed-over room in scope {scope!r}"
             self.problems.append({"fee_code": it.code, "reason": why})
-            return
-        new = self._new(it, sharing)
-        if not new:
-            return
-        # The split always covers every sharing room, so a partial re-run gives the missing
-        # rooms exactly the shares they would have had.
-        split = split_public_meter(u.usage, it.unit_price, [(r.room_key, r.area) for r in sharing],
-                                   cfg.get("by", "area"), it.rounding)
-        # Every share's detail is the common part plus its own weight: serialise the common
-        # part once (100,000 shares in a community-wide split).
-        head = _dumps({**split.common, "scope": scope, "meter": u.detail()})[:-1]
-        by_area = split.common["method"] == "area"
-        append = self.rows.append
+            return None
+        sharing_ids = {r.id for r in sharing}
+        # The split always covers every sharing room, so a partial re-run (or a chunk) gives
+        # the rooms exactly the shares they would have had. It is made the first time a chunk
+        # has a room without its share: a re-run that finds every share written makes none.
+        split_once: list = []
         fid, p, due, tv, run, user = self._constants(it)
-        weights, fen = split.weights, split.fen
-        for r, lid in new:
-            ws = format(weights[r.room_key], "f")
-            append((lid, r.id, fid, p, "charge", fen[r.room_key], f'{head},"weight":"{ws}"}}',
-                    ws if by_area else None, due, tv, run, user))
+
+        def emit(chunk: list[RoomRow], out: list[Row]) -> None:
+            new = self._new(it, [r for r in chunk if r.id in sharing_ids])
+            if not new:
+                return
+            if not split_once:
+                split = split_public_meter(u.usage, it.unit_price, [(r.room_key, r.area) for r in sharing],
+                                           cfg.get("by", "area"), it.rounding)
+                # Every share's detail is the common part plus its own weight: serialise the
+                # common part once (100,000 shares in a community-wide split).
+                head = _dumps({**split.common, "scope": scope, "meter": u.detail()})[:-1]
+                split_once.append((split, head, split.common["method"] == "area"))
+            split, head, by_area = split_once[0]
+            append = out.append
+            weights, fen = split.weights, split.fen
+            for r, lid in new:
+                ws = format(weights[r.room_key], "f")
+                append((lid, r.id, fid, p, "charge", fen[r.room_key], f'{head},"weight":"{ws}"}}',
+                        ws if by_area else None, due, tv, run, user))
+        return emit
+
+
+_Emit = Callable[[list[RoomRow], list[Row]], None]
 
 
 _LINE_COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
@@ -435,110 +501,146 @@ def bill_run(s: Session, period_text: str, *, user: str, community: str | None =
     deducting = deduction_communities(s, comp.community_ids) if terminal else []
     s.commit()  # the snapshot ends: computing holds nothing
     laps.lap("load")
-    comp.run()
-    laps.lap("compute")
-    rows = comp.rows
-    total = sum(agg["total_fen"] for agg in comp.by_item.values())
-    result = {"period": str(period), "lines": len(rows), "total_fen": total, "skipped_existing": comp.skipped,
-              "dry_run": dry_run, "by_fee_item": comp.by_item, "missing_readings": len(comp.missing),
-              "flagged_readings": len({x["meter_no"] for x in comp.missing if x.get("flagged")}),
-              "missing": comp.missing[:200], "problems": comp.problems}
-    writer = _Writer(s, comp, period, total, community, user, terminal, laps, chunk_rooms, deducting)
+    writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting)
     if dry_run:
+        comp.run()
+        laps.lap("compute")
+        result = _result(comp, period, dry_run=True)
         result["preview"] = [{"room_id": x[1], "fee_code": x[3], "amount_fen": x[4], "detail": json.loads(x[6])}
-                             for x in comp.as_lines(rows[:20])]
+                             for x in comp.as_lines(comp.rows[:20])]
         if deducting:
             # Deductions depend on the new lines: each chunk is written inside a savepoint,
             # deducted and rolled back, so the preview is exactly what a real run would do.
             result["prepaid_deduction"] = writer.write(preview=True)["prepaid_deduction"]
         return result
-    result.update(writer.write(preview=False))
+    written = writer.write(preview=False)  # computes chunk by chunk as it writes
+    result = _result(comp, period, dry_run=False)
+    result.update(written)
     result["timings"] = laps.laps
     return result
 
 
-class _Writer:
-    """Writes a computed run chunk by chunk: each chunk of rooms is one transaction holding
-    those rooms' lines, the ledger transaction for them and their prepaid deductions."""
+def _result(comp: _Computation, period: Period, *, dry_run: bool) -> dict:
+    missing = comp.missing
+    return {"period": str(period), "lines": comp.lines_count, "total_fen": comp.total_fen,
+            "skipped_existing": comp.skipped, "dry_run": dry_run, "by_fee_item": comp.by_item,
+            "missing_readings": len(missing), "flagged_readings": len({x["meter_no"] for x in missing if x.get("flagged")}),
+            "missing": missing[:200], "problems": comp.problems}
 
-    def __init__(self, s: Session, comp: _Computation, period: Period, total: int, community: str | None,
+
+class _Writer:
+    """Writes a run chunk by chunk: each chunk of rooms is one transaction holding those
+    rooms' lines, the ledger transaction for them and their prepaid deductions. A real run
+    computes each chunk's lines on a helper thread while the chunk before is committed:
+    committing (SQLite writing its WAL and checkpointing, PostgreSQL's round trip) runs
+    without the GIL, so the computing and the disk overlap on two cores. The computing never
+    runs while a chunk's rows are inserted — the driver takes the GIL back for every row."""
+
+    def __init__(self, s: Session, comp: _Computation, period: Period, community: str | None,
                  user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str]) -> None:
-        self.s, self.comp, self.period, self.total, self.community = s, comp, period, total, community
+        self.s, self.comp, self.period, self.community = s, comp, period, community
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
         self.sqlite = s.get_bind().dialect.name == "sqlite"
+        self.database = s.get_bind().url.database
         self.run_id = comp.run_id
+        self._since_ns = time.time_ns()
 
-    def _chunks(self) -> list[tuple[list[str], list[Row]]]:
-        """(room ids, their new lines) per chunk: every `chunk_rooms` rooms in id order. Rooms
-        in id order: each chunk then writes to one stretch of the indexes by room (lines by
-        room, the rooms' receivable accounts) instead of all over them. A chunk lists the
-        rooms the prepaid deduction looks at — those with new lines and, where deduction is
-        on, every room of those communities (they may owe older lines); a chunk with neither
-        is left out."""
+    def _room_chunks(self) -> list[list[RoomRow]]:
+        """Every `chunk_rooms` rooms in id order: each chunk then writes to one stretch of the
+        indexes by room (lines by room, the rooms' receivable accounts) instead of all over
+        them. A run without rooms is still one (empty) chunk: it is recorded."""
+        rooms = sorted(self.comp.rooms, key=lambda r: r.id)
         n = self.chunk_rooms
-        ids = sorted([r.id for r in self.comp.rooms])
-        chunk_of = {rid: i // n for i, rid in enumerate(ids)}
-        lines: list[list[Row]] = [[] for _ in range(0, len(ids), n)]
+        return [rooms[i:i + n] for i in range(0, len(rooms), n)] or [[]]
+
+    def _dealt(self, chunks: list[list[RoomRow]]) -> list[list[Row]]:
+        """The lines of a run computed at once (a dry run), dealt to their chunks."""
+        chunk_of = {r.id: k for k, rooms in enumerate(chunks) for r in rooms}
+        out: list[list[Row]] = [[] for _ in chunks]
         for x in self.comp.rows:
-            lines[chunk_of[x[R_ROOM]]].append(x)
-        if self.deducting:
-            deduct_in = set(self.deducting)
-            billed = {x[R_ROOM] for x in self.comp.rows}
-            wanted = {r.id for r in self.comp.rooms if r.id in billed or r.community_id in deduct_in}
-        else:
-            wanted = set()
-        chunks = []
-        for k, rows in enumerate(lines):
-            rooms = [rid for rid in ids[k * n:(k + 1) * n] if rid in wanted]
-            if rows or rooms:
-                chunks.append((rooms, rows))
-        return chunks
+            out[chunk_of[x[R_ROOM]]].append(x)
+        return out
+
+    def _deduction_rooms(self, rooms: list[RoomRow], lines: list[Row]) -> list[str]:
+        """The rooms of a chunk the prepaid deduction looks at: those with new lines and,
+        where deduction is on, every room of those communities (they may owe older lines)."""
+        if not self.deducting:
+            return []
+        deduct_in, billed = set(self.deducting), {x[R_ROOM] for x in lines}
+        return [r.id for r in rooms if r.id in billed or r.community_id in deduct_in]
 
     def write(self, *, preview: bool) -> dict:
-        chunks = self._chunks() or [([], [])]  # a run with nothing to write is still recorded
+        chunks = self._room_chunks()
+        computed = self._dealt(chunks) if preview else None
         deducted = {"payments": 0, "total_fen": 0, "receipts": []}
-        for i, (room_ids, lines) in enumerate(chunks):
-            first, last = i == 0, i == len(chunks) - 1
-            nested = self.s.begin_nested() if preview else None
-            try:
-                if first or preview:  # in a preview every chunk's savepoint needs the run's row
-                    self._record_run()
-                self._write_lines(lines)
-                if self.deducting and room_ids:
-                    d = deduct_prepaid(self.s, Counter(self.terminal or "", self.user), self.comp.community_ids,
-                                       clock.today(), room_ids=room_ids)
-                    deducted["payments"] += d["payments"]
-                    deducted["total_fen"] += d["total_fen"]
-                    deducted["receipts"] = (deducted["receipts"] + d["receipts"])[:200]
-                    self.laps.add("prepaid_deduction")
-                if last and not preview:
-                    audit.record(self.s, "bill_run", user=self.user, terminal=self.terminal, entity="bill_run",
-                                 entity_id=self.run_id,
-                                 detail={"period": str(self.period), "lines": len(self.comp.rows),
-                                         "total_fen": self.total, "prepaid_deducted_fen": deducted["total_fen"],
-                                         "chunks": len(chunks)})
-                    record_change(self.s, self.comp.community_ids[0] if self.community else None, "bill_run",
-                                  {"bill_run_id": self.run_id, "period": str(self.period)})  # counters pull it
-                if nested is not None:
-                    nested.rollback()
-                self.s.commit()
-            except IntegrityError:
-                self.s.rollback()
-                if self._written_meanwhile(lines):
-                    # A second run of the same period wrote some of these lines after this
-                    # one read what existed: this chunk wrote nothing; a re-run finishes.
-                    raise Conflict("billing.run_overlap", period=str(self.period)) from None
-                raise
-            self.laps.add("commit")
-            if not last:
-                self._between_chunks()
+        written = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bill-run-compute") as helper:
+            ahead: Future | None = None
+            for i, rooms in enumerate(chunks):
+                last = i == len(chunks) - 1
+                if computed is not None:
+                    lines = computed[i]
+                else:
+                    lines = ahead.result() if ahead is not None else self.comp.compute(rooms)
+                    ahead = None
+                    self.laps.add("compute")
+                room_ids = self._deduction_rooms(rooms, lines)
+                if not lines and not room_ids and not last:
+                    continue  # nothing to write for these rooms (a re-run): no transaction
+                nested = self.s.begin_nested() if preview else None
+                try:
+                    if written == 0 or preview:  # in a preview every chunk's savepoint needs the run's row
+                        self._record_run(final=last or preview)
+                    self._write_lines(lines)
+                    if room_ids:
+                        d = deduct_prepaid(self.s, Counter(self.terminal or "", self.user), self.comp.community_ids,
+                                           clock.today(), room_ids=room_ids)
+                        deducted["payments"] += d["payments"]
+                        deducted["total_fen"] += d["total_fen"]
+                        deducted["receipts"] = (deducted["receipts"] + d["receipts"])[:200]
+                        self.laps.add("prepaid_deduction")
+                    if last and not preview:
+                        self._finish(written > 0, written + 1, deducted)
+                    if nested is not None:
+                        nested.rollback()
+                    if computed is None and not last:
+                        ahead = helper.submit(self.comp.compute, chunks[i + 1])  # while this chunk commits
+                    self.s.commit()
+                except IntegrityError:
+                    self.s.rollback()
+                    if self._written_meanwhile(lines):
+                        # A second run of the same period wrote some of these lines after this
+                        # one read what existed: this chunk wrote nothing; a re-run finishes.
+                        raise Conflict("billing.run_overlap", period=str(self.period)) from None
+                    raise
+                written += 1
+                self.laps.add("commit")
+                if not last:
+                    self._between_chunks()
         return {"bill_run_id": self.run_id, "prepaid_deduction": deducted}
 
+    def _finish(self, recorded_earlier: bool, chunks: int, deducted: dict) -> None:
+        """In the last chunk's transaction: the run's totals (known now that every chunk is
+        computed), its audit event and the change counters pull."""
+        comp = self.comp
+        if recorded_earlier:
+            self.s.execute(update(BillRun.__table__).where(BillRun.__table__.c.id == self.run_id)
+                           .values(**self._totals()))
+        audit.record(self.s, "bill_run", user=self.user, terminal=self.terminal, entity="bill_run",
+                     entity_id=self.run_id,
+                     detail={"period": str(self.period), "lines": comp.lines_count, "total_fen": comp.total_fen,
+                             "prepaid_deducted_fen": deducted["total_fen"], "chunks": chunks})
+        record_change(self.s, comp.community_ids[0] if self.community else None, "bill_run",
+                      {"bill_run_id": self.run_id, "period": str(self.period)})  # counters pull it
+
     def _between_chunks(self) -> None:
-        """A chunk is committed: let the counters waiting for the database in first. (On
-        PostgreSQL nobody waits: a chunk holds only its own rows' locks.)"""
+        """A chunk is committed: let the counters waiting for the database in first — if
+        any waited since the last pause (app.db.engine.waited_since). (On PostgreSQL nobody
+        waits: a chunk holds only its own rows' locks.)"""
         if self.sqlite:
-            time.sleep(SQLITE_YIELD_S)
+            if waited_since(self.database, self._since_ns):
+                time.sleep(SQLITE_YIELD_S)
+            self._since_ns = time.time_ns()
             self.laps.add("yield")
 
     def _written_meanwhile(self, lines: list[Row]) -> bool:
@@ -550,14 +652,22 @@ class _Writer:
         finally:
             self.s.rollback()
 
-    def _record_run(self) -> None:
+    def _totals(self) -> dict:
         comp = self.comp
+        return {"lines": comp.lines_count, "total_fen": comp.total_fen, "skipped_existing": comp.skipped,
+                "report": {"missing": comp.missing[:200], "problems": comp.problems}}
+
+    def _record_run(self, *, final: bool) -> None:
+        """The run's row, before its first lines (they refer to it). Recorded before the last
+        chunk is computed, its totals are zero and its report says so until the last chunk's
+        transaction writes them: an interrupted run's row says it did not finish."""
+        comp = self.comp
+        totals = self._totals() if final else {"lines": 0, "total_fen": 0, "skipped_existing": 0,
+                                                "report": {"missing": [], "problems": [], "unfinished": True}}
         self.s.execute(BillRun.__table__.insert(), [{
             "id": self.run_id, "period": str(self.period),
-            "community_id": comp.community_ids[0] if self.community else None, "lines": len(comp.rows),
-            "total_fen": self.total, "skipped_existing": comp.skipped,
-            "report": {"missing": comp.missing[:200], "problems": comp.problems}, "created_by": self.user,
-            "created_at": clock.now()}])
+            "community_id": comp.community_ids[0] if self.community else None, **totals,
+            "created_by": self.user, "created_at": clock.now()}])
 
     def _write_lines(self, rows: list[Row]) -> None:
         if not rows:
