@@ -2,7 +2,8 @@
 # Smoke test of the frozen build: the binary in dist/PropDesk (built now, or the one given),
 # run outside any virtualenv with an empty environment — no Python, no PYTHONPATH, a fresh
 # HOME — does a counter's day: init --demo --rooms 200, bills, open a shift, pay, receipt as
-# PDF (which must embed the bundled Chinese font), a GUI screenshot offscreen. Exit 0 = good.
+# PDF (which must embed the bundled Chinese font) and as ESC/POS bytes, a GUI screenshot
+# offscreen. Exit 0 = good.
 #
 #   installer/smoke.sh                 # build (installer/build.py --no-deb --no-tarball), then test
 #   installer/smoke.sh dist/PropDesk   # test an existing build (e.g. the unpacked tarball, /opt/propdesk)
@@ -66,6 +67,13 @@ echo "$fonts"
 echo "$fonts" | tail -n +3 | awk '{ if ($1 !~ /PropDeskCJK$/ || $(NF-4) != "yes") bad=1 } END { exit bad }' \
   || { echo "smoke: the receipt PDF does not embed the bundled font only" >&2; exit 1; }
 pdftotext "$work/receipt.pdf" - | grep -q "收款收据" || { echo "smoke: no Chinese text in the PDF" >&2; exit 1; }
+# the thermal printer's bytes (python-escpos inside the build), which start with ESC @
+run receipt "$receipt_no" --format escpos -o "$work/receipt.bin"
+[ "$(head -c 2 "$work/receipt.bin" | od -An -tx1 | tr -d ' ')" = "1b40" ] \
+  || { echo "smoke: the ESC/POS receipt does not start with ESC @" >&2; exit 1; }
+# python-escpos's printer database is cached once in the user's cache (app/printing/escpos_cache.py)
+ls "$work"/home/.cache/PropDesk/escpos/*/*.capabilities.pickle >/dev/null 2>&1 \
+  || { echo "smoke: no python-escpos cache in the user's cache folder" >&2; exit 1; }
 run gui --screenshot "$work/window.png" --room "$room"
 [ -s "$work/window.png" ] || { echo "smoke: no screenshot" >&2; exit 1; }
 # a new install (no `init`): the first-run wizard's first page renders
