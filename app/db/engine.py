@@ -137,8 +137,8 @@ def waited_since(database: str | None, since_ns: int) -> bool:
     if marker is None:
         return False  # in memory: no other connection can wait for it
     try:
-        # The file system's clock may be coarser than time_ns: a margin of 50 ms.
-        return marker.stat().st_mtime_ns >= since_ns - 50_000_000
+        # The file system's clock may be coarser than time_ns (a timer tick, 1–10 ms): 20 ms margin.
+        return marker.stat().st_mtime_ns >= since_ns - 20_000_000
     except FileNotFoundError:
         return False
     except OSError:

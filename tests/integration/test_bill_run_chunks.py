@@ -18,6 +18,7 @@ from app.context import AppContext
 from app.db.models import AuditEvent, BillLine, BillRun, FeeItem, LedgerTxn, Room
 from app.errors import NotFound, PermissionDenied
 from app.services import users
+from app.services.billing import ahead as ahead_module
 from app.services.billing import bill_run as bill_run_module
 from app.services.billing.bill_run import bill_run
 from app.services.ledger_check import full_check
@@ -71,9 +72,28 @@ def _lines(ctx: AppContext) -> list[tuple]:
     return sorted((r[0], codes[r[1]], r[2], r[3], str(r[4]), json.dumps(r[5], sort_keys=True), r[6]) for r in rows)
 
 
+@pytest.fixture(params=["child", "thread"])
+def computing(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Both ways the lines are computed ahead of the writer (app/services/billing/ahead.py):
+    in a forked child, and on a helper thread. Yields the number of children forked."""
+    forks = []
+    real_fork = ahead_module.os.fork
+
+    def counting_fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(ahead_module, "COMPUTE_IN_CHILD", request.param == "child")
+    monkeypatch.setattr(ahead_module.os, "fork", counting_fork)
+    yield request.param, forks
+
+
 @pytest.mark.parametrize("k", [1, 3, 5])
-def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monkeypatch, k):
+def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monkeypatch, computing, k):
     broken, reference = two_ctx
+    monkeypatch.setattr(bill_run_module, "SQLITE_MAX_OPEN_ROOMS", 5)  # a commit after every chunk
     build(broken)
     build(reference)
     with reference.uow() as s:
@@ -119,6 +139,58 @@ def test_interrupted_run_leaves_whole_rooms_and_completes_on_rerun(two_ctx, monk
     with broken.uow() as s:
         again = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
     assert again["lines"] == 0 and again["skipped_existing"] == whole["lines"]
+    mode, forks = computing
+    assert bool(forks) == (mode == "child")
+
+
+def test_chunks_share_a_transaction_until_a_counter_waits(tmp_path, monkeypatch, computing):
+    """On SQLite, while nobody waits, chunks follow each other in one transaction (a commit
+    writes every page the chunks dirtied: fewer commits, less written): an interruption then
+    takes back every chunk since the last commit — still whole rooms only — and a re-run
+    writes the rest. A counter that waited makes the run commit after the chunk it waited for."""
+    from app.db import engine as engine_module
+
+    ref = _ready_context(f"sqlite:///{tmp_path / 'ref.db'}")
+    build(ref)
+    with ref.uow() as s:
+        whole = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    full = _lines(ref)
+    ref.close()
+
+    db = tmp_path / "run.db"
+    ctx = _ready_context(f"sqlite:///{db}")
+    build(ctx)
+    real_post = bill_run_module.post_chunk
+    seen: list[int] = []
+
+    def counter_waits_in_chunk_2_machine_fails_in_chunk_4(s, lines, **kw):  # type: ignore[no-untyped-def]
+        seen.append(len(lines))
+        real_post(s, lines, **kw)
+        if len(seen) == 2:
+            engine_module.mark_waiting(str(db))  # a counter's BEGIN found the database taken
+        if len(seen) == 4:
+            raise RuntimeError("the machine went down inside chunk 4")
+
+    monkeypatch.setattr(bill_run_module, "post_chunk", counter_waits_in_chunk_2_machine_fails_in_chunk_4)
+    with pytest.raises(RuntimeError):
+        with ctx.uow() as s:
+            bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    monkeypatch.setattr(bill_run_module, "post_chunk", real_post)
+    partial = _lines(ctx)
+    # chunks 1 and 2 were committed together once the counter had waited; chunk 3 and 4 shared
+    # the transaction the failure took back
+    assert len({r[0] for r in partial}) == 10 and set(partial) <= set(full)
+    with ctx.uow() as s:
+        assert full_check(s)["ok"]
+        assert s.scalar(select(BillRun.lines)) == 0  # the interrupted run's row: unfinished
+        assert s.scalar(select(BillRun.report))["unfinished"] is True
+    with ctx.uow() as s:
+        rest = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+    assert rest["lines"] == whole["lines"] - len(partial)
+    assert _lines(ctx) == full
+    with ctx.uow() as s:
+        assert full_check(s)["ok"]
+    ctx.close()
 
 
 def test_chunk_size_changes_nothing_but_the_transactions(two_ctx):

@@ -105,6 +105,8 @@ def test_payments_during_a_bill_run_all_succeed(two_urls, monkeypatch):
             state["gaps"] += 1
 
     monkeypatch.setattr(_Writer, "_between_chunks", between_chunks_after_a_payment)
+    # A commit after every chunk (the payer waits for each anyway: this makes it certain).
+    monkeypatch.setattr("app.services.billing.bill_run.SQLITE_MAX_OPEN_ROOMS", 250)
     outcome: dict = {}
 
     def run() -> None:

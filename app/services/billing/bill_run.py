@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -42,6 +41,7 @@ from app.ids import new_id
 from app.services import audit, ledger, users
 from app.services.cashier.deduction import deduct_prepaid, deduction_communities
 from app.services.cashier.payments import Counter
+from app.services.billing import ahead
 from app.services.billing.line_ids import line_id_maker
 from app.services.billing.tiered_lines import TieredLines
 from app.services.billing.readings import MeterRow, MeterUsage, PeriodUsage, load_meters, period_usage
@@ -57,6 +57,10 @@ CHUNK_ROOMS = 4000
 # (app.db.engine.BEGIN_POLL_S) and say so in a marker file; when one has, pausing this long
 # between chunks lets them all in first, with room for a busy machine's scheduling delays.
 SQLITE_YIELD_S = 0.05
+# On SQLite, chunks follow each other in one transaction while no writer waits, up to this
+# many rooms (see _Writer._commit_now): a counter that comes meanwhile waits for the chunk
+# being written and the commit of those before it.
+SQLITE_MAX_OPEN_ROOMS = 25_000
 
 
 class RoomRow(NamedTuple):
@@ -225,6 +229,17 @@ class _Computation:
         return [(x[R_ID], x[R_ROOM], x[R_FEE], codes[x[R_FEE]], x[R_AMOUNT], x[R_QTY], x[R_DETAIL],
                  x[R_DUE] if isinstance(x[R_DUE], date) else date.fromisoformat(x[R_DUE]), x[R_TARIFF])
                 for x in rows]
+
+    def state(self) -> tuple:
+        """What computing changed, for a run computed in another process (app/services/
+        billing/ahead.py): totals per fee item, missing readings, lines already there."""
+        return self._totals, self._missing, self.skipped
+
+    def adopt(self, state: tuple) -> None:
+        self._totals, self._missing, self.skipped = state
+
+    def plans(self) -> None:
+        self._item_plans()
 
     def _item_plans(self) -> list[tuple[int, _Item, "_Emit"]]:
         """Per fee item, once: what its lines share (prices, memos, the public meter's split),
@@ -571,19 +586,13 @@ class _Writer:
 
     def write(self, *, preview: bool) -> dict:
         chunks = self._room_chunks()
-        computed = self._dealt(chunks) if preview else None
         deducted = {"payments": 0, "total_fen": 0, "receipts": []}
-        written = 0
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bill-run-compute") as helper:
-            ahead: Future | None = None
+        written, open_rooms = 0, 0
+        source = self._source(chunks, preview)
+        try:
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
-                if computed is not None:
-                    lines = computed[i]
-                else:
-                    lines = ahead.result() if ahead is not None else self.comp.compute(rooms)
-                    ahead = None
-                    self.laps.add("compute")
+                lines = source.get(i)
                 room_ids = self._deduction_rooms(rooms, lines)
                 if not lines and not room_ids and not last:
                     continue  # nothing to write for these rooms (a re-run): no transaction
@@ -603,8 +612,12 @@ class _Writer:
                         self._finish(written > 0, written + 1, deducted)
                     if nested is not None:
                         nested.rollback()
-                    if computed is None and not last:
-                        ahead = helper.submit(self.comp.compute, chunks[i + 1])  # while this chunk commits
+                    written += 1
+                    open_rooms += len(rooms)
+                    if not (last or preview or self._commit_now(open_rooms)):
+                        continue  # nobody waits: the next chunk goes into the same transaction
+                    if not last:
+                        source.overlap(i + 1)  # the next chunk's lines computed while this commits
                     self.s.commit()
                 except IntegrityError:
                     self.s.rollback()
@@ -613,11 +626,34 @@ class _Writer:
                         # one read what existed: this chunk wrote nothing; a re-run finishes.
                         raise Conflict("billing.run_overlap", period=str(self.period)) from None
                     raise
-                written += 1
+                open_rooms = 0
                 self.laps.add("commit")
                 if not last:
                     self._between_chunks()
+        finally:
+            source.close()
         return {"bill_run_id": self.run_id, "prepaid_deduction": deducted}
+
+    def _source(self, chunks: list[list[RoomRow]], preview: bool) -> ahead.Source:
+        if preview:
+            return ahead.Precomputed(self._dealt(chunks))
+        comp, waited = self.comp, lambda: self.laps.add("compute")
+        comp.plans()  # fee items set up (and any that cannot be billed reported) here, once
+        if len(chunks) > 1 and ahead.can_fork():
+            return ahead.ChildAhead(comp.compute, chunks, comp.state, comp.adopt, waited)
+        return ahead.ThreadAhead(comp.compute, chunks, waited)
+
+    def _commit_now(self, open_rooms: int) -> bool:
+        """After a chunk: commit it (and the chunks before it in the same transaction) now?
+        On PostgreSQL always — a chunk holds only its own rows' locks, so its size costs the
+        counters nothing, and short transactions keep the server's work even. On SQLite when
+        a writer waited for the lock during it, or when `SQLITE_MAX_OPEN_ROOMS` rooms wait in
+        the transaction: a commit writes every page the chunks dirtied, and the lines'
+        primary-key index (hashed ids) is dirtied all over by every chunk, so committing
+        each chunk wrote that index to the WAL 25 times a 100,000-room run."""
+        if not self.sqlite:
+            return True
+        return open_rooms >= SQLITE_MAX_OPEN_ROOMS or waited_since(self.database, self._since_ns)
 
     def _finish(self, recorded_earlier: bool, chunks: int, deducted: dict) -> None:
         """In the last chunk's transaction: the run's totals (known now that every chunk is
@@ -634,9 +670,9 @@ class _Writer:
                       {"bill_run_id": self.run_id, "period": str(self.period)})  # counters pull it
 
     def _between_chunks(self) -> None:
-        """A chunk is committed: let the counters waiting for the database in first — if
-        any waited since the last pause (app.db.engine.waited_since). (On PostgreSQL nobody
-        waits: a chunk holds only its own rows' locks.)"""
+        """A transaction is committed: let the counters waiting for the database in first —
+        if any waited since the last commit (app.db.engine.waited_since). (On PostgreSQL
+        nobody waits: a chunk holds only its own rows' locks.)"""
         if self.sqlite:
             if waited_since(self.database, self._since_ns):
                 time.sleep(SQLITE_YIELD_S)
