@@ -101,9 +101,11 @@ def _insert_if_absent(conn, rows: list[tuple]) -> None:  # type: ignore[no-untyp
 
 def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type: str | None = None,
          ref_id: str | None = None, memo: str | None = None, user: str | None = None,
-         terminal: str | None = None, reverses_id: str | None = None, txn_id: str | None = None) -> str:
+         terminal: str | None = None, reverses_id: str | None = None, txn_id: str | None = None,
+         accounts: dict[str, str] | None = None) -> str:
     """Write one balanced transaction. Entries with the same account are merged; zero
-    entries are dropped. Returns the transaction id."""
+    entries are dropped. Returns the transaction id. `accounts`: code -> id of accounts the
+    caller already has (a bill run looks them all up once); the others are looked up here."""
     merged: dict[str, int] = defaultdict(int)
     for code, amount in entries:
         if isinstance(amount, bool) or not isinstance(amount, int):
@@ -113,7 +115,10 @@ def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type:
     total = sum(merged.values())
     if total != 0:
         raise LedgerImbalance(f"{kind} transaction does not balance: {total} fen ({dict(merged)})")
-    accounts = ensure_accounts(s, merged)
+    known = accounts or {}
+    accounts = {c: known[c] for c in merged if c in known}
+    if len(accounts) < len(merged):
+        accounts.update(ensure_accounts(s, [c for c in merged if c not in known]))
     txn_id = txn_id or new_id()
     s.execute(LedgerTxn.__table__.insert(), [{
         "id": txn_id, "kind": kind, "ref_type": ref_type, "ref_id": ref_id, "memo": memo, "created_by": user,

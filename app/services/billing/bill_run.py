@@ -232,11 +232,12 @@ class _Computation:
 
     def state(self) -> tuple:
         """What computing changed, for a run computed in another process (app/services/
-        billing/ahead.py): totals per fee item, missing readings, lines already there."""
-        return self._totals, self._missing, self.skipped
+        billing/ahead.py): totals per fee item, missing readings, lines already there, and
+        the problems (fee items that cannot be billed)."""
+        return self._totals, self._missing, self.skipped, self.problems
 
     def adopt(self, state: tuple) -> None:
-        self._totals, self._missing, self.skipped = state
+        self._totals, self._missing, self.skipped, self.problems = state
 
     def plans(self) -> None:
         self._item_plans()
@@ -454,6 +455,17 @@ class _Computation:
 _Emit = Callable[[list[RoomRow], list[Row]], None]
 
 
+def _sorted_lines(comp: _Computation) -> Callable[[list[RoomRow]], list[Row]]:
+    """A chunk's lines in id order: the lines' primary-key index then takes them in one
+    sorted pass instead of random inserts (ids are hashes) — sorted where they are computed,
+    off the writer's path."""
+    def lines(rooms: list[RoomRow]) -> list[Row]:
+        rows = comp.compute(rooms)
+        rows.sort()
+        return rows
+    return lines
+
+
 _LINE_COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
                  "tariff_version_id", "bill_run_id", "created_by", "created_at")
 
@@ -574,6 +586,8 @@ class _Writer:
         out: list[list[Row]] = [[] for _ in chunks]
         for x in self.comp.rows:
             out[chunk_of[x[R_ROOM]]].append(x)
+        for rows in out:
+            rows.sort()
         return out
 
     def _deduction_rooms(self, rooms: list[RoomRow], lines: list[Row]) -> list[str]:
@@ -589,6 +603,7 @@ class _Writer:
         deducted = {"payments": 0, "total_fen": 0, "receipts": []}
         written, open_rooms = 0, 0
         source = self._source(chunks, preview)
+        self.accounts = None if preview else self._ensure_accounts()
         try:
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
@@ -638,10 +653,27 @@ class _Writer:
         if preview:
             return ahead.Precomputed(self._dealt(chunks))
         comp, waited = self.comp, lambda: self.laps.add("compute")
-        comp.plans()  # fee items set up (and any that cannot be billed reported) here, once
         if len(chunks) > 1 and ahead.can_fork():
-            return ahead.ChildAhead(comp.compute, chunks, comp.state, comp.adopt, waited)
-        return ahead.ThreadAhead(comp.compute, chunks, waited)
+            # The child sets the fee items up (and reports any that cannot be billed) too.
+            return ahead.ChildAhead(_sorted_lines(comp), chunks, comp.state, comp.adopt, waited)
+        comp.plans()
+        return ahead.ThreadAhead(_sorted_lines(comp), chunks, waited)
+
+    def _ensure_accounts(self) -> dict[str, str]:
+        """The receivable account of every room the run bills and the income account of every
+        fee item, looked up — and on a community's first run created — in one short
+        transaction of their own, before the first chunk: while the first chunk's lines are
+        computed (in the child) instead of chunk by chunk. (Account ids are hashes of their
+        codes: created chunk by chunk, their index was rewritten by every commit.) An account
+        without postings yet is harmless: a room's AR account exists before its first line."""
+        comp = self.comp
+        scopes = {(it.community_id, u) for it in comp.items for u in it.usages}
+        codes = [ledger.room_account("AR", r.id) for r in comp.rooms if (r.community_id, r.usage) in scopes]
+        codes += [ledger.income_account(it.id) for it in comp.items]
+        accounts = ledger.ensure_accounts(self.s, codes)
+        self.s.commit()
+        self.laps.add("accounts")
+        return accounts
 
     def _commit_now(self, open_rooms: int) -> bool:
         """After a chunk: commit it (and the chunks before it in the same transaction) now?
@@ -709,9 +741,6 @@ class _Writer:
         if not rows:
             return
         now = clock.now().astimezone(timezone.utc).replace(tzinfo=None)
-        # In id order, the primary-key index takes each chunk's rows in one sorted pass
-        # instead of random inserts (ids are hashes).
-        rows.sort()
         self.laps.add("prepare")
         insert_lines(self.s, rows, now)
         self.laps.add("insert")
@@ -719,14 +748,16 @@ class _Writer:
         self.laps.add("ledger")
 
     def _post(self, rows: list[Row]) -> None:
-        post_chunk(self.s, rows, ref_type="bill_run", ref_id=self.run_id, memo=f"出账 {self.period}", user=self.user,
+        post_chunk(self.s, rows, accounts=self.accounts, ref_type="bill_run", ref_id=self.run_id,
+                   memo=f"出账 {self.period}", user=self.user,
                    terminal=self.terminal)
 
 
 def post_chunk(s: Session, rows: list[Row], **kw) -> None:  # type: ignore[no-untyped-def]
     """One balanced ledger transaction for a chunk's lines: Dr each room's AR, Cr each fee
     item's income — what receivables.postings.post_bill_lines books, with the amounts summed
-    per room and per fee item as plain dict updates first (100,000 rooms a run)."""
+    per room and per fee item as plain dict updates first (100,000 rooms a run). `accounts`
+    (code -> id) are accounts already looked up (ledger.post)."""
     by_room: dict[str, int] = {}
     by_fee: dict[str, int] = {}
     get_r, get_f = by_room.get, by_fee.get
