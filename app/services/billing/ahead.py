@@ -80,14 +80,13 @@ class ChildAhead:
                  adopt: Callable[[Any], None], waited: Callable[[], None]) -> None:
         self.chunks, self.adopt, self.waited = chunks, adopt, waited
         self.reader, writer = Pipe(duplex=False)
-        # Objects that exist now are left out of the child's garbage collections: a collection
-        # touches every object it scans, and each page touched is copied (copy-on-write).
-        gc.freeze()
         self.pid = os.fork()
         if self.pid == 0:  # the child: compute, send, leave
             code = 1
             try:
-                gc.disable()  # short-lived, and what it makes (tuples, strings) holds no cycles
+                # Short-lived, and what it makes (tuples, strings) holds no cycles; a collection
+                # would also touch every inherited object, copying each page it touches.
+                gc.disable()
                 self.reader.close()
                 for rooms in chunks:
                     writer.send_bytes(pickle.dumps(("rows", compute(rooms)), pickle.HIGHEST_PROTOCOL))
@@ -100,7 +99,6 @@ class ChildAhead:
                     pass
             finally:
                 os._exit(code)
-        gc.unfreeze()
         writer.close()
 
     def _receive(self) -> tuple[str, Any]:

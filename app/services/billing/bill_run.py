@@ -19,9 +19,11 @@ executemany; docs/billing.md has the measured figures.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import NamedTuple
@@ -515,6 +517,29 @@ def bill_run(s: Session, period_text: str, *, user: str, community: str | None =
              terminal: str | None = None, chunk_rooms: int = CHUNK_ROOMS) -> dict:
     """Bill the period. The session is committed as the run goes: first whatever the caller
     had pending, then each chunk of rooms (the dry run commits nothing of its own)."""
+    with _collector_paused():
+        return _bill_run(s, period_text, user=user, community=community, dry_run=dry_run, terminal=terminal,
+                         chunk_rooms=chunk_rooms)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the run: a run makes millions of objects that hold no
+    cycles (rooms, meters, readings, lines: tuples, strings, Decimals), and each full
+    collection rescans all of them — a quarter of the loading and the computing time
+    (100,000 rooms: load 2.0 -> 1.5 s, compute 4.4 -> 3.1 s). Whatever cycles the run's
+    libraries leave are collected once it is back on."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _bill_run(s: Session, period_text: str, *, user: str, community: str | None, dry_run: bool,
+              terminal: str | None, chunk_rooms: int) -> dict:
     users.require(s, user, "bill_run")
     require_standalone(s)  # a counter joined to central gets its bills from central (docs/sync.md)
     period = parse_period(period_text)
