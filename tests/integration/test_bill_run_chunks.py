@@ -247,9 +247,13 @@ def test_cli_bills_refuses_an_unknown_user(sqlite_url, capsys):
     assert out == "" and "nobody" in err
 
 
-def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ctx, monkeypatch):
-    """Two managers start the same period's run at once: the one that writes second finds
-    its lines written since it read, says so (Conflict), and writes nothing."""
+def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ctx, monkeypatch, computing):
+    """Two managers start the same period's run at once, and the other one writes its lines
+    after this one began. Computing on a helper thread, this run read what existed before:
+    it finds its lines written since, says so (Conflict) and writes nothing. Computing in a
+    forked child, the child reads what exists when it starts — after the other run wrote —
+    so this run finds every line there and writes none (an empty run, like any re-run).
+    Either way nothing is billed twice."""
     from app.errors import Conflict
     from app.services.billing.bill_run import _Writer
 
@@ -267,13 +271,19 @@ def test_a_second_run_writing_meanwhile_is_a_conflict_and_changes_nothing(any_ct
         return real_write(self, preview=preview)
 
     monkeypatch.setattr(_Writer, "write", the_other_run_writes_first)
-    with pytest.raises(Conflict) as e:
+    mode, forks = computing
+    if mode == "thread":
+        with pytest.raises(Conflict) as e:
+            with any_ctx.uow() as s:
+                bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+        assert e.value.code == "billing.run_overlap" and "2026-10" in e.value.text("en")
+    else:
         with any_ctx.uow() as s:
-            bill_run(s, "2026-10", user="admin", chunk_rooms=5)
-    assert e.value.code == "billing.run_overlap" and "2026-10" in e.value.text("en")
+            mine = bill_run(s, "2026-10", user="admin", chunk_rooms=5)
+        assert forks and mine["lines"] == 0 and mine["skipped_existing"] == others[0]["lines"]
     with any_ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(BillLine)) == others[0]["lines"]
-        assert s.scalar(select(func.count()).select_from(BillRun)) == 1
+        assert s.scalar(select(func.count()).select_from(BillRun)) == (1 if mode == "thread" else 2)
         assert full_check(s)["ok"]
 
 

@@ -11,8 +11,9 @@ work of computing overlaps the database work of writing (docs/billing.md, "Bill-
   take it back for every row.
 - `Precomputed`: a dry run's lines, computed at once, dealt to their chunks.
 
-The child only computes: it never touches the database connections it inherited and leaves
-with `os._exit`, so no finaliser of the parent's objects runs in it.
+The child never touches the database connections it inherited: it reads its inputs on a
+connection of its own (the caller's `prepare`) and leaves with `os._exit`, so no finaliser of
+the parent's objects runs in it.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ class ChildFailed(RuntimeError):
 
 class ChildAhead:
     def __init__(self, compute: Callable[[Any], list[tuple]], chunks: list, state: Callable[[], Any],
-                 adopt: Callable[[Any], None], waited: Callable[[], None]) -> None:
+                 adopt: Callable[[Any], None], waited: Callable[[], None],
+                 prepare: Callable[[], None] | None = None) -> None:
         self.chunks, self.adopt, self.waited = chunks, adopt, waited
         self.reader, writer = Pipe(duplex=False)
         self.pid = os.fork()
@@ -88,6 +90,8 @@ class ChildAhead:
                 # would also touch every inherited object, copying each page it touches.
                 gc.disable()
                 self.reader.close()
+                if prepare is not None:
+                    prepare()
                 for rooms in chunks:
                     writer.send_bytes(pickle.dumps(("rows", compute(rooms)), pickle.HIGHEST_PROTOCOL))
                 writer.send_bytes(pickle.dumps(("done", state()), pickle.HIGHEST_PROTOCOL))

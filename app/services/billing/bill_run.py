@@ -146,8 +146,7 @@ class _Computation:
         self.community_ids = [c.id for c in comms]
         priced, self.problems = priced_items(s, period, self.community_ids)
         self.items = [_Item(pi, period) for pi in priced]
-        bl = BillLine.__table__.c
-        self.existing = set(s.connection().execute(select(bl.id).where(bl.period == self.p)).scalars())
+        self.existing: set[str] = set()  # the period's lines already there: read by load()
         self.rooms = load_rooms(s, self.community_ids)
         self._usage: PeriodUsage | None = None
         self._by_kind: dict[str, dict[str, list[MeterRow]]] | None = None
@@ -169,6 +168,8 @@ class _Computation:
     def load(self) -> None:
         """Read now everything `run` would read on demand, so the computation itself needs
         no transaction (the bill run computes with the database free for the counters)."""
+        bl = BillLine.__table__.c
+        self.existing = set(self.s.connection().execute(select(bl.id).where(bl.period == self.p)).scalars())
         if any(it.basis in ("usage", "apportioned") for it in self.items):
             _ = self.usage
         for it in self.items:
@@ -457,6 +458,22 @@ class _Computation:
 _Emit = Callable[[list[RoomRow], list[Row]], None]
 
 
+def _load_on_own_connection(comp: _Computation, url: str) -> None:
+    """In the forked child: the run's inputs read on a connection of its own (a connection
+    must never cross a fork), in one read-only snapshot."""
+    from app.db.engine import make_engine, session_factory
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as s:
+            _read_snapshot(s)
+            comp.s = s
+            comp.load()
+            s.rollback()
+    finally:
+        engine.dispose()
+
+
 def _sorted_lines(comp: _Computation) -> Callable[[list[RoomRow]], list[Row]]:
     """A chunk's lines in id order: the lines' primary-key index then takes them in one
     sorted pass instead of random inserts (ids are hashes) — sorted where they are computed,
@@ -549,11 +566,18 @@ def _bill_run(s: Session, period_text: str, *, user: str, community: str | None,
     s.commit()  # the permission check's transaction (and the caller's pending work) ends here
     _read_snapshot(s)
     comp = _Computation(s, period, community, run_id=new_id(), user=user)
-    comp.load()
+    # Where the lines are computed in a forked child (app/services/billing/ahead.py), the child
+    # reads the meters, readings and existing lines itself, on its own connection, while the
+    # writer sets the ledger accounts up: the writer's snapshot holds what it needs (rooms,
+    # fee items and prices). A reading entered in between is the newer one, a line written in
+    # between is found and skipped — as if the run had started a moment later.
+    in_child = not dry_run and len(comp.rooms) > chunk_rooms and ahead.can_fork()
+    if not in_child:
+        comp.load()
     deducting = deduction_communities(s, comp.community_ids) if terminal else []
     s.commit()  # the snapshot ends: computing holds nothing
     laps.lap("load")
-    writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting)
+    writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting, in_child)
     if dry_run:
         comp.run()
         laps.lap("compute")
@@ -589,8 +613,10 @@ class _Writer:
     runs while a chunk's rows are inserted — the driver takes the GIL back for every row."""
 
     def __init__(self, s: Session, comp: _Computation, period: Period, community: str | None,
-                 user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str]) -> None:
+                 user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str],
+                 in_child: bool = False) -> None:
         self.s, self.comp, self.period, self.community = s, comp, period, community
+        self.in_child = in_child
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
         self.sqlite = s.get_bind().dialect.name == "sqlite"
         self.database = s.get_bind().url.database
@@ -678,9 +704,12 @@ class _Writer:
         if preview:
             return ahead.Precomputed(self._dealt(chunks))
         comp, waited = self.comp, lambda: self.laps.add("compute")
-        if len(chunks) > 1 and ahead.can_fork():
-            # The child sets the fee items up (and reports any that cannot be billed) too.
-            return ahead.ChildAhead(_sorted_lines(comp), chunks, comp.state, comp.adopt, waited)
+        if self.in_child:
+            # The child reads its inputs and sets the fee items up (reporting any that cannot
+            # be billed) too.
+            url = self.s.get_bind().url.render_as_string(hide_password=False)
+            return ahead.ChildAhead(_sorted_lines(comp), chunks, comp.state, comp.adopt, waited,
+                                    prepare=lambda: _load_on_own_connection(comp, url))
         comp.plans()
         return ahead.ThreadAhead(_sorted_lines(comp), chunks, waited)
 
