@@ -376,3 +376,59 @@ def test_a_writer_kept_waiting_marks_the_database(tmp_path):
     waiter.join(60)
     assert marked and waiter_done.is_set()
     ctx.close()
+
+
+def test_lines_handed_over_in_files_go_in_whole_once_and_the_files_go_away(tmp_path, monkeypatch, computing):
+    """SQLite, lines computed in the child: each chunk comes as a file the writer copies with
+    INSERT … SELECT (app/services/billing/chunk_files.py). The run writes exactly the lines of
+    a run that never saw a file; the files and their folder are gone afterwards, after a
+    failed run too; copying a chunk twice is a duplicate key, as inserting it twice would be."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services.billing import chunk_files
+
+    made: list[str] = []
+
+    def folder_in_tmp() -> str:
+        made.append(str(tmp_path / f"files-{len(made)}"))
+        os.mkdir(made[-1])
+        return made[-1]
+
+    monkeypatch.setattr(chunk_files, "folder", folder_in_tmp)
+    ref = _ready_context(f"sqlite:///{tmp_path / 'ref.db'}")
+    build(ref)
+    with ref.uow() as s:
+        whole = bill_run(s, "2026-10", user="admin", chunk_rooms=1000)  # one chunk: no file
+    ctx = _ready_context(f"sqlite:///{tmp_path / 'run.db'}")
+    build(ctx)
+    with ctx.uow() as s:
+        mine = bill_run(s, "2026-10", user="admin", chunk_rooms=4)
+    mode, _ = computing
+    assert len(made) == (1 if mode == "child" else 0)
+    assert mine["lines"] == whole["lines"] and mine["total_fen"] == whole["total_fen"]
+    assert _lines(ctx) == _lines(ref)
+    assert all(not os.path.exists(f) for f in made)
+    with ctx.uow() as s:
+        assert full_check(s)["ok"]
+
+    # the same chunk copied twice
+    rows = [(f"00000000-0000-5000-8000-{i:012d}", *r[1:]) for i, r in enumerate(_some_rows(ctx))]
+    where = folder_in_tmp()
+    chunk = chunk_files.write(where, 0, rows)
+    assert chunk.count == len(rows) and sorted(chunk_files.line_ids(chunk)) == sorted(r[0] for r in rows)
+    attached = chunk_files.Attached()
+    with pytest.raises(IntegrityError):
+        with ctx.uow() as s:
+            attached.copy(s.connection(), chunk, "2026-11-01 00:00:00")
+            attached.copy(s.connection(), chunk, "2026-11-01 00:00:00")
+    attached.release()
+    chunk_files.remove(where)
+    assert _lines(ctx) == _lines(ref) and not os.path.exists(where)
+    ctx.close()
+    ref.close()
+
+
+def _some_rows(ctx: AppContext) -> list[tuple]:
+    with ctx.engine.connect() as c:
+        return [tuple(r) for r in c.exec_driver_sql(
+            f"SELECT {', '.join(bill_run_module.chunk_files.COLUMNS)} FROM bill_line LIMIT 7")]

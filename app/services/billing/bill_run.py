@@ -43,7 +43,8 @@ from app.ids import new_id
 from app.services import audit, ledger, users
 from app.services.cashier.deduction import deduct_prepaid, deduction_communities
 from app.services.cashier.payments import Counter
-from app.services.billing import ahead
+from app.services.billing import ahead, chunk_files
+from app.services.billing.chunk_files import FileChunk
 from app.services.billing.line_ids import line_id_maker
 from app.services.billing.tiered_lines import TieredLines
 from app.services.billing.readings import MeterRow, MeterUsage, PeriodUsage, load_meters, period_usage
@@ -474,6 +475,23 @@ def _load_on_own_connection(comp: _Computation, url: str) -> None:
         engine.dispose()
 
 
+# A chunk's lines as the writer gets them: computed rows, or a file of them (chunk_files).
+Lines = list[Row] | FileChunk
+
+
+def _count(lines: Lines) -> int:
+    return lines.count if isinstance(lines, FileChunk) else len(lines)
+
+
+def _into_files(compute: Callable[[list[RoomRow]], list[Row]], where: str) -> Callable[[list[RoomRow]], FileChunk]:
+    """In the child: each chunk's rows written to a file of their own (chunk_files)."""
+    numbers = iter(range(1 << 30))
+
+    def lines(rooms: list[RoomRow]) -> FileChunk:
+        return chunk_files.write(where, next(numbers), compute(rooms))
+    return lines
+
+
 def _sorted_lines(comp: _Computation) -> Callable[[list[RoomRow]], list[Row]]:
     """A chunk's lines in id order: the lines' primary-key index then takes them in one
     sorted pass instead of random inserts (ids are hashes) — sorted where they are computed,
@@ -617,6 +635,8 @@ class _Writer:
                  in_child: bool = False) -> None:
         self.s, self.comp, self.period, self.community = s, comp, period, community
         self.in_child = in_child
+        self.attached = chunk_files.Attached()
+        self.files = ""  # the folder of the chunk files, if any
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
         self.sqlite = s.get_bind().dialect.name == "sqlite"
         self.database = s.get_bind().url.database
@@ -641,12 +661,13 @@ class _Writer:
             rows.sort()
         return out
 
-    def _deduction_rooms(self, rooms: list[RoomRow], lines: list[Row]) -> list[str]:
+    def _deduction_rooms(self, rooms: list[RoomRow], lines: Lines) -> list[str]:
         """The rooms of a chunk the prepaid deduction looks at: those with new lines and,
         where deduction is on, every room of those communities (they may owe older lines)."""
         if not self.deducting:
             return []
-        deduct_in, billed = set(self.deducting), {x[R_ROOM] for x in lines}
+        billed = set(lines.by_room) if isinstance(lines, FileChunk) else {x[R_ROOM] for x in lines}
+        deduct_in = set(self.deducting)
         return [r.id for r in rooms if r.id in billed or r.community_id in deduct_in]
 
     def write(self, *, preview: bool) -> dict:
@@ -655,12 +676,13 @@ class _Writer:
         written, open_rooms = 0, 0
         source = self._source(chunks, preview)
         self.accounts = None if preview else self._ensure_accounts()
+        failed = True
         try:
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
                 lines = source.get(i)
                 room_ids = self._deduction_rooms(rooms, lines)
-                if not lines and not room_ids and not last:
+                if not _count(lines) and not room_ids and not last:
                     continue  # nothing to write for these rooms (a re-run): no transaction
                 nested = self.s.begin_nested() if preview else None
                 try:
@@ -685,9 +707,12 @@ class _Writer:
                     if not last:
                         source.overlap(i + 1)  # the next chunk's lines computed while this commits
                     self.s.commit()
+                    self.attached.release()
                 except IntegrityError:
                     self.s.rollback()
-                    if self._written_meanwhile(lines):
+                    ids = chunk_files.line_ids(lines) if isinstance(lines, FileChunk) else [x[0] for x in lines]
+                    self.attached.release()
+                    if self._written_meanwhile(ids):
                         # A second run of the same period wrote some of these lines after this
                         # one read what existed: this chunk wrote nothing; a re-run finishes.
                         raise Conflict("billing.run_overlap", period=str(self.period)) from None
@@ -696,8 +721,14 @@ class _Writer:
                 self.laps.add("commit")
                 if not last:
                     self._between_chunks()
+            failed = False
         finally:
             source.close()
+            if failed and len(self.attached):
+                self.s.rollback()  # the open chunks are lost anyway; the files detach only outside it
+            self.attached.release()
+            if self.files:
+                chunk_files.remove(self.files)
         return {"bill_run_id": self.run_id, "prepaid_deduction": deducted}
 
     def _source(self, chunks: list[list[RoomRow]], preview: bool) -> ahead.Source:
@@ -706,9 +737,13 @@ class _Writer:
         comp, waited = self.comp, lambda: self.laps.add("compute")
         if self.in_child:
             # The child reads its inputs and sets the fee items up (reporting any that cannot
-            # be billed) too.
+            # be billed) too; on SQLite it hands each chunk over as a file (chunk_files).
             url = self.s.get_bind().url.render_as_string(hide_password=False)
-            return ahead.ChildAhead(_sorted_lines(comp), chunks, comp.state, comp.adopt, waited,
+            compute = _sorted_lines(comp)
+            if self.sqlite:
+                self.files = chunk_files.folder()
+                compute = _into_files(compute, self.files)
+            return ahead.ChildAhead(compute, chunks, comp.state, comp.adopt, waited,
                                     prepare=lambda: _load_on_own_connection(comp, url))
         comp.plans()
         return ahead.ThreadAhead(_sorted_lines(comp), chunks, waited)
@@ -739,7 +774,8 @@ class _Writer:
         each chunk wrote that index to the WAL 25 times a 100,000-room run."""
         if not self.sqlite:
             return True
-        return open_rooms >= SQLITE_MAX_OPEN_ROOMS or waited_since(self.database, self._since_ns)
+        return (open_rooms >= SQLITE_MAX_OPEN_ROOMS or len(self.attached) >= chunk_files.MAX_ATTACHED
+                or waited_since(self.database, self._since_ns))
 
     def _finish(self, recorded_earlier: bool, chunks: int, deducted: dict) -> None:
         """In the last chunk's transaction: the run's totals (known now that every chunk is
@@ -765,8 +801,7 @@ class _Writer:
             self._since_ns = time.time_ns()
             self.laps.add("yield")
 
-    def _written_meanwhile(self, lines: list[Row]) -> bool:
-        ids = [x[0] for x in lines]
+    def _written_meanwhile(self, ids: list[str]) -> bool:
         bl = BillLine.__table__.c
         try:
             return any(self.s.connection().execute(select(bl.id).where(bl.id.in_(ids[i:i + 900])).limit(1)).first()
@@ -791,34 +826,31 @@ class _Writer:
             "community_id": comp.community_ids[0] if self.community else None, **totals,
             "created_by": self.user, "created_at": clock.now()}])
 
-    def _write_lines(self, rows: list[Row]) -> None:
-        if not rows:
+    def _write_lines(self, rows: Lines) -> None:
+        if not _count(rows):
             return
         now = clock.now().astimezone(timezone.utc).replace(tzinfo=None)
         self.laps.add("prepare")
-        insert_lines(self.s, rows, now)
+        if isinstance(rows, FileChunk):
+            self.attached.copy(self.s.connection(), rows, now.isoformat(sep=" "))
+        else:
+            insert_lines(self.s, rows, now)
         self.laps.add("insert")
         self._post(rows)
         self.laps.add("ledger")
 
-    def _post(self, rows: list[Row]) -> None:
+    def _post(self, rows: Lines) -> None:
         post_chunk(self.s, rows, accounts=self.accounts, ref_type="bill_run", ref_id=self.run_id,
                    memo=f"出账 {self.period}", user=self.user,
                    terminal=self.terminal)
 
 
-def post_chunk(s: Session, rows: list[Row], **kw) -> None:  # type: ignore[no-untyped-def]
+def post_chunk(s: Session, rows: Lines, **kw) -> None:  # type: ignore[no-untyped-def]
     """One balanced ledger transaction for a chunk's lines: Dr each room's AR, Cr each fee
     item's income — what receivables.postings.post_bill_lines books, with the amounts summed
     per room and per fee item as plain dict updates first (100,000 rooms a run). `accounts`
     (code -> id) are accounts already looked up (ledger.post)."""
-    by_room: dict[str, int] = {}
-    by_fee: dict[str, int] = {}
-    get_r, get_f = by_room.get, by_fee.get
-    for x in rows:
-        room, fee, fen = x[R_ROOM], x[R_FEE], x[R_AMOUNT]
-        by_room[room] = get_r(room, 0) + fen
-        by_fee[fee] = get_f(fee, 0) + fen
+    by_room, by_fee = (rows.by_room, rows.by_fee) if isinstance(rows, FileChunk) else chunk_files.sums(rows)
     entries = [(ledger.room_account("AR", room), fen) for room, fen in by_room.items()]
     entries += [(ledger.income_account(fee), -fen) for fee, fen in by_fee.items()]
     if any(fen for _, fen in entries):

@@ -1,0 +1,121 @@
+"""A chunk's lines handed from the computing child to the writer as a small SQLite file.
+
+The writer's costliest step was binding 500,000 rows of twelve values each into SQLite from
+Python (`executemany`). The child (app/services/billing/ahead.py) already holds those rows,
+so it writes each chunk into a file of its own (no journal, no sync: a scratch file), on
+its core, and sends only the file's name and the chunk's sums per room and per fee item.
+The writer attaches the file and copies the lines with one `INSERT … SELECT` inside its
+transaction: SQLite moves them without a Python object per line (500,000 lines: 4.4–5.0 s
+of executemany against 2.9–3.1 s, measured on the benchmark's lines).
+
+A file is attached inside the writer's transaction (SQLite allows that) and detached after
+the commit (it allows that only outside one); SQLite attaches at most 10 databases, so the
+writer commits before a transaction holds `MAX_ATTACHED` chunks. The files live in a
+temporary folder removed when the run ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sqlite3
+import tempfile
+from typing import NamedTuple
+
+# bill_line's columns but created_at (stamped by the writer): the layout of computed rows.
+COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
+           "tariff_version_id", "bill_run_id", "created_by")
+MAX_ATTACHED = 8
+_ALIASES = itertools.count(1)  # unique in the process: a name never meets a stale attachment
+R_ROOM, R_FEE, R_AMOUNT = 1, 2, 5
+
+
+class FileChunk(NamedTuple):
+    path: str  # "" when the chunk has no lines
+    count: int
+    by_room: dict[str, int]  # fen per room, for the chunk's ledger transaction
+    by_fee: dict[str, int]  # fen per fee item
+
+
+def sums(rows: list[tuple]) -> tuple[dict[str, int], dict[str, int]]:
+    """Fen per room and per fee item of computed rows (plain dict updates: 100,000 rooms)."""
+    by_room: dict[str, int] = {}
+    by_fee: dict[str, int] = {}
+    get_r, get_f = by_room.get, by_fee.get
+    for x in rows:
+        room, fee, fen = x[R_ROOM], x[R_FEE], x[R_AMOUNT]
+        by_room[room] = get_r(room, 0) + fen
+        by_fee[fee] = get_f(fee, 0) + fen
+    return by_room, by_fee
+
+
+def folder() -> str:
+    return tempfile.mkdtemp(prefix="propdesk-bill-run-")
+
+
+def remove(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def write(where: str, k: int, rows: list[tuple]) -> FileChunk:
+    """In the child: chunk k's rows (in id order) into a new file in `where`."""
+    by_room, by_fee = sums(rows)
+    if not rows:
+        return FileChunk("", 0, by_room, by_fee)
+    path = os.path.join(where, f"chunk-{k}.db")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute(f"CREATE TABLE line ({', '.join(COLUMNS)})")
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO line VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return FileChunk(path, len(rows), by_room, by_fee)
+
+
+def line_ids(chunk: FileChunk) -> list[str]:
+    if not chunk.path:
+        return []
+    conn = sqlite3.connect(chunk.path)
+    try:
+        return [r[0] for r in conn.execute("SELECT id FROM line")]
+    finally:
+        conn.close()
+
+
+class Attached:
+    """The chunk files attached to the writer's connection in its open transaction."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[sqlite3.Connection, str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def copy(self, conn, chunk: FileChunk, stamp: str) -> None:  # type: ignore[no-untyped-def]
+        """INSERT … SELECT of the chunk's lines into bill_line on the writer's connection
+        (SQLAlchemy's, so its errors are translated as every statement's), `stamp` as their
+        created_at (naive UTC text made by the writer, never input)."""
+        assert "'" not in stamp
+        alias = f"bill_run_chunk_{next(_ALIASES)}"
+        conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (chunk.path,))
+        self.files.append((conn.connection.driver_connection, alias, chunk.path))
+        cols = ", ".join(COLUMNS)
+        conn.exec_driver_sql(f"INSERT INTO main.bill_line ({cols}, created_at) SELECT {cols}, '{stamp}' FROM {alias}.line")
+
+    def release(self) -> None:
+        """After the commit (or the rollback): detach the files and remove them."""
+        for raw, alias, path in self.files:
+            try:
+                raw.execute(f"DETACH DATABASE {alias}")
+            except sqlite3.Error:
+                pass  # the connection went away with a failed transaction: nothing attached
+            try:
+                os.remove(path)
+            except OSError:
+                pass
+        self.files = []
