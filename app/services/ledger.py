@@ -130,6 +130,29 @@ def post(s: Session, kind: str, entries: Iterable[tuple[str, int]], *, ref_type:
     return txn_id
 
 
+def post_prepared(s: Session, kind: str, txn_id: str, source: str, expected: int, *, ref_type: str | None = None,
+                  ref_id: str | None = None, memo: str | None = None, user: str | None = None,
+                  terminal: str | None = None) -> str:
+    """Write one balanced transaction whose postings were made elsewhere — a bill run's child
+    process (app/services/billing/chunk_files.py) — and wait in table `source` (id, txn_id,
+    code, fen) of an attached database: copied in one INSERT … SELECT, each account found by
+    its code. The accounts must exist (the bill run creates them first); a posting without
+    its account, or postings that do not sum to zero, fail the transaction."""
+    conn = s.connection()
+    total, n = conn.exec_driver_sql(f"SELECT coalesce(sum(fen), 0), count(*) FROM {source}").one()
+    if total != 0 or n != expected:
+        raise LedgerImbalance(f"{kind} transaction {txn_id} does not balance: {total} fen, {n} of {expected} postings")
+    s.execute(LedgerTxn.__table__.insert(), [{
+        "id": txn_id, "kind": kind, "ref_type": ref_type, "ref_id": ref_id, "memo": memo, "created_by": user,
+        "terminal_code": terminal, "reverses_id": None, "created_at": utcnow()}])
+    copied = conn.exec_driver_sql(
+        f"INSERT INTO posting (id, txn_id, account_id, amount_fen) SELECT p.id, p.txn_id, a.id, p.fen "
+        f"FROM {source} p JOIN ledger_account a ON a.code = p.code").rowcount
+    if copied != expected:
+        raise LedgerImbalance(f"{kind} transaction {txn_id}: {expected - copied} postings have no account")
+    return txn_id
+
+
 def post_many(s: Session, txns: list[dict]) -> list[str]:
     """Write many balanced transactions at once (a push batch of payments): each dict has
     `kind`, `entries` and post()'s keyword arguments. Same rules as post(); three statements

@@ -432,3 +432,35 @@ def _some_rows(ctx: AppContext) -> list[tuple]:
     with ctx.engine.connect() as c:
         return [tuple(r) for r in c.exec_driver_sql(
             f"SELECT {', '.join(bill_run_module.chunk_files.COLUMNS)} FROM bill_line LIMIT 7")]
+
+
+@pytest.mark.parametrize("postings, why", [
+    ([("p1", "t1", "INC:nope", -100), ("p2", "t1", "INC:nope2", 100)], "have no account"),
+    ([("p1", "t1", "X", -100), ("p2", "t1", "Y", 99)], "does not balance"),
+])
+def test_prepared_postings_refused_unless_balanced_and_every_account_exists(tmp_path, postings, why):
+    """ledger.post_prepared (a bill run child's postings, copied by account code) checks what
+    ledger.post checks: a transaction sums to zero, and no posting is lost for want of its
+    account. Refused, it writes nothing."""
+    import sqlite3
+
+    from app.db.models import Posting
+    from app.services import ledger
+
+    ctx = _ready_context(f"sqlite:///{tmp_path / 'l.db'}")
+    side = tmp_path / "side.db"
+    c = sqlite3.connect(side)
+    c.execute("CREATE TABLE posting (id, txn_id, code, fen)")
+    c.executemany("INSERT INTO posting VALUES (?, ?, ?, ?)", postings)
+    c.commit()
+    c.close()
+    with ctx.uow() as s:
+        ledger.ensure_accounts(s, ["X", "Y"])
+    with pytest.raises(ledger.LedgerImbalance, match=why):
+        with ctx.uow() as s:
+            s.connection().exec_driver_sql("ATTACH DATABASE ? AS side", (str(side),))
+            ledger.post_prepared(s, "bill", "t1", "side.posting", 2)
+    with ctx.uow() as s:
+        assert s.scalar(select(func.count()).select_from(Posting)) == 0
+        assert s.scalar(select(func.count()).select_from(LedgerTxn)) == 0
+    ctx.close()

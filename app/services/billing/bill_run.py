@@ -681,6 +681,8 @@ class _Writer:
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
                 lines = source.get(i)
+                if isinstance(lines, FileChunk):
+                    lines = chunk_files.with_sums(lines)
                 room_ids = self._deduction_rooms(rooms, lines)
                 if not _count(lines) and not room_ids and not last:
                     continue  # nothing to write for these rooms (a re-run): no transaction
@@ -840,9 +842,9 @@ class _Writer:
         self.laps.add("ledger")
 
     def _post(self, rows: Lines) -> None:
+        kw = {"alias": self.attached.alias(rows)} if isinstance(rows, FileChunk) and rows.postings else {}
         post_chunk(self.s, rows, accounts=self.accounts, ref_type="bill_run", ref_id=self.run_id,
-                   memo=f"出账 {self.period}", user=self.user,
-                   terminal=self.terminal)
+                   memo=f"出账 {self.period}", user=self.user, terminal=self.terminal, **kw)
 
 
 def post_chunk(s: Session, rows: Lines, **kw) -> None:  # type: ignore[no-untyped-def]
@@ -850,7 +852,14 @@ def post_chunk(s: Session, rows: Lines, **kw) -> None:  # type: ignore[no-untype
     item's income — what receivables.postings.post_bill_lines books, with the amounts summed
     per room and per fee item as plain dict updates first (100,000 rooms a run). `accounts`
     (code -> id) are accounts already looked up (ledger.post)."""
-    by_room, by_fee = (rows.by_room, rows.by_fee) if isinstance(rows, FileChunk) else chunk_files.sums(rows)
+    if isinstance(rows, FileChunk):
+        kw.pop("accounts", None)
+        alias = kw.pop("alias", None)
+        if rows.postings:
+            ledger.post_prepared(s, "bill", rows.txn_id, f"{alias}.posting", rows.postings, **kw)
+        return
+    kw.pop("alias", None)
+    by_room, by_fee = chunk_files.sums(rows)
     entries = [(ledger.room_account("AR", room), fen) for room, fen in by_room.items()]
     entries += [(ledger.income_account(fee), -fen) for fee, fen in by_fee.items()]
     if any(fen for _, fen in entries):

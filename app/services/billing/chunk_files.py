@@ -23,6 +23,9 @@ import sqlite3
 import tempfile
 from typing import NamedTuple
 
+from app.ids import new_id, new_ids
+from app.services import ledger
+
 # bill_line's columns but created_at (stamped by the writer): the layout of computed rows.
 COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
            "tariff_version_id", "bill_run_id", "created_by")
@@ -34,8 +37,10 @@ R_ROOM, R_FEE, R_AMOUNT = 1, 2, 5
 class FileChunk(NamedTuple):
     path: str  # "" when the chunk has no lines
     count: int
-    by_room: dict[str, int]  # fen per room, for the chunk's ledger transaction
+    by_room: dict[str, int]  # fen per room (with_sums): the rooms the chunk bills
     by_fee: dict[str, int]  # fen per fee item
+    txn_id: str = ""  # the chunk's ledger transaction, its postings made in the child
+    postings: int = 0
 
 
 def sums(rows: list[tuple]) -> tuple[dict[str, int], dict[str, int]]:
@@ -59,22 +64,54 @@ def remove(path: str) -> None:
 
 
 def write(where: str, k: int, rows: list[tuple]) -> FileChunk:
-    """In the child: chunk k's rows (in id order) into a new file in `where`."""
-    by_room, by_fee = sums(rows)
+    """In the child: chunk k's rows (in id order) and their sums per room and per fee item
+    into a new file in `where`. What goes back through the pipe is only the file's name:
+    a message that small never fills the pipe, so the child computes ahead freely while the
+    writer commits."""
     if not rows:
-        return FileChunk("", 0, by_room, by_fee)
+        return FileChunk("", 0, {}, {})
+    by_room, by_fee = sums(rows)
+    # The chunk's ledger transaction as app.services.ledger.post would write it — Dr each
+    # room's AR, Cr each fee item's income, zero entries dropped, balanced — with account
+    # codes instead of ids (the writer joins them to its accounts: ledger.post_prepared).
+    entries = [(ledger.room_account("AR", room), fen) for room, fen in by_room.items() if fen]
+    entries += [(ledger.income_account(fee), -fen) for fee, fen in by_fee.items() if fen]
+    if sum(fen for _, fen in entries) != 0:
+        raise ledger.LedgerImbalance(f"bill chunk {k} does not balance")
+    entries.sort()
+    txn_id = new_id() if entries else ""
+    postings = [(pid, txn_id, code, fen) for pid, (code, fen) in zip(new_ids(len(entries)), entries)]
     path = os.path.join(where, f"chunk-{k}.db")
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute(f"CREATE TABLE line ({', '.join(COLUMNS)})")
+        conn.execute("CREATE TABLE room_fen (room_id, fen)")
+        conn.execute("CREATE TABLE fee_fen (fee_item_id, fen)")
+        conn.execute("CREATE TABLE posting (id, txn_id, code, fen)")
         conn.execute("BEGIN")
         conn.executemany(f"INSERT INTO line VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        conn.executemany("INSERT INTO room_fen VALUES (?, ?)", by_room.items())
+        conn.executemany("INSERT INTO fee_fen VALUES (?, ?)", by_fee.items())
+        conn.executemany("INSERT INTO posting VALUES (?, ?, ?, ?)", postings)
         conn.execute("COMMIT")
     finally:
         conn.close()
-    return FileChunk(path, len(rows), by_room, by_fee)
+    return FileChunk(path, len(rows), {}, {}, txn_id, len(postings))
+
+
+def with_sums(chunk: FileChunk) -> FileChunk:
+    """In the writer: the chunk with its sums per room and per fee item read from its file."""
+    if not chunk.path:
+        return chunk
+    conn = sqlite3.connect(chunk.path)
+    try:
+        by_room = dict(conn.execute("SELECT room_id, fen FROM room_fen"))
+        by_fee = dict(conn.execute("SELECT fee_item_id, fen FROM fee_fen"))
+    finally:
+        conn.close()
+    return chunk._replace(by_room=by_room, by_fee=by_fee)
 
 
 def line_ids(chunk: FileChunk) -> list[str]:
@@ -95,6 +132,9 @@ class Attached:
 
     def __len__(self) -> int:
         return len(self.files)
+
+    def alias(self, chunk: FileChunk) -> str:
+        return next(a for _, a, path in self.files if path == chunk.path)
 
     def copy(self, conn, chunk: FileChunk, stamp: str) -> None:  # type: ignore[no-untyped-def]
         """INSERT … SELECT of the chunk's lines into bill_line on the writer's connection
