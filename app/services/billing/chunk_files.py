@@ -29,6 +29,8 @@ from app.services import ledger
 # bill_line's columns but created_at (stamped by the writer): the layout of computed rows.
 COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
            "tariff_version_id", "bill_run_id", "created_by")
+VARYING = ("id", "room_id", "fee_item_id", "amount_fen", "detail", "quantity")
+PER_ITEM = ("fee_item_id", "period", "kind", "due_date", "tariff_version_id", "bill_run_id", "created_by")
 MAX_ATTACHED = 8
 _ALIASES = itertools.count(1)  # unique in the process: a name never meets a stale attachment
 R_ROOM, R_FEE, R_AMOUNT = 1, 2, 5
@@ -86,12 +88,18 @@ def write(where: str, k: int, rows: list[tuple]) -> FileChunk:
     try:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
-        conn.execute(f"CREATE TABLE line ({', '.join(COLUMNS)})")
+        # What differs from line to line; the rest is the same for every line of a fee item
+        # (made so by the computation: bill_run._Computation._constants) and stored once.
+        conn.execute(f"CREATE TABLE line ({', '.join(VARYING)})")
+        conn.execute(f"CREATE TABLE item ({', '.join(PER_ITEM)}, PRIMARY KEY (fee_item_id))")
         conn.execute("CREATE TABLE room_fen (room_id, fen)")
         conn.execute("CREATE TABLE fee_fen (fee_item_id, fen)")
         conn.execute("CREATE TABLE posting (id, txn_id, code, fen)")
         conn.execute("BEGIN")
-        conn.executemany(f"INSERT INTO line VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+        conn.executemany(f"INSERT INTO line VALUES ({', '.join('?' * len(VARYING))})",
+                         [(x[0], x[1], x[2], x[5], x[6], x[7]) for x in rows])
+        items = {x[2]: (x[2], x[3], x[4], x[8], x[9], x[10], x[11]) for x in reversed(rows)}
+        conn.executemany(f"INSERT INTO item VALUES ({', '.join('?' * len(PER_ITEM))})", items.values())
         conn.executemany("INSERT INTO room_fen VALUES (?, ?)", by_room.items())
         conn.executemany("INSERT INTO fee_fen VALUES (?, ?)", by_fee.items())
         conn.executemany("INSERT INTO posting VALUES (?, ?, ?, ?)", postings)
@@ -144,8 +152,11 @@ class Attached:
         alias = f"bill_run_chunk_{next(_ALIASES)}"
         conn.exec_driver_sql(f"ATTACH DATABASE ? AS {alias}", (chunk.path,))
         self.files.append((conn.connection.driver_connection, alias, chunk.path))
-        cols = ", ".join(COLUMNS)
-        conn.exec_driver_sql(f"INSERT INTO main.bill_line ({cols}, created_at) SELECT {cols}, '{stamp}' FROM {alias}.line")
+        cols = ", ".join(("i." if c in PER_ITEM and c != "fee_item_id" else "l.") + c for c in COLUMNS)
+        # CROSS JOIN keeps the lines outermost: they go in in the file's order (by id).
+        conn.exec_driver_sql(f"INSERT INTO main.bill_line ({', '.join(COLUMNS)}, created_at) "
+                             f"SELECT {cols}, '{stamp}' FROM {alias}.line l CROSS JOIN {alias}.item i "
+                             f"WHERE i.fee_item_id = l.fee_item_id")
 
     def release(self) -> None:
         """After the commit (or the rollback): detach the files and remove them."""
