@@ -677,9 +677,9 @@ class _Writer:
         deducted = {"payments": 0, "total_fen": 0, "receipts": []}
         written, open_rooms = 0, 0
         source = self._source(chunks, preview)
-        self.accounts = None if preview else self._ensure_accounts()
         failed = True
         try:
+            self.accounts = None if preview else self._ensure_accounts()
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
                 lines = source.get(i)
