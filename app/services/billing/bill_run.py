@@ -505,8 +505,7 @@ def _sorted_lines(comp: _Computation) -> Callable[[list[RoomRow]], list[Row]]:
     return lines
 
 
-_LINE_COLUMNS = ("id", "room_id", "fee_item_id", "period", "kind", "amount_fen", "detail", "quantity", "due_date",
-                 "tariff_version_id", "bill_run_id", "created_by", "created_at")
+_LINE_COLUMNS = (*chunk_files.COLUMNS, "created_at")  # a computed row's columns, then the chunk's stamp
 
 
 def insert_lines(s: Session, rows: list[Row], created_at: datetime) -> None:
