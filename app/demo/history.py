@@ -74,6 +74,7 @@ from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Rec
 from app.domain.late_fee import late_fee
 from app.domain.periods import Period, due_date
 from app.services import ledger
+from app.services.billing.ahead import can_fork
 from app.demo.plan import CATEGORIES, METHODS, _Planner
 from app.demo.readings import _Writer
 
@@ -85,6 +86,10 @@ FLUSH = 300_000  # allocations written at a time
 RANDOM_INDEXES = {"payment": ("ix_payment_room_created", "ix_payment_business_day"), "tender": ("ix_tender_reference",),
                   "allocation": ("ix_allocation_bill_line_id",), "ledger_txn": ("ix_ledger_txn_ref",),
                   "posting": ("ix_posting_account_id",)}
+
+# Indexes the demo's bill runs would fill at random (lines by room, postings by account —
+# every run adds one entry per room to both): dropped for all twelve runs and the history.
+BILL_RUN_INDEXES = {"bill_line": ("ix_bill_line_room_period",), "posting": ("ix_posting_account_id",)}
 
 HISTORY_TABLES = ("payment", "tender", "allocation", "deposit", "receipt", "receipt_void", "receipt_sequence",
                   "ledger_txn", "posting")
@@ -99,34 +104,66 @@ VOID_COLS = ("id", "receipt_id", "reason", "user_id", "ledger_txn_id", "created_
 DEPOSIT_COLS = ("id", "room_id", "purpose", "amount_fen", "payment_id", "created_at")
 
 
-_ALL_ROOMS = 10**9  # a chunk bigger than any demo: one transaction per bill run
+_ALL_ROOMS = 10**9  # more rooms than any demo: a demo bill run is one transaction
 # The demo's bill runs' page cache on SQLite (KiB): a year of lines' indexes at 100,000 rooms.
 BILL_RUN_CACHE_KIB = 524_288
+
+
+def demo_chunk_rooms(rooms: int) -> int:
+    """Rooms per chunk of a demo bill run: as many chunks as one SQLite transaction can hold
+    files of (chunk_files.MAX_ATTACHED), so the run is one transaction and its lines are
+    computed in the forked child, a chunk ahead of the writer."""
+    from app.services.billing.chunk_files import MAX_ATTACHED
+
+    return max(1, -(-rooms // MAX_ATTACHED))
 
 
 @contextmanager
 def _bill_run_cache(ctx: AppContext) -> Iterator[None]:
     """SQLite: every connection the bill runs check out gets BILL_RUN_CACHE_KIB of page
-    cache, and the engine's own size back when it returns to the pool."""
+    cache, kept from run to run; the pool is emptied afterwards, so later connections have
+    the engine's own size. (Giving the engine's size back at every check-in threw the cache
+    away twice a run: 7 % of a 20,000-room demo's bill runs went to re-reading it.)"""
     if ctx.engine.dialect.name != "sqlite":
         yield
         return
-    from app.db.engine import SQLITE_CACHE_KIB
 
     def big(dbapi_conn, _rec, _proxy) -> None:  # type: ignore[no-untyped-def]
         dbapi_conn.execute(f"PRAGMA cache_size=-{BILL_RUN_CACHE_KIB}")
 
-    def usual(dbapi_conn, _rec) -> None:  # type: ignore[no-untyped-def]
-        if dbapi_conn is not None:
-            dbapi_conn.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-
     event.listen(ctx.engine, "checkout", big)
-    event.listen(ctx.engine, "checkin", usual)
     try:
         yield
     finally:
         event.remove(ctx.engine, "checkout", big)
-        event.remove(ctx.engine, "checkin", usual)
+        ctx.engine.dispose()
+
+
+def drop_indexes(conn: Connection, names_by_table: dict[str, tuple[str, ...]]) -> list[str]:
+    """Drop these (non-unique) secondary indexes where they exist; return the statements that
+    create them again from their own definitions."""
+    insp = inspect(conn)
+    again = []
+    for table, names in names_by_table.items():
+        for ix in insp.get_indexes(table):
+            if ix["name"] in names and not ix.get("unique"):
+                conn.exec_driver_sql(f"DROP INDEX {ix['name']}")
+                again.append(f"CREATE INDEX {ix['name']} ON {table} ({', '.join(ix['column_names'])})")
+    return again
+
+
+@contextmanager
+def indexes_dropped(ctx: AppContext, names_by_table: dict[str, tuple[str, ...]]) -> Iterator[None]:
+    """These indexes dropped while the demo's bill runs and history are written, and made
+    again (a sort each) afterwards, however the load ends."""
+    with ctx.engine.begin() as conn:
+        again = drop_indexes(conn, names_by_table)
+    try:
+        yield
+    finally:
+        with ctx.engine.begin() as conn:
+            for sql in again:
+                conn.exec_driver_sql(sql)
 
 
 def _id_stream() -> Iterator[str]:
@@ -134,25 +171,29 @@ def _id_stream() -> Iterator[str]:
         yield from new_ids(50_000)
 
 
-def bill_periods(ctx: AppContext, periods: list[str]) -> dict[str, Any]:
+def bill_periods(ctx: AppContext, periods: list[str], rooms: int) -> dict[str, Any]:
     """The real bill run of each period, oldest first, each in its own unit of work.
 
-    Each run writes all its rooms in one transaction (chunk_rooms = every room): no counter
-    is open while `init --demo` fills the database, and a chunk's cost is dominated by the
+    Each run writes all its rooms in one transaction (`open_rooms` = every room): no counter
+    is open while `init --demo` fills the database, and a commit's cost is dominated by the
     pages of the lines' primary-key index it touches — ids are hashes, so every chunk touches
-    most of that index, and 25 chunks rewrite it 25 times (measured in docs/billing.md). On
-    SQLite the runs also get a page cache that holds the year's bill-line indexes."""
+    most of that index, and 25 commits rewrite it 25 times (measured in docs/billing.md). The
+    run is still cut into `demo_chunk_rooms` chunks: the CLI computes them in the forked child
+    while the writer writes the one before. On SQLite the runs also get a page cache that
+    holds the year's bill-line indexes."""
     from app.services.billing.bill_run import bill_run
 
     t0 = time.monotonic()
     runs = []
+    chunk_rooms = demo_chunk_rooms(rooms)
     with _bill_run_cache(ctx):
         for p in periods:
             t = time.monotonic()
             with ctx.uow() as s:
-                r = bill_run(s, p, user="admin", chunk_rooms=_ALL_ROOMS)
+                r = bill_run(s, p, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS)
             runs.append({"period": p, "lines": r["lines"], "total_fen": r["total_fen"],
-                         "missing_readings": r["missing_readings"], "seconds": round(time.monotonic() - t, 2)})
+                         "missing_readings": r["missing_readings"], "seconds": round(time.monotonic() - t, 2),
+                         "timings": r.get("timings")})
     return {"runs": len(runs), "lines": sum(r["lines"] for r in runs), "total_fen": sum(r["total_fen"] for r in runs),
             "missing_readings": sum(r["missing_readings"] for r in runs), "per_period": runs,
             "seconds": round(time.monotonic() - t0, 2)}
@@ -175,7 +216,7 @@ class _Forms:
 
 
 class _History(_Planner):
-    def __init__(self, conn: Connection, writer: _Writer, seed: int, today: date, periods: list[str],
+    def __init__(self, conn: Connection | None, writer: _Writer, seed: int, today: date, periods: list[str],
                  terminal_code: str) -> None:
         self.conn, self.w, self.today = conn, writer, today
         self.rng = random.Random(f"propdesk-demo-history-{seed}")
@@ -183,7 +224,8 @@ class _History(_Planner):
         self.periods = [Period.parse(p) for p in periods]
         self.k_of = {p: k for k, p in enumerate(periods)}
         self.f = _Forms(writer.dialect)
-        self.mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        qmark = writer.dialect == "sqlite" or (conn is not None and conn.dialect.paramstyle == "qmark")
+        self.mark = "?" if qmark else "%s"
         self.terminal_code = terminal_code
         self.terminal_id = self.one("SELECT id FROM terminal WHERE code = {m}", terminal_code)
         self.user_id = self.one("SELECT id FROM app_user WHERE username = {m}", HISTORY_USER)
@@ -229,7 +271,9 @@ class _History(_Planner):
 
     # ---------------------------------------------------------------- execution
 
-    def run(self) -> None:
+    def run(self, *, indexes: bool = True) -> None:
+        """The whole history; with `indexes`, RANDOM_INDEXES are dropped for it and made again
+        (else the caller does that)."""
         self.load()
         self.plan()
         # a room's one top-up, as (day, secs, amount): the prepaid balance after each payment
@@ -237,7 +281,7 @@ class _History(_Planner):
         # paid from it here, and it comes after the room's last bills payment
         self.topups = {idx: (v["day"], v["secs"], v["what"]) for idx, v in self.extra if v["kind"] == "prepay"}
         self.lap("plan")
-        dropped = self._drop_indexes()
+        dropped = self._drop_indexes() if indexes else []
         for k in range(len(self.periods)):
             self._read_period(k)
             for idx, v in self.ends[k]:
@@ -258,14 +302,9 @@ class _History(_Planner):
         that create it again: RANDOM_INDEXES, and on PostgreSQL the foreign keys of the tables
         written (each row's check is a trigger with an index probe; adding the constraint back
         validates all rows in one join)."""
-        insp, run = inspect(self.conn), self.conn.exec_driver_sql
-        again = []
-        for table, names in RANDOM_INDEXES.items():
-            for ix in insp.get_indexes(table):
-                if ix["name"] in names and not ix.get("unique"):
-                    run(f"DROP INDEX {ix['name']}")
-                    again.append(f"CREATE INDEX {ix['name']} ON {table} ({', '.join(c for c in ix['column_names'])})")
+        again = drop_indexes(self.conn, RANDOM_INDEXES)
         if self.w.dialect == "postgresql":
+            insp, run = inspect(self.conn), self.conn.exec_driver_sql
             for table in HISTORY_TABLES:
                 for fk in insp.get_foreign_keys(table):
                     run(f"ALTER TABLE {table} DROP CONSTRAINT {fk['name']}")
@@ -278,6 +317,16 @@ class _History(_Planner):
         for sql in again:
             self.conn.exec_driver_sql(sql)
         self.lap("indexes")
+
+    def _create_accounts(self, codes: list[str]) -> dict[str, str]:
+        made_elsewhere = getattr(self.w, "accounts", None)  # the child's writer (history_child)
+        if made_elsewhere is not None:
+            return made_elsewhere(codes)
+        s = Session(bind=self.conn)
+        try:
+            return ledger.ensure_accounts(s, codes)
+        finally:
+            s.close()
 
     def _read_period(self, k: int) -> None:
         """Lines of period k go to the line list of the visit that pays them, as (order, amount,
@@ -417,11 +466,7 @@ class _History(_Planner):
         accounts = dict(self.query("SELECT code, id FROM ledger_account"))
         missing = sorted(codes - set(accounts))
         if missing:
-            s = Session(bind=self.conn)
-            try:
-                accounts.update(ledger.ensure_accounts(s, missing))
-            finally:
-                s.close()
+            accounts.update(self._create_accounts(missing))
         receipts, txns, postings, voids, seqs = [], [], [], [], []
         day, seq = None, 0
         for d, _secs, _idx, _n, pid, cid, method, total, credit, late, credit_code, stamp, void in self.records:
@@ -501,8 +546,14 @@ def _build_history(ctx: AppContext, seed: int, today: date, periods: list[str], 
             writer.raw.execute("PRAGMA threads=2")  # helper threads for the sorts of CREATE INDEX
         try:
             with conn.begin():
-                h = _History(conn, writer, seed, today, periods, ctx.terminal)
-                h.run()
+                if sqlite and can_fork():
+                    from app.demo.history_child import history_in_child
+
+                    h = history_in_child(conn, writer, lambda raw, w: _History(None, w, seed, today, periods,
+                                                                               ctx.terminal))
+                else:
+                    h = _History(conn, writer, seed, today, periods, ctx.terminal)
+                    h.run()
                 h.lap("run")
             h.lap("commit")
         finally:

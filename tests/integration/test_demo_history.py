@@ -32,6 +32,7 @@ from app.services.cashier.payments import payer_name
 from app.services.cashier.tenders import TenderInput, settle, validate_tender
 from app.demo import build_demo
 from app.demo.history import HISTORY_TABLES
+from app.services.billing import ahead
 from app.services.ledger_check import full_check
 
 TODAY = date(2026, 3, 10)
@@ -49,12 +50,13 @@ def _open(url: str) -> AppContext:
 
 
 def schema(ctx: AppContext) -> dict[str, tuple]:
-    """Indexes and foreign keys of the tables the history writes (it drops some for the load)."""
+    """Indexes and foreign keys of the tables the bill runs and the history write (the demo
+    drops some for the load)."""
     insp = inspect(ctx.engine)
     return {t: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix.get("unique"))) for ix in insp.get_indexes(t)),
                 sorted((fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"],
                         tuple(fk["referred_columns"])) for fk in insp.get_foreign_keys(t)))
-            for t in HISTORY_TABLES}
+            for t in (*HISTORY_TABLES, "bill_line")}
 
 
 def canonical(ctx: AppContext) -> dict[str, list]:
@@ -286,12 +288,17 @@ def test_a_realistic_share_of_arrears(built):  # type: ignore[no-untyped-def]
         assert owing >= 0.8 * ROOMS and 3 <= late <= 0.3 * ROOMS and prepaid >= 1 and deposits >= 1
 
 
-def test_same_seed_same_history_other_seed_other_history(built, tmp_path):  # type: ignore[no-untyped-def]
+def test_same_seed_same_history_other_seed_other_history(built, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    # `built` made its lines and its history in forked children (where fork is safe, as here);
+    # "again" makes them in this process, as Windows and the GUI do: the same history.
+    assert ahead.can_fork() and "parent_writing" in built[1]["payments"]["timings"]
+    monkeypatch.setattr(ahead, "COMPUTE_IN_CHILD", False)
     dumps = {}
     for label, seed in (("again", SEED), ("other", SEED + 1)):
         ctx = _open(f"sqlite:///{tmp_path / label}.db")
         try:
-            build_demo(ctx, rooms=ROOMS, seed=seed, today=TODAY)
+            summary = build_demo(ctx, rooms=ROOMS, seed=seed, today=TODAY)
+            assert "parent_writing" not in summary["payments"]["timings"]
             dumps[label] = canonical(ctx)
         finally:
             ctx.close()
@@ -382,3 +389,26 @@ def test_a_counter_with_its_own_printer_keeps_it(tmp_path):  # type: ignore[no-u
             assert s.scalar(select(Terminal.printer).where(Terminal.code == "T1")) == own
     finally:
         ctx.close()
+
+
+def test_a_history_child_that_fails_leaves_no_history_and_every_index(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from app.demo import history
+    from app.demo.history_child import ChildFailed
+
+    def broken(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the ledger could not be built")
+
+    monkeypatch.setattr(history._History, "_receipts_and_ledger", broken)  # runs in the child only
+    ctx = _open(f"sqlite:///{tmp_path / 'broken.db'}")
+    fresh = AppContext.open(f"sqlite:///{tmp_path / 'fresh.db'}")
+    try:
+        with pytest.raises(ChildFailed, match="the ledger could not be built"):
+            build_demo(ctx, rooms=40, seed=SEED, today=TODAY)
+        with ctx.uow() as s:
+            for model in (Payment, Allocation, Tender, Receipt):
+                assert s.scalar(select(func.count()).select_from(model)) == 0
+            assert s.scalar(select(func.count()).select_from(BillLine)) > 0  # the bill runs stand
+        assert schema(ctx) == schema(fresh)
+    finally:
+        ctx.close()
+        fresh.close()

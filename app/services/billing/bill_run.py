@@ -396,12 +396,15 @@ class _Computation:
             return self._before[it.id]
         bl = BillLine.__table__.c
         out: dict[str, Decimal] = {}
-        q = select(bl.room_id, bl.quantity).where(bl.fee_item_id == it.id, bl.period >= f"{self.period.year:04d}-01",
-                                                  bl.period < self.p, bl.quantity.is_not(None))
+        # The months by name: each is one seek on (period, fee item) in ix_bill_line_period_fee,
+        # where a range of periods scanned every fee item's entries of those months.
+        months = [f"{self.period.year:04d}-{m:02d}" for m in range(1, self.period.month)]
+        q = select(bl.room_id, bl.quantity).where(bl.fee_item_id == it.id, bl.period.in_(months),
+                                                  bl.quantity.is_not(None))
         # Read raw (in December: 11 months of lines), each distinct quantity text made a Decimal once.
         zero, dec = Decimal(0), {}
         get, dget = out.get, dec.get
-        for room_id, qty in fetch_raw(self.s.connection(), q):
+        for room_id, qty in fetch_raw(self.s.connection(), q) if months else ():
             d = dget(qty)
             if d is None:
                 d = dec[qty] = Decimal(qty)
@@ -550,12 +553,15 @@ def _read_snapshot(s: Session) -> None:
 
 
 def bill_run(s: Session, period_text: str, *, user: str, community: str | None = None, dry_run: bool = False,
-             terminal: str | None = None, chunk_rooms: int = CHUNK_ROOMS) -> dict:
+             terminal: str | None = None, chunk_rooms: int = CHUNK_ROOMS,
+             open_rooms: int | None = None) -> dict:
     """Bill the period. The session is committed as the run goes: first whatever the caller
-    had pending, then each chunk of rooms (the dry run commits nothing of its own)."""
+    had pending, then each chunk of rooms (the dry run commits nothing of its own). On SQLite
+    chunks share a transaction until `open_rooms` rooms (default SQLITE_MAX_OPEN_ROOMS) wait
+    in it, it holds chunk_files.MAX_ATTACHED files, or a counter waited (_Writer._commit_now)."""
     with _collector_paused():
         return _bill_run(s, period_text, user=user, community=community, dry_run=dry_run, terminal=terminal,
-                         chunk_rooms=chunk_rooms)
+                         chunk_rooms=chunk_rooms, open_rooms=open_rooms)
 
 
 @contextmanager
@@ -575,7 +581,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _bill_run(s: Session, period_text: str, *, user: str, community: str | None, dry_run: bool,
-              terminal: str | None, chunk_rooms: int) -> dict:
+              terminal: str | None, chunk_rooms: int, open_rooms: int | None) -> dict:
     users.require(s, user, "bill_run")
     require_standalone(s)  # a counter joined to central gets its bills from central (docs/sync.md)
     period = parse_period(period_text)
@@ -596,7 +602,8 @@ def _bill_run(s: Session, period_text: str, *, user: str, community: str | None,
     deducting = deduction_communities(s, comp.community_ids) if terminal else []
     s.commit()  # the snapshot ends: computing holds nothing
     laps.lap("load")
-    writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting, in_child)
+    writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting, in_child,
+                     max_open_rooms=open_rooms)
     if dry_run:
         comp.run()
         laps.lap("compute")
@@ -633,13 +640,14 @@ class _Writer:
 
     def __init__(self, s: Session, comp: _Computation, period: Period, community: str | None,
                  user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str],
-                 in_child: bool = False) -> None:
+                 in_child: bool = False, max_open_rooms: int | None = None) -> None:
         self.s, self.comp, self.period, self.community = s, comp, period, community
         self.in_child = in_child
         self.attached = chunk_files.Attached()
         self.files = ""  # the folder of the chunk files, if any
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
         self.sqlite = s.get_bind().dialect.name == "sqlite"
+        self.max_open_rooms = SQLITE_MAX_OPEN_ROOMS if max_open_rooms is None else max_open_rooms
         self.database = s.get_bind().url.database
         self.run_id = comp.run_id
         self._since_ns = time.time_ns()
@@ -777,7 +785,7 @@ class _Writer:
         each chunk wrote that index to the WAL 25 times a 100,000-room run."""
         if not self.sqlite:
             return True
-        return (open_rooms >= SQLITE_MAX_OPEN_ROOMS or len(self.attached) >= chunk_files.MAX_ATTACHED
+        return (open_rooms >= self.max_open_rooms or len(self.attached) >= chunk_files.MAX_ATTACHED
                 or waited_since(self.database, self._since_ns))
 
     def _finish(self, recorded_earlier: bool, chunks: int, deducted: dict) -> None:

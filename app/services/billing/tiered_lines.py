@@ -20,7 +20,7 @@ from decimal import Decimal, localcontext
 
 from app.domain.charges import usage_charge
 from app.domain.decimals import _EXACT
-from app.domain.tiers import Tier, _bands, _overlap
+from app.domain.tiers import Tier, _bands
 from app.money import Rounding, parse_rounding, round_yuan_to_fen
 
 
@@ -43,21 +43,31 @@ class TieredLines:
         if not (self.usual and isinstance(usage, Decimal) and isinstance(before, Decimal) and usage.is_finite()
                 and before.is_finite() and usage >= 0 and before >= 0):
             return self._slow(usage, before)
-        zero, bands = self.zero, self.bands
+        zero, bands, texts = self.zero, self.bands, self.texts
+        # tiers._overlap inlined (the same comparisons and operations in the same order, so
+        # every Decimal comes out with the same digits and exponent): a function call and a
+        # Decimal(0) per band and figure were half of the time of a 100,000-room run's water.
         with localcontext(_EXACT):
             after = before + usage
             if self.last is not None and after > self.last:
                 return self._slow(usage, before)
-            cost_after = sum((_overlap(zero, after, lo, hi) * price for lo, hi, price in bands), zero)
-            cost_before = sum((_overlap(zero, before, lo, hi) * price for lo, hi, price in bands), zero)
-            amount = cost_after - cost_before
+            cost_after = cost_before = zero
             parts = []
-            for i, (lo, hi, price) in enumerate(bands):
-                q = _overlap(before, after, lo, hi)
-                if q > 0:
-                    lo_s, hi_s, price_s = self.texts[i]
-                    parts.append(f'{{"amount":"{q * price:f}","from":"{lo_s}","quantity":"{q:f}","tier":{i + 1},'
+            i = 0
+            for lo, hi, price in bands:
+                top = after if hi is None or not hi < after else hi
+                x = top - (lo if lo > zero else zero)
+                cost_after = cost_after + (x if x > zero else zero) * price
+                top_b = before if hi is None or not hi < before else hi
+                x = top_b - (lo if lo > zero else zero)
+                cost_before = cost_before + (x if x > zero else zero) * price
+                x = top - (lo if lo > before else before)
+                if x > zero:
+                    lo_s, hi_s, price_s = texts[i]
+                    parts.append(f'{{"amount":"{x * price:f}","from":"{lo_s}","quantity":"{x:f}","tier":{i + 1},'
                                  f'"to":{hi_s},"unit_price":"{price_s}"}}')
+                i += 1
+            amount = cost_after - cost_before
         detail = (f'{{"after":"{after:f}","basis":"usage","before":"{before:f}","exact":"{amount:f}"'
                   f'{self.tail}{",".join(parts)}],"usage":"{usage:f}"')
         return round_yuan_to_fen(amount, self.mode), detail
