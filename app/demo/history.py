@@ -43,7 +43,9 @@ Speed (100,000 rooms: ~460,000 payments, ~4.5 million allocations, ~85-140 s on 
 2-core machine; the summary's "timings" has each phase): every random draw is made first, per
 room in a deterministic order (the "plan"); then the lines are read period by period and each
 visit is paid as soon as its last period is read; rows are written by the demo's bulk writer
-(executemany / COPY) in one transaction; ids are UUIDv7s made in bulk (app.ids.new_ids). Secondary indexes that these rows would hit in random order (RANDOM_INDEXES)
+(executemany / COPY) in one transaction; ids are UUIDv7s made in bulk (app.ids.new_ids). On
+SQLite, where fork is safe, the rows are made in a forked child and written by this process
+meanwhile, on the other core (app/demo/history_child.py). Secondary indexes that these rows would hit in random order (RANDOM_INDEXES)
 are dropped for the load and created again from their own definitions afterwards. On SQLite
 the connection runs the load with foreign key checks off (each allocation's check is a random
 probe into the bill lines' 5-million-entry key index, which doubled the write time); the rows
