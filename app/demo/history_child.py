@@ -35,13 +35,10 @@ from sqlalchemy.orm import Session
 
 from app.db.base import metadata  # the history's tables are on it: app.demo.history imports their models
 from app.ids import stable_id
+from app.services.billing.ahead import ChildFailed, reap
 from app.services import ledger
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
-
-
-class ChildFailed(RuntimeError):
-    """The child making the history failed or vanished: nothing of it is committed."""
 
 
 class _PipeWriter:
@@ -128,7 +125,7 @@ def history_in_child(conn: Connection, writer: Any, make: Callable[[sqlite3.Conn
             written += time.perf_counter() - t
     finally:
         reader.close()
-        _reap(pid)
+        reap(pid)
     for sql in again:
         conn.exec_driver_sql(sql)
     made.lap("indexes")
@@ -144,12 +141,3 @@ def _create_accounts(conn: Connection, codes: list[str], expected: dict[str, str
     if got != expected:
         raise ChildFailed("the demo history's accounts got other ids than their codes give")
 
-
-def _reap(pid: int) -> None:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done == 0:  # still running (the parent stopped early): not needed any more
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass

@@ -73,7 +73,8 @@ class ThreadAhead:
 
 
 class ChildFailed(RuntimeError):
-    """The computing child failed or vanished: the run stops like any failed run."""
+    """A forked child (a bill run's computing, the demo history's making) failed or vanished:
+    the work stops like any failed work, its transaction rolled back."""
 
 
 class ChildAhead:
@@ -129,13 +130,19 @@ class ChildAhead:
 
     def close(self) -> None:
         self.reader.close()
-        try:
-            pid, _ = os.waitpid(self.pid, os.WNOHANG)
-            if pid == 0:  # still computing (the run stopped early): not needed any more
-                os.kill(self.pid, 9)
-                os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        reap(self.pid)
+
+
+def reap(pid: int) -> None:
+    """A forked child whose work is over or no longer wanted: waited for, killed first if it
+    is still running (its parent stopped early)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done == 0:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def can_fork() -> bool:
