@@ -551,8 +551,7 @@ def _build_history(ctx: AppContext, seed: int, today: date, periods: list[str], 
                 if sqlite and can_fork():
                     from app.demo.history_child import history_in_child
 
-                    h = history_in_child(conn, writer, lambda raw, w: _History(None, w, seed, today, periods,
-                                                                               ctx.terminal))
+                    h = history_in_child(conn, writer, lambda w: _History(None, w, seed, today, periods, ctx.terminal))
                 else:
                     h = _History(conn, writer, seed, today, periods, ctx.terminal)
                     h.run()

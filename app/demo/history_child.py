@@ -75,8 +75,8 @@ class _Made:
         self._t = now
 
 
-def history_in_child(conn: Connection, writer: Any, make: Callable[[sqlite3.Connection, _PipeWriter], Any]) -> _Made:
-    """Run `make(raw, pipe_writer).run(indexes=False)` in a forked child and write what it sends
+def history_in_child(conn: Connection, writer: Any, make: Callable[[_PipeWriter], Any]) -> _Made:
+    """Run `make(pipe_writer).run(indexes=False)` in a forked child and write what it sends
     on `conn` (inside the caller's transaction), with RANDOM_INDEXES dropped meanwhile."""
     from app.demo.history import RANDOM_INDEXES, drop_indexes
 
@@ -91,8 +91,7 @@ def history_in_child(conn: Connection, writer: Any, make: Callable[[sqlite3.Conn
             raw = sqlite3.connect(path, isolation_level=None)
             raw.execute("PRAGMA cache_size=-65536")
             raw.execute("BEGIN")  # one snapshot for every read
-            w = _PipeWriter(raw, sender)
-            h = make(raw, w)
+            h = make(_PipeWriter(raw, sender))
             h.run(indexes=False)
             sender.send_bytes(pickle.dumps(("done", h.summary(), h.timings), _PROTOCOL))
             code = 0
