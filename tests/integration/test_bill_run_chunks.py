@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter as Tally
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -29,9 +29,11 @@ TIERS = [{"up_to": "10", "unit_price": "3"}, {"up_to": None, "unit_price": "4.5"
 ROOMS = 23  # with chunks of 5 rooms: 5 chunks, the last one short
 
 
-def build(ctx: AppContext) -> None:
+def build(ctx: AppContext, more: "Callable[[World], None] | None" = None) -> None:
     with ctx.uow() as s:
         w = World(s)
+        if more is not None:
+            more(w)
         for i in range(ROOMS):
             key = f"{i % 3 + 1}-{i + 101}"
             w.room(key, f"{60 + i * 7}.5{i % 10}")
@@ -463,4 +465,79 @@ def test_prepared_postings_refused_unless_balanced_and_every_account_exists(tmp_
     with ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(Posting)) == 0
         assert s.scalar(select(func.count()).select_from(LedgerTxn)) == 0
+    ctx.close()
+
+
+def test_a_helper_computing_every_other_chunk_changes_nothing(tmp_path, monkeypatch):
+    """`compute_helpers=1` (the demo's runs): the child forks a helper that computes the odd
+    chunks. The lines, totals, missing readings (a room's, and a public meter's noted once,
+    not once per process) and problems are those of a run computed in one piece; a second
+    run skips every line, counted over both processes; both processes did compute."""
+    from app.services.billing import chunk_files
+
+    def gaps(w: World) -> None:
+        for key, meter in (("1-901", "W-gap"), ("3-911", "W-gap2")):  # water meters not read this month
+            w.room(key, "50.00")
+            w.meter(meter, "water", key)
+            w.reading(meter, "2026-09", "5")
+        w.meter("PUB2", "electricity", None)
+        w.reading("PUB2", "2026-09", "0")  # the public meter of PUBX was not read this month either
+        w.fee("PUBX", "apportioned", "0.5", apportion={"meter_no": "PUB2", "by": "area", "scope": "community"})
+        w.fee("NOPRICE", "fixed", None)  # a fee item that cannot be billed: a problem
+
+    real_write = chunk_files.write
+    pids = tmp_path / "pids"
+
+    def noting_write(where: str, k: int, rows: list[tuple]):  # type: ignore[no-untyped-def]
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_write(where, k, rows)
+
+    monkeypatch.setattr(chunk_files, "write", noting_write)
+    monkeypatch.setattr(ahead_module, "COMPUTE_IN_CHILD", True)
+    ref = _ready_context(f"sqlite:///{tmp_path / 'ref.db'}")
+    build(ref, gaps)
+    with ref.uow() as s:
+        whole = bill_run(s, "2026-10", user="admin", chunk_rooms=1000)  # one chunk: computed in-process
+    ctx = _ready_context(f"sqlite:///{tmp_path / 'run.db'}")
+    build(ctx, gaps)
+    with ctx.uow() as s:
+        mine = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+    computed_by = [int(x) for x in pids.read_text().split()]
+    assert len(computed_by) == -(-(ROOMS + 2) // 3) and len(set(computed_by)) == 2
+    assert whole["missing_readings"] == 3 and whole["problems"]
+    for key in ("lines", "total_fen", "skipped_existing", "by_fee_item", "missing_readings", "flagged_readings",
+                "missing", "problems"):
+        assert mine[key] == whole[key], key
+    assert _lines(ctx) == _lines(ref)
+    with ctx.uow() as s:
+        assert full_check(s)["ok"]
+        again = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+    assert again["lines"] == 0 and again["skipped_existing"] == whole["lines"]
+    ctx.close()
+    ref.close()
+
+
+def test_a_failing_helper_fails_the_run_and_changes_nothing(tmp_path, monkeypatch):
+    """The helper's failure reaches the writer like the child's: the run stops, its open
+    transaction rolled back — no line, no run, no posting."""
+    monkeypatch.setattr(ahead_module, "COMPUTE_IN_CHILD", True)
+    ctx = _ready_context(f"sqlite:///{tmp_path / 'run.db'}")
+    build(ctx)
+    real_compute = bill_run_module._Computation.compute
+    parent = os.getpid()
+
+    def failing_in_the_helper(self, rooms):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent and os.getppid() != parent:  # the child's child: the helper
+            raise RuntimeError("the helper broke")
+        return real_compute(self, rooms)
+
+    monkeypatch.setattr(bill_run_module._Computation, "compute", failing_in_the_helper)
+    with pytest.raises(ahead_module.ChildFailed, match="the helper broke"):
+        with ctx.uow() as s:
+            bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+    with ctx.uow() as s:
+        assert s.scalar(select(func.count()).select_from(BillLine)) == 0
+        assert s.scalar(select(func.count()).select_from(BillRun)) == 0
+        assert s.scalar(select(func.count()).select_from(LedgerTxn).where(LedgerTxn.ref_type == "bill_run")) == 0
     ctx.close()

@@ -78,24 +78,46 @@ class ChildFailed(RuntimeError):
 
 
 class ChildAhead:
+    """`helpers=1`: once the child has read the run's inputs (`prepare`), it forks a helper
+    that shares them (copy on write) and computes every other chunk — the odd ones on a pipe
+    of its own, the child the even ones. Each reports its share of the run's state, and
+    `merge` makes one of them. For a run whose writer waits for its lines (the demo's runs,
+    one transaction: docs/billing.md "The demo"), on a machine with a core to spare."""
+
     def __init__(self, compute: Callable[[Any], list[tuple]], chunks: list, state: Callable[[], Any],
                  adopt: Callable[[Any], None], waited: Callable[[], None],
-                 prepare: Callable[[], None] | None = None) -> None:
-        self.chunks, self.adopt, self.waited = chunks, adopt, waited
-        self.reader, writer = Pipe(duplex=False)
+                 prepare: Callable[[], None] | None = None, *,
+                 merge: Callable[[list[Any]], Any] | None = None, helpers: int = 0) -> None:
+        self.chunks, self.adopt, self.waited, self.merge = chunks, adopt, waited, merge
+        n = 2 if helpers and merge is not None and len(chunks) > 1 else 1
+        pipes = [Pipe(duplex=False) for _ in range(n)]
+        self.readers = [r for r, _ in pipes]
+        self.helper_pid = 0  # the child's helper, once the child has said which it is
         self.pid = os.fork()
         if self.pid == 0:  # the child: compute, send, leave
-            code = 1
+            code, share, helper = 1, 0, 0
+            writer = pipes[0][1]
             try:
                 # Short-lived, and what it makes (tuples, strings) holds no cycles; a collection
                 # would also touch every inherited object, copying each page it touches.
                 gc.disable()
-                self.reader.close()
+                for r in self.readers:
+                    r.close()
                 if prepare is not None:
                     prepare()
-                for rooms in chunks:
-                    writer.send_bytes(pickle.dumps(("rows", compute(rooms)), pickle.HIGHEST_PROTOCOL))
+                if n == 2:
+                    helper = os.fork()
+                    if helper == 0:
+                        share, writer = 1, pipes[1][1]
+                        pipes[0][1].close()
+                    else:
+                        pipes[1][1].close()
+                        writer.send_bytes(pickle.dumps(("helper", helper), pickle.HIGHEST_PROTOCOL))
+                for i in range(share, len(chunks), n):
+                    writer.send_bytes(pickle.dumps(("rows", compute(chunks[i])), pickle.HIGHEST_PROTOCOL))
                 writer.send_bytes(pickle.dumps(("done", state()), pickle.HIGHEST_PROTOCOL))
+                if helper:
+                    os.waitpid(helper, 0)  # the helper is the child's to reap
                 code = 0
             except BaseException:  # noqa: BLE001 — told to the parent, which raises it
                 try:
@@ -104,11 +126,16 @@ class ChildAhead:
                     pass
             finally:
                 os._exit(code)
-        writer.close()
+        for _, w in pipes:
+            w.close()
+        self.finished = False
 
-    def _receive(self) -> tuple[str, Any]:
+    def _receive(self, k: int = 0) -> tuple[str, Any]:
         try:
-            kind, payload = pickle.loads(self.reader.recv_bytes())
+            kind, payload = pickle.loads(self.readers[k].recv_bytes())
+            if kind == "helper":
+                self.helper_pid = payload
+                kind, payload = pickle.loads(self.readers[k].recv_bytes())
         except EOFError:
             raise ChildFailed("the bill run's computing process ended without its lines") from None
         if kind == "error":
@@ -116,12 +143,16 @@ class ChildAhead:
         return kind, payload
 
     def get(self, i: int) -> list[tuple]:
-        kind, rows = self._receive()
+        kind, rows = self._receive(i % len(self.readers))
         assert kind == "rows"
         if i == len(self.chunks) - 1:  # every chunk is computed: take the run's totals
-            kind, state = self._receive()
-            assert kind == "done"
-            self.adopt(state)
+            states = []
+            for k in range(len(self.readers)):
+                kind, state = self._receive(k)
+                assert kind == "done"
+                states.append(state)
+            self.adopt(states[0] if len(states) == 1 or self.merge is None else self.merge(states))
+            self.finished = True
         self.waited()
         return rows
 
@@ -129,7 +160,18 @@ class ChildAhead:
         pass  # the child is always ahead
 
     def close(self) -> None:
-        self.reader.close()
+        for r in self.readers:
+            r.close()
+        if self.helper_pid and not self.finished:
+            try:  # stopped early: the helper (the child's, not ours to wait for) goes too
+                os.kill(self.helper_pid, 9)
+            except ProcessLookupError:
+                pass
+        if self.finished and self.helper_pid:
+            try:  # the child is reaping its helper, which has sent everything: wait for both
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
         reap(self.pid)
 
 

@@ -83,7 +83,7 @@ def write(where: str, k: int, rows: list[tuple]) -> FileChunk:
     entries.sort()
     txn_id = new_id() if entries else ""
     postings = [(pid, txn_id, code, fen) for pid, (code, fen) in zip(new_ids(len(entries)), entries)]
-    path = os.path.join(where, f"chunk-{k}.db")
+    path = os.path.join(where, f"chunk-{os.getpid()}-{k}.db")  # a run's helper writes beside it (ahead.py)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode=OFF")
