@@ -72,6 +72,10 @@ class ThreadAhead:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+# The helper yields the CPU to the writer and the child: it computes on what they leave idle.
+HELPER_NICE = 10
+
+
 class ChildFailed(RuntimeError):
     """A forked child (a bill run's computing, the demo history's making) failed or vanished:
     the work stops like any failed work, its transaction rolled back."""
@@ -110,6 +114,7 @@ class ChildAhead:
                     if helper == 0:
                         share, writer = 1, pipes[1][1]
                         pipes[0][1].close()
+                        os.nice(HELPER_NICE)
                     else:
                         pipes[1][1].close()
                         writer.send_bytes(pickle.dumps(("helper", helper), pickle.HIGHEST_PROTOCOL))
