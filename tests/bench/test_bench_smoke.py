@@ -117,3 +117,16 @@ def test_reports_benchmark_smoke(capsys):
     out = bench_reports.main(["--rooms", "40"])
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
     assert out["arrears"]["rows"] > 0 and all(out[k]["wall_s"] > 0 for k in ("collections", "arrears", "rate"))
+
+
+def test_demo_benchmark_smoke(tmp_path, capsys):
+    """The demo benchmark at 300 rooms: the command ran, and the floor holds every row the
+    demo wrote (bill lines and allocations among them), in tables with their keys only."""
+    from tests.bench import bench_demo
+
+    out = bench_demo.main(["--rooms", "300", "--dir", str(tmp_path)])
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1]) == out
+    assert out["benchmark"] == "demo" and out["demo_seconds"] > 0 and out["raw_insert_seconds"] > 0
+    assert out["rows_by_table"]["bill_line"] > 300 * 3 and out["rows_by_table"]["allocation"] > 0
+    assert out["rows"] >= sum(out["rows_by_table"].values()) and len(out["bill_run_seconds"]) == 12
+    assert out["ratio_to_raw_insert"] > 1  # the demo does more than insert its rows
