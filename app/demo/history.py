@@ -77,7 +77,7 @@ from app.db.models import (Allocation, Deposit, LedgerTxn, Payment, Posting, Rec
 from app.domain.late_fee import late_fee
 from app.domain.periods import Period, due_date
 from app.services import ledger
-from app.services.billing.ahead import can_fork
+from app.services.billing.ahead import Computing, can_fork
 from app.demo.plan import CATEGORIES, METHODS, _Planner
 from app.demo.readings import _Writer
 
@@ -113,10 +113,11 @@ _ALL_ROOMS = 10**9  # more rooms than any demo: a demo bill run is one transacti
 BILL_RUN_CACHE_KIB = 524_288
 
 
-# The demo's runs are one transaction whose writer waits for its lines: where a third core is
-# free for it, a helper process computes every other chunk (ahead.ChildAhead). On two cores
-# the three processes slowed the writer more than the helper gained (docs/billing.md).
-COMPUTE_HELPERS = 1 if (os.cpu_count() or 1) >= 3 else 0
+# The demo's runs are one transaction whose writer waits for its lines: the child sends them
+# as rows (the writer has time to insert them; the child had none to write files), and where
+# a third core is free for it, a helper process computes every other chunk. On two cores the
+# three processes slowed the writer more than the helper gained (docs/billing.md).
+COMPUTING = Computing(helpers=1 if (os.cpu_count() or 1) >= 3 else 0, files=False)
 
 
 def demo_chunk_rooms(rooms: int) -> int:
@@ -200,8 +201,7 @@ def bill_periods(ctx: AppContext, periods: list[str], rooms: int) -> dict[str, A
         for p in periods:
             t = time.monotonic()
             with ctx.uow() as s:
-                r = bill_run(s, p, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS,
-                             compute_helpers=COMPUTE_HELPERS)
+                r = bill_run(s, p, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS, computing=COMPUTING)
             runs.append({"period": p, "lines": r["lines"], "total_fen": r["total_fen"],
                          "missing_readings": r["missing_readings"], "seconds": round(time.monotonic() - t, 2),
                          "timings": r.get("timings")})

@@ -468,13 +468,14 @@ def test_prepared_postings_refused_unless_balanced_and_every_account_exists(tmp_
     ctx.close()
 
 
-def test_a_helper_computing_every_other_chunk_changes_nothing(tmp_path, monkeypatch):
-    """`compute_helpers=1` (the demo's runs): the child forks a helper that computes the odd
-    chunks. The lines, totals, missing readings (a room's, and a public meter's noted once,
-    not once per process) and problems are those of a run computed in one piece; a second
-    run skips every line, counted over both processes; both processes did compute."""
-    from app.services.billing import chunk_files
-
+@pytest.mark.parametrize("computing", [ahead_module.Computing(helpers=1), ahead_module.Computing(helpers=1, files=False),
+                                       ahead_module.Computing(files=False)], ids=["helper", "helper-rows", "rows"])
+def test_ways_of_computing_in_the_child_change_nothing(tmp_path, monkeypatch, computing):
+    """How the child computes and hands over (ahead.Computing; the demo's runs send rows, and
+    on three cores or more have a helper compute the odd chunks): the lines, totals, missing
+    readings (a room's, and a public meter's noted once, not once per process) and problems
+    are those of a run computed in one piece; a second run skips every line, counted over
+    every process; with a helper, two processes did compute."""
     def gaps(w: World) -> None:
         for key, meter in (("1-901", "W-gap"), ("3-911", "W-gap2")):  # water meters not read this month
             w.room(key, "50.00")
@@ -485,26 +486,27 @@ def test_a_helper_computing_every_other_chunk_changes_nothing(tmp_path, monkeypa
         w.fee("PUBX", "apportioned", "0.5", apportion={"meter_no": "PUB2", "by": "area", "scope": "community"})
         w.fee("NOPRICE", "fixed", None)  # a fee item that cannot be billed: a problem
 
-    real_write = chunk_files.write
+    real_compute = bill_run_module._Computation.compute
     pids = tmp_path / "pids"
 
-    def noting_write(where: str, k: int, rows: list[tuple]):  # type: ignore[no-untyped-def]
+    def noting_compute(self, rooms):  # type: ignore[no-untyped-def]
         with open(pids, "a") as f:
             f.write(f"{os.getpid()}\n")
-        return real_write(where, k, rows)
+        return real_compute(self, rooms)
 
-    monkeypatch.setattr(chunk_files, "write", noting_write)
     monkeypatch.setattr(ahead_module, "COMPUTE_IN_CHILD", True)
     ref = _ready_context(f"sqlite:///{tmp_path / 'ref.db'}")
     build(ref, gaps)
     with ref.uow() as s:
         whole = bill_run(s, "2026-10", user="admin", chunk_rooms=1000)  # one chunk: computed in-process
+    monkeypatch.setattr(bill_run_module._Computation, "compute", noting_compute)
     ctx = _ready_context(f"sqlite:///{tmp_path / 'run.db'}")
     build(ctx, gaps)
     with ctx.uow() as s:
-        mine = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+        mine = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, computing=computing)
     computed_by = [int(x) for x in pids.read_text().split()]
-    assert len(computed_by) == -(-(ROOMS + 2) // 3) and len(set(computed_by)) == 2
+    assert len(computed_by) == -(-(ROOMS + 2) // 3) and os.getpid() not in computed_by
+    assert len(set(computed_by)) == 1 + computing.helpers
     assert whole["missing_readings"] == 3 and whole["problems"]
     for key in ("lines", "total_fen", "skipped_existing", "by_fee_item", "missing_readings", "flagged_readings",
                 "missing", "problems"):
@@ -512,7 +514,7 @@ def test_a_helper_computing_every_other_chunk_changes_nothing(tmp_path, monkeypa
     assert _lines(ctx) == _lines(ref)
     with ctx.uow() as s:
         assert full_check(s)["ok"]
-        again = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+        again = bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, computing=computing)
     assert again["lines"] == 0 and again["skipped_existing"] == whole["lines"]
     ctx.close()
     ref.close()
@@ -535,7 +537,8 @@ def test_a_failing_helper_fails_the_run_and_changes_nothing(tmp_path, monkeypatc
     monkeypatch.setattr(bill_run_module._Computation, "compute", failing_in_the_helper)
     with pytest.raises(ahead_module.ChildFailed, match="the helper broke"):
         with ctx.uow() as s:
-            bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6, compute_helpers=1)
+            bill_run(s, "2026-10", user="admin", chunk_rooms=3, open_rooms=10**6,
+                     computing=ahead_module.Computing(helpers=1))
     with ctx.uow() as s:
         assert s.scalar(select(func.count()).select_from(BillLine)) == 0
         assert s.scalar(select(func.count()).select_from(BillRun)) == 0

@@ -6,6 +6,8 @@ work of computing overlaps the database work of writing (docs/billing.md, "Bill-
   core during everything the writer does (inserts included). Used where `fork` exists and
   the process has no other thread (the CLI, the benchmark): a child forked from a process
   with other threads could inherit a lock another thread held.
+  With `helpers=1` the child forks a helper after reading the inputs, and the two compute
+  alternate chunks (the demo's runs, where a third core is free).
 - `ThreadAhead`: elsewhere (Windows, the GUI's worker thread) a helper thread computes the
   next chunk only while the writer commits — a commit runs without the GIL, the inserts
   take it back for every row.
@@ -25,6 +27,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from multiprocessing.connection import Pipe
 from typing import Any, Protocol
 
@@ -70,6 +73,19 @@ class ThreadAhead:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Computing:
+    """How a bill run computed in a forked child gets its lines to the writer (bill_run's
+    `computing`). `helpers=1`: a second process computes every other chunk. `files`: on
+    SQLite each chunk comes as a file the writer copies (chunk_files: the least work for a
+    writer that counters wait for); without, the rows come through the pipe and the writer
+    inserts them — less work in all, so faster where the writer waits for the child anyway
+    (the demo's runs: docs/billing.md, "The demo")."""
+
+    helpers: int = 0
+    files: bool = True
 
 
 # The helper yields the CPU to the writer and the child: it computes on what they leave idle.

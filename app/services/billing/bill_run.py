@@ -567,16 +567,16 @@ def _read_snapshot(s: Session) -> None:
 
 def bill_run(s: Session, period_text: str, *, user: str, community: str | None = None, dry_run: bool = False,
              terminal: str | None = None, chunk_rooms: int = CHUNK_ROOMS,
-             open_rooms: int | None = None, compute_helpers: int = 0) -> dict:
+             open_rooms: int | None = None, computing: ahead.Computing = ahead.Computing()) -> dict:
     """Bill the period. The session is committed as the run goes: first whatever the caller
     had pending, then each chunk of rooms (the dry run commits nothing of its own). On SQLite
     chunks share a transaction until `open_rooms` rooms (default SQLITE_MAX_OPEN_ROOMS) wait
     in it, it holds chunk_files.MAX_ATTACHED files, or a counter waited (_Writer._commit_now).
-    `compute_helpers=1`: where the lines are computed in a forked child, a second process
-    computes every other chunk (ahead.ChildAhead) — for a writer that waits for its lines."""
+    `computing`: where the lines are computed in a forked child, how (ahead.Computing: a
+    helper process, lines handed over in files or as rows)."""
     with _collector_paused():
         return _bill_run(s, period_text, user=user, community=community, dry_run=dry_run, terminal=terminal,
-                         chunk_rooms=chunk_rooms, open_rooms=open_rooms, compute_helpers=compute_helpers)
+                         chunk_rooms=chunk_rooms, open_rooms=open_rooms, computing=computing)
 
 
 @contextmanager
@@ -596,7 +596,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _bill_run(s: Session, period_text: str, *, user: str, community: str | None, dry_run: bool,
-              terminal: str | None, chunk_rooms: int, open_rooms: int | None, compute_helpers: int) -> dict:
+              terminal: str | None, chunk_rooms: int, open_rooms: int | None, computing: ahead.Computing) -> dict:
     users.require(s, user, "bill_run")
     require_standalone(s)  # a counter joined to central gets its bills from central (docs/sync.md)
     period = parse_period(period_text)
@@ -618,7 +618,7 @@ def _bill_run(s: Session, period_text: str, *, user: str, community: str | None,
     s.commit()  # the snapshot ends: computing holds nothing
     laps.lap("load")
     writer = _Writer(s, comp, period, community, user, terminal, laps, chunk_rooms, deducting, in_child,
-                     max_open_rooms=open_rooms, compute_helpers=compute_helpers)
+                     max_open_rooms=open_rooms, computing=computing)
     if dry_run:
         comp.run()
         laps.lap("compute")
@@ -655,9 +655,10 @@ class _Writer:
 
     def __init__(self, s: Session, comp: _Computation, period: Period, community: str | None,
                  user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str],
-                 in_child: bool = False, max_open_rooms: int | None = None, compute_helpers: int = 0) -> None:
+                 in_child: bool = False, max_open_rooms: int | None = None,
+                 computing: ahead.Computing = ahead.Computing()) -> None:
         self.s, self.comp, self.period, self.community = s, comp, period, community
-        self.in_child, self.compute_helpers = in_child, compute_helpers
+        self.in_child, self.computing = in_child, computing
         self.attached = chunk_files.Attached()
         self.files = ""  # the folder of the chunk files, if any
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
@@ -766,12 +767,12 @@ class _Writer:
             # be billed) too; on SQLite it hands each chunk over as a file (chunk_files).
             url = self.s.get_bind().url.render_as_string(hide_password=False)
             compute = _sorted_lines(comp)
-            if self.sqlite:
+            if self.sqlite and self.computing.files:
                 self.files = chunk_files.folder()
                 compute = _into_files(compute, self.files)
             return ahead.ChildAhead(compute, chunks, comp.state, comp.adopt, waited,
                                     prepare=lambda: _load_on_own_connection(comp, url),
-                                    merge=comp.merge_states, helpers=self.compute_helpers)
+                                    merge=comp.merge_states, helpers=self.computing.helpers)
         comp.plans()
         return ahead.ThreadAhead(_sorted_lines(comp), chunks, waited)
 
