@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 
-from tests.bench import bench_bill_run, bench_counter, bench_pay_during_bill_run
 import pytest
 
-from tests.bench import bench_bill_run, bench_counter
+from tests.bench import bench_bill_run, bench_counter, bench_pay_during_bill_run
 
 
 def test_bill_run_benchmark_smoke(tmp_path, capsys):
