@@ -113,6 +113,7 @@ class ChildAhead:
         pipes = [Pipe(duplex=False) for _ in range(n)]
         self.readers = [r for r, _ in pipes]
         self.helper_pid = 0  # the child's helper, once the child has said which it is
+        self.finished = False  # every chunk and state received
         self.pid = os.fork()
         if self.pid == 0:  # the child: compute, send, leave
             code, share, helper = 1, 0, 0
@@ -149,7 +150,6 @@ class ChildAhead:
                 os._exit(code)
         for _, w in pipes:
             w.close()
-        self.finished = False
 
     def _receive(self, k: int = 0) -> tuple[str, Any]:
         try:
@@ -172,7 +172,7 @@ class ChildAhead:
                 kind, state = self._receive(k)
                 assert kind == "done"
                 states.append(state)
-            self.adopt(states[0] if len(states) == 1 or self.merge is None else self.merge(states))
+            self.adopt(self.merge(states) if len(states) > 1 else states[0])  # two readers: merge is set
             self.finished = True
         self.waited()
         return rows
