@@ -1,8 +1,10 @@
 """The demo company's year at the counter: its twelve bill runs and the payments its residents
 made, leaving a realistic share of arrears (`propdesk init --demo`, app.demo).
 
-Bills: the real bill run (`bill_run`) for each demo period, oldest first, one unit of work each
-and without a terminal (so no prepaid deduction runs).
+Bills: the real bill run for each demo period, oldest first, each committed on its own and
+without a terminal (so no prepaid deduction runs): `bill_runs`, which computes the twelve
+periods in one forked child, a period ahead of the writer (where fork is safe; elsewhere
+`bill_run` of each period).
 
 Payments are generated in bulk, but every row is the one the real payment path
 (app.services.cashier.payments.record_payment) would have written for the same payment:
@@ -113,10 +115,9 @@ _ALL_ROOMS = 10**9  # more rooms than any demo: a demo bill run is one transacti
 BILL_RUN_CACHE_KIB = 524_288
 
 
-# The demo's runs are one transaction whose writer waits for its lines: the child sends them
-# as rows (the writer has time to insert them; the child had none to write files), and where
-# a third core is free for it, a helper process computes every other chunk. On two cores the
-# three processes slowed the writer more than the helper gained (docs/billing.md).
+# Where the twelve runs cannot be one series (bill_runs: no fork), how each run computes:
+# lines as rows (the writer waits for them anyway), a helper process where a third core is
+# free (on two cores it slowed the writer more than it gained: docs/billing.md).
 COMPUTING = Computing(helpers=1 if (os.cpu_count() or 1) >= 3 else 0, files=False)
 
 
@@ -183,27 +184,27 @@ def _id_stream() -> Iterator[str]:
 
 
 def bill_periods(ctx: AppContext, periods: list[str], rooms: int) -> dict[str, Any]:
-    """The real bill run of each period, oldest first, each in its own unit of work.
+    """The real bill run of each period, oldest first (`bill_runs`: one forked child computes
+    the periods in turn, a period ahead of the writer, carrying the year's water usage from
+    one to the next).
 
     Each run writes all its rooms in one transaction (`open_rooms` = every room): no counter
     is open while `init --demo` fills the database, and a commit's cost is dominated by the
     pages of the lines' primary-key index it touches — ids are hashes, so every chunk touches
     most of that index, and 25 commits rewrite it 25 times (measured in docs/billing.md). The
-    run is still cut into `demo_chunk_rooms` chunks: the CLI computes them in the forked child
-    while the writer writes the one before. On SQLite the runs also get a page cache that
+    run is still cut into `demo_chunk_rooms` chunks, so the writer starts on a period's first
+    lines while the child computes the rest. On SQLite the runs also get a page cache that
     holds the year's bill-line indexes."""
-    from app.services.billing.bill_run import bill_run
+    from app.services.billing.bill_run import bill_runs
 
     t0 = time.monotonic()
     runs = []
     chunk_rooms = demo_chunk_rooms(rooms)
-    with _bill_run_cache(ctx):
-        for p in periods:
-            t = time.monotonic()
-            with ctx.uow() as s:
-                r = bill_run(s, p, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS, computing=COMPUTING)
-            runs.append({"period": p, "lines": r["lines"], "total_fen": r["total_fen"],
-                         "missing_readings": r["missing_readings"], "seconds": round(time.monotonic() - t, 2),
+    with _bill_run_cache(ctx), ctx.uow() as s:
+        for r in bill_runs(s, periods, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS,
+                           computing=COMPUTING):
+            runs.append({"period": r["period"], "lines": r["lines"], "total_fen": r["total_fen"],
+                         "missing_readings": r["missing_readings"], "seconds": r.get("seconds"),
                          "timings": r.get("timings")})
     return {"runs": len(runs), "lines": sum(r["lines"] for r in runs), "total_fen": sum(r["total_fen"] for r in runs),
             "missing_readings": sum(r["missing_readings"] for r in runs), "per_period": runs,

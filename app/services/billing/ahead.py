@@ -11,6 +11,9 @@ work of computing overlaps the database work of writing (docs/billing.md, "Bill-
 - `ThreadAhead`: elsewhere (Windows, the GUI's worker thread) a helper thread computes the
   next chunk only while the writer commits — a commit runs without the GIL, the inserts
   take it back for every row.
+- `SeriesAhead`: several runs (consecutive periods, `bill_run.bill_runs`) computed by one
+  forked child, one after another, and received by a thread of the parent as they come: the
+  child computes the next period while the writer writes and commits this one.
 - `Precomputed`: a dry run's lines, computed at once, dealt to their chunks.
 
 The child never touches the database connections it inherited: it reads its inputs on a
@@ -23,12 +26,13 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import queue
 import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Pipe
+from multiprocessing.connection import Connection, Pipe
 from typing import Any, Protocol
 
 # Off: always the helper thread (tests set it to exercise both ways).
@@ -142,10 +146,7 @@ class ChildAhead:
                     os.waitpid(helper, 0)  # the helper is the child's to reap
                 code = 0
             except BaseException:  # noqa: BLE001 — told to the parent, which raises it
-                try:
-                    writer.send_bytes(pickle.dumps(("error", traceback.format_exc())))
-                except BaseException:  # noqa: BLE001
-                    pass
+                _tell_failure(writer)
             finally:
                 os._exit(code)
         for _, w in pipes:
@@ -194,6 +195,127 @@ class ChildAhead:
             except ChildProcessError:
                 pass
         reap(self.pid)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One run of a `SeriesAhead`: its chunks, how the child computes one, reads the run's
+    inputs first (`prepare`) and reports what computing changed (`state`), and how the
+    parent takes that state (`adopt`)."""
+
+    compute: Callable[[Any], list[tuple]]
+    chunks: list
+    state: Callable[[], Any]
+    adopt: Callable[[Any], None]
+    prepare: Callable[[], None] | None = None
+
+
+# How many runs the child may finish ahead of the one the writer is taking: the received
+# lines wait in the parent's memory (a 100,000-room period is ~150 MB pickled).
+SERIES_AHEAD = 1
+
+
+class SeriesAhead:
+    """Runs computed one after another by one forked child (`Job`s, in order). A thread of
+    the parent receives the child's messages as they come, so the child never waits for the
+    writer within a run, and starts the next run's `prepare` as soon as it has sent this
+    one's last chunk — up to SERIES_AHEAD runs ahead of the one the writer takes, then it
+    waits for the writer's word (a byte on a pipe of its own) that one more run is taken."""
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.jobs = jobs
+        reader, writer = Pipe(duplex=False)
+        taken_r, taken_w = Pipe(duplex=False)
+        self.pid = os.fork()
+        if self.pid == 0:
+            code = 1
+            try:
+                gc.disable()  # as ChildAhead's child
+                reader.close()
+                taken_w.close()
+                for j, job in enumerate(jobs):
+                    if j > SERIES_AHEAD:
+                        taken_r.recv_bytes()  # the writer took run j - SERIES_AHEAD - 1
+                    if job.prepare is not None:
+                        job.prepare()
+                    for chunk in job.chunks:
+                        writer.send_bytes(pickle.dumps(("rows", job.compute(chunk)), pickle.HIGHEST_PROTOCOL))
+                    writer.send_bytes(pickle.dumps(("done", job.state()), pickle.HIGHEST_PROTOCOL))
+                code = 0
+            except BaseException:  # noqa: BLE001 — told to the parent, which raises it
+                _tell_failure(writer)
+            finally:
+                os._exit(code)
+        writer.close()
+        taken_r.close()
+        self.reader, self.taken = reader, taken_w
+        self.received: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._receive_all, name="bill-runs-receive", daemon=True)
+        self.thread.start()
+        self.next_job = 0
+
+    def _receive_all(self) -> None:
+        try:
+            while True:
+                self.received.put(self.reader.recv_bytes())
+        except (EOFError, OSError):
+            self.received.put(None)  # the child is gone: whatever it did not send never comes
+
+    def _receive(self) -> tuple[str, Any]:
+        data = self.received.get()
+        if data is None:
+            self.received.put(None)  # and for any later call
+            raise ChildFailed("the bill runs' computing process ended without their lines")
+        kind, payload = pickle.loads(data)
+        if kind == "error":
+            raise ChildFailed(f"the bill runs' computing process failed:\n{payload}")
+        return kind, payload
+
+    def source(self, j: int, waited: Callable[[], None]) -> Source:
+        """Run j's lines, chunk by chunk; the runs are taken in order."""
+        assert j == self.next_job, (j, self.next_job)
+        self.next_job += 1
+        return _SeriesRun(self, self.jobs[j], waited)
+
+    def close(self) -> None:
+        """After the last run, or when the writer stopped early: the child is waited for (killed
+        first if it is still computing), then the receiving thread ends with the pipe."""
+        reap(self.pid)
+        self.thread.join()
+        self.reader.close()
+        self.taken.close()
+
+
+class _SeriesRun:
+    def __init__(self, series: SeriesAhead, job: Job, waited: Callable[[], None]) -> None:
+        self.series, self.job, self.waited = series, job, waited
+
+    def get(self, i: int) -> list[tuple]:
+        kind, rows = self.series._receive()
+        assert kind == "rows"
+        if i == len(self.job.chunks) - 1:
+            kind, state = self.series._receive()
+            assert kind == "done"
+            self.job.adopt(state)
+            try:
+                self.series.taken.send_bytes(b"1")  # the child may go one run further
+            except OSError:
+                pass  # it has finished
+        self.waited()
+        return rows
+
+    def overlap(self, i: int) -> None:
+        pass  # the child is ahead
+
+    def close(self) -> None:
+        pass  # the series is closed once, after its last run
+
+
+def _tell_failure(writer: Connection) -> None:
+    try:
+        writer.send_bytes(pickle.dumps(("error", traceback.format_exc())))
+    except BaseException:  # noqa: BLE001
+        pass
 
 
 def reap(pid: int) -> None:

@@ -139,7 +139,7 @@ class _Computation:
     writer, which computes the next chunk while the previous one commits)."""
 
     def __init__(self, s: Session, period: Period, community: str | None, *, run_id: str | None = None,
-                 user: str | None = None) -> None:
+                 user: str | None = None, rooms: list[RoomRow] | None = None) -> None:
         self.s, self.period, self.p = s, period, str(period)
         self.run_id, self.user = run_id, user
         self.sqlite = s.get_bind().dialect.name == "sqlite"
@@ -150,10 +150,15 @@ class _Computation:
         priced, self.problems = priced_items(s, period, self.community_ids)
         self.items = [_Item(pi, period) for pi in priced]
         self.existing: set[str] = set()  # the period's lines already there: read by load()
-        self.rooms = load_rooms(s, self.community_ids)
+        self.rooms = load_rooms(s, self.community_ids) if rooms is None else rooms
         self._usage: PeriodUsage | None = None
         self._by_kind: dict[str, dict[str, list[MeterRow]]] | None = None
         self._before: dict[str, dict[str, Decimal]] = {}
+        # bill_runs: the year's billed usage per annual-tier fee item and room as the run
+        # before left it (`carry`), instead of read back; and this run's, for the next (`_after`).
+        self.carry: dict[str, dict[str, Decimal]] | None = None
+        self.carrying = False
+        self._after: dict[str, dict[str, Decimal]] = {}
         self._plans: list[tuple[int, _Item, "_Emit"]] | None = None
         self._totals: list[list[int]] = []  # per fee item: [lines, total fen]
         self._missing: list[tuple[int, int, dict]] = []  # (item position, room position, entry)
@@ -261,6 +266,25 @@ class _Computation:
     def plans(self) -> None:
         self._item_plans()
 
+    def drop_inputs(self) -> None:
+        """What computing read and made, let go once the run is computed (bill_runs' child)."""
+        self._usage = self._by_kind = self._plans = None
+        self.meters, self.existing, self._before, self._after = [], set(), {}, {}
+
+    def carry_forward(self) -> dict[str, dict[str, Decimal]]:
+        """The next period's `carry`: per annual-tier fee item, each room's usage billed so far
+        this year including this run's lines (nothing in January: a new year starts from 0).
+        Exact only if this run wrote every line of its period that has a quantity — bill_runs
+        runs only where the periods have no lines yet."""
+        if self.period.month == 12:
+            return {}
+        out = {}
+        for fid, before in self._before.items():
+            year = dict(before)
+            year.update(self._after.get(fid, {}))
+            out[fid] = year
+        return out
+
     def _item_plans(self) -> list[tuple[int, _Item, "_Emit"]]:
         """Per fee item, once: what its lines share (prices, memos, the public meter's split),
         and the function that emits them for some of its rooms. A fee item that cannot be
@@ -339,6 +363,7 @@ class _Computation:
         by_room = self._meters_by_room(kind)
         tiered = TieredLines(it.tiers, it.rounding, tier_period) if it.tiers else None
         uget, note = usage.get, self._note_missing
+        after = self._after.setdefault(it.id, {}) if self.carrying and tier_period == "year" else None
 
         def emit(rooms: list[RoomRow], out: list[Row]) -> None:
             append = out.append
@@ -382,6 +407,8 @@ class _Computation:
                         calc = usage_charge(total, price, it.tiers, key[1], it.rounding, tier_period)
                         fen, head = calc.amount_fen, _dumps(calc.detail)[:-1]
                     hit = memo[key] = (fen, format(total, "f"), head + ',"meters":[')
+                if after is not None:
+                    after[r.id] = key[1] + total
                 append((lid, r.id, fid, p, "charge", hit[0], f"{hit[2]}{meters_json}]}}", hit[1], due, tv, run, user))
         return emit
 
@@ -406,6 +433,9 @@ class _Computation:
         """Usage already billed for this fee item earlier in the same calendar year, per room
         (charges and their corrections)."""
         if it.id in self._before:
+            return self._before[it.id]
+        if self.carry is not None and it.id in self.carry:
+            self._before[it.id] = self.carry[it.id]
             return self._before[it.id]
         bl = BillLine.__table__.c
         out: dict[str, Decimal] = {}
@@ -637,6 +667,84 @@ def _bill_run(s: Session, period_text: str, *, user: str, community: str | None,
     return result
 
 
+def bill_runs(s: Session, periods: list[str], *, user: str, chunk_rooms: int = CHUNK_ROOMS,
+              open_rooms: int | None = None, computing: ahead.Computing = ahead.Computing()) -> list[dict]:
+    """Bill consecutive periods, oldest first: the same lines, runs and postings as `bill_run`
+    of each in turn (without prepaid deduction), for a database that is being filled and
+    that nobody else writes meanwhile (init --demo). Where these periods have no lines yet
+    and a child can be forked, one child computes every period in turn (ahead.SeriesAhead):
+    the annual tiers' usage billed so far this year is carried from one period's computing
+    to the next (`_Computation.carry`) instead of read back — the next period is computed
+    before this one is committed, and the child does not read a year of lines. Otherwise
+    each period is `bill_run` (with `computing`)."""
+    parsed = [parse_period(p) for p in periods]
+    if not _series_possible(s, parsed):
+        return [bill_run(s, p, user=user, chunk_rooms=chunk_rooms, open_rooms=open_rooms, computing=computing)
+                for p in periods]
+    with _collector_paused():
+        return _bill_runs(s, parsed, user=user, chunk_rooms=chunk_rooms, open_rooms=open_rooms)
+
+
+def _series_possible(s: Session, periods: list[Period]) -> bool:
+    if len(periods) < 2 or not ahead.can_fork() or any(b != a.next() for a, b in zip(periods, periods[1:])):
+        return False
+    bl = BillLine.__table__.c
+    try:
+        return s.execute(select(bl.id).where(bl.period.in_([str(p) for p in periods])).limit(1)).first() is None
+    finally:
+        s.commit()
+
+
+def _bill_runs(s: Session, periods: list[Period], *, user: str, chunk_rooms: int, open_rooms: int | None) -> list[dict]:
+    users.require(s, user, "bill_run")
+    require_standalone(s)
+    if isinstance(chunk_rooms, bool) or not isinstance(chunk_rooms, int) or chunk_rooms < 1:
+        raise InputError("billing.bad_chunk", value=chunk_rooms)
+    t0 = time.perf_counter()
+    s.commit()
+    _read_snapshot(s)
+    comps: list[_Computation] = []
+    for p in periods:  # the rooms are read once: nobody changes them meanwhile
+        comps.append(_Computation(s, p, None, run_id=new_id(), user=user, rooms=comps[0].rooms if comps else None))
+    s.commit()
+    url = s.get_bind().url.render_as_string(hide_password=False)
+    writers = [_Writer(s, comp, comp.period, None, user, None, _Laps(), chunk_rooms, [], True, max_open_rooms=open_rooms)
+               for comp in comps]
+    chunks = writers[0]._room_chunks()
+
+    def prepare(k: int) -> Callable[[], None]:
+        def in_child() -> None:
+            comp = comps[k]
+            comp.carrying = True
+            if k:
+                comp.carry = comps[k - 1].carry_forward()
+                comps[k - 1].drop_inputs()  # its lines and state are sent: the child's memory stays flat
+            _load_on_own_connection(comp, url)
+        return in_child
+
+    series = ahead.SeriesAhead([ahead.Job(_sorted_lines(comp), chunks, comp.state, comp.adopt, prepare(k))
+                                for k, comp in enumerate(comps)])
+    results, accounts = [], None
+    try:
+        for k, (comp, writer) in enumerate(zip(comps, writers)):
+            writer.laps = _Laps()  # from here: the first run's reading of rooms and prices is its "load"
+            if k == 0:
+                writer.laps.laps["load"] = round(writer.laps._t - t0, 3)
+            written = writer.write(preview=False, chunks=chunks, accounts=accounts,
+                                   source=series.source(k, lambda w=writer: w.laps.add("compute")))
+            accounts = writer.accounts
+            result = _result(comp, comp.period, dry_run=False)
+            result.update(written)
+            result["timings"] = writer.laps.laps
+            t = time.perf_counter()
+            result["seconds"] = round(t - t0, 2)
+            t0 = t
+            results.append(result)
+    finally:
+        series.close()
+    return results
+
+
 def _result(comp: _Computation, period: Period, *, dry_run: bool) -> dict:
     missing = comp.missing
     return {"period": str(period), "lines": comp.lines_count, "total_fen": comp.total_fen,
@@ -695,14 +803,18 @@ class _Writer:
         deduct_in = set(self.deducting)
         return [r.id for r in rooms if r.id in billed or r.community_id in deduct_in]
 
-    def write(self, *, preview: bool) -> dict:
-        chunks = self._room_chunks()
+    def write(self, *, preview: bool, chunks: list[list[RoomRow]] | None = None, source: ahead.Source | None = None,
+              accounts: dict[str, str] | None = None) -> dict:
+        """Compute (or take from `source`, with the `chunks` it computes) and write the run's
+        lines chunk by chunk; `accounts`: the ledger accounts a run of the same rooms just
+        made sure of (bill_runs)."""
+        chunks = self._room_chunks() if chunks is None else chunks
         deducted = {"payments": 0, "total_fen": 0, "receipts": []}
         written, open_rooms = 0, 0
-        source = self._source(chunks, preview)
+        source = self._source(chunks, preview) if source is None else source
         failed = True
         try:
-            self.accounts = None if preview else self._ensure_accounts()
+            self.accounts = None if preview else accounts if accounts is not None else self._ensure_accounts()
             for i, rooms in enumerate(chunks):
                 last = i == len(chunks) - 1
                 lines = source.get(i)
