@@ -98,6 +98,15 @@ def raw_floor(demo_db: Path, raw_db: Path) -> tuple[float, int, dict[str, int]]:
     return timed, sum(counts.values()), counts
 
 
+def _summed(laps: list[dict[str, float]]) -> dict[str, float]:
+    """The twelve runs' phases (bill_run's "timings"), each summed over the runs."""
+    out: dict[str, float] = {}
+    for one in laps:
+        for name, seconds in one.items():
+            out[name] = round(out.get(name, 0.0) + seconds, 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rooms", type=int, default=100_000)
@@ -121,6 +130,7 @@ def main(argv: list[str] | None = None) -> dict:
                        "payments": demo.get("payments", {}).get("seconds"),
                        "indexes_again": demo.get("indexes_seconds")},
             "bill_run_seconds": [r["seconds"] for r in demo.get("billing", {}).get("per_period", [])],
+            "bill_run_timings": _summed([r.get("timings") or {} for r in demo.get("billing", {}).get("per_period", [])]),
             "payments_timings": demo.get("payments", {}).get("timings"),
             "cpu_count": os.cpu_count(),
             "target": {"demo_seconds": TARGET_S},
