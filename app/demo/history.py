@@ -202,7 +202,7 @@ def bill_periods(ctx: AppContext, periods: list[str], rooms: int) -> dict[str, A
     chunk_rooms = demo_chunk_rooms(rooms)
     with _bill_run_cache(ctx), ctx.uow() as s:
         for r in bill_runs(s, periods, user="admin", chunk_rooms=chunk_rooms, open_rooms=_ALL_ROOMS,
-                           computing=COMPUTING, one_transaction=True):
+                           computing=COMPUTING):
             runs.append({"period": r["period"], "lines": r["lines"], "total_fen": r["total_fen"],
                          "missing_readings": r["missing_readings"], "seconds": r.get("seconds"),
                          "timings": r.get("timings")})

@@ -6,7 +6,8 @@ receipts, building the ledger) and writing it (`executemany` of ~6 million rows 
 rooms) each took about half of its time, one after the other on one core. Here the child
 makes the rows exactly as `_History` does — it *is* `_History`, with a writer that sends
 each batch of rows through a pipe instead of inserting it — and the parent inserts each
-batch while the child makes the next, on the other core. The child reads the bill lines on a
+batch while the child makes the next ones, on the other core (a thread of the parent
+receives up to HELD_BATCHES ahead of the insert: `ahead.Inbox`). The child reads the bill lines on a
 connection of its own, in one snapshot (the bill runs are committed before it starts); it
 never writes to the database: the few ledger accounts the history needs (prepaid, deposit,
 tender and late-fee accounts) get their ids from their codes (`stable_id`, as
@@ -35,10 +36,14 @@ from sqlalchemy.orm import Session
 
 from app.db.base import metadata  # the history's tables are on it: app.demo.history imports their models
 from app.ids import stable_id
-from app.services.billing.ahead import ChildFailed, reap
+from app.services.billing.ahead import ChildFailed, Inbox, reap
 from app.services import ledger
 
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
+# Batches the parent holds before the child waits: the months differ (a month of late
+# payments makes more rows than one of few), and with one batch in the pipe the child
+# waited whenever the parent's insert took longer than making the next batch.
+HELD_BATCHES = 8
 
 
 class _PipeWriter:
@@ -103,13 +108,14 @@ def history_in_child(conn: Connection, writer: Any, make: Callable[[_PipeWriter]
         finally:
             os._exit(code)
     sender.close()
+    inbox = Inbox(reader, "demo-history-receive", limit=HELD_BATCHES)
     written = 0.0
     try:
         while True:
-            try:
-                msg = pickle.loads(reader.recv_bytes())
-            except EOFError:
-                raise ChildFailed("the demo history's child ended without finishing") from None
+            data = inbox.get()
+            if data is None:
+                raise ChildFailed("the demo history's child ended without finishing")
+            msg = pickle.loads(data)
             kind = msg[0]
             t = time.perf_counter()
             if kind == "insert":
@@ -123,8 +129,8 @@ def history_in_child(conn: Connection, writer: Any, make: Callable[[_PipeWriter]
                 raise ChildFailed(f"the demo history's child failed:\n{msg[1]}")
             written += time.perf_counter() - t
     finally:
-        reader.close()
         reap(pid)
+        inbox.close()
     for sql in again:
         conn.exec_driver_sql(sql)
     made.lap("indexes")

@@ -82,8 +82,7 @@ def _counts(ctx: AppContext) -> tuple[int, int, int]:
                 s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "bill_run")))
 
 
-@pytest.mark.parametrize("one_transaction", [False, True], ids=["commit-each", "one-transaction"])
-def test_a_series_gives_what_the_runs_one_by_one_give(two_ctx, tmp_path, monkeypatch, one_transaction):
+def test_a_series_gives_what_the_runs_one_by_one_give(two_ctx, tmp_path, monkeypatch):
     ref, ctx = two_ctx
     monkeypatch.setattr(ahead, "COMPUTE_IN_CHILD", True)
     build(ref)
@@ -110,8 +109,7 @@ def test_a_series_gives_what_the_runs_one_by_one_give(two_ctx, tmp_path, monkeyp
     monkeypatch.setattr(bill_run_module._Computation, "compute", noting_compute)
     monkeypatch.setattr(bill_run_module._Computation, "_billed_before", noting_before)
     with ctx.uow() as s:
-        series = bill_runs(s, PERIODS, user="admin", chunk_rooms=4, open_rooms=10**6,
-                           one_transaction=one_transaction)
+        series = bill_runs(s, PERIODS, user="admin", chunk_rooms=4, open_rooms=10**6)
     by = [line.split() for line in pids.read_text().splitlines()]
     assert {pid for pid, _ in by} != {str(os.getpid())} and len({pid for pid, _ in by}) == 1  # one child
     assert [p for _, p in by] == [p for p in PERIODS for _ in range(-(-(ROOMS) // 4))]
@@ -160,11 +158,9 @@ def test_where_a_period_has_lines_already_each_period_is_a_run_of_its_own(tmp_pa
     ref.close()
 
 
-@pytest.mark.parametrize("one_transaction", [False, True], ids=["commit-each", "one-transaction"])
-def test_a_failing_child_stops_the_series_at_that_period(tmp_path, monkeypatch, one_transaction):
-    """The child fails computing the third period: the error reaches the caller, and the third
-    period writes nothing. Committing each period, the two before are written and committed
-    (as two bill runs would be); in one transaction, nothing is."""
+def test_a_failing_child_stops_the_series_at_that_period(tmp_path, monkeypatch):
+    """The child fails computing the third period: the two before are written and committed
+    (as two bill runs would be), the third writes nothing, and the error reaches the caller."""
     monkeypatch.setattr(ahead, "COMPUTE_IN_CHILD", True)
     ctx = _ready_context(f"sqlite:///{tmp_path / 'run.db'}")
     build(ctx)
@@ -179,13 +175,12 @@ def test_a_failing_child_stops_the_series_at_that_period(tmp_path, monkeypatch, 
     monkeypatch.setattr(bill_run_module._Computation, "compute", failing_at_the_third)
     with pytest.raises(ahead.ChildFailed, match="the child broke"):
         with ctx.uow() as s:
-            bill_runs(s, PERIODS, user="admin", chunk_rooms=4, open_rooms=10**6, one_transaction=one_transaction)
-    kept = 0 if one_transaction else 2
+            bill_runs(s, PERIODS, user="admin", chunk_rooms=4, open_rooms=10**6)
     with ctx.uow() as s:
         periods = s.scalars(select(BillRun.period).order_by(BillRun.period)).all()
         billed = set(s.scalars(select(BillLine.period)).all())
         assert full_check(s)["ok"]
-    assert periods == PERIODS[:kept] and billed == set(PERIODS[:kept])
+    assert periods == PERIODS[:2] and billed == set(PERIODS[:2])
     runs, txns, events = _counts(ctx)
-    assert runs == events == kept and txns == kept * -(-(ROOMS) // 4)  # a ledger transaction per chunk
+    assert runs == events == 2 and txns == 2 * -(-(ROOMS) // 4)  # a ledger transaction per chunk
     ctx.close()

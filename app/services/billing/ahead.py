@@ -248,23 +248,13 @@ class SeriesAhead:
                 os._exit(code)
         writer.close()
         taken_r.close()
-        self.reader, self.taken = reader, taken_w
-        self.received: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._receive_all, name="bill-runs-receive", daemon=True)
-        self.thread.start()
+        self.taken = taken_w
+        self.inbox = Inbox(reader, "bill-runs-receive")
         self.next_job = 0
 
-    def _receive_all(self) -> None:
-        try:
-            while True:
-                self.received.put(self.reader.recv_bytes())
-        except (EOFError, OSError):
-            self.received.put(None)  # the child is gone: whatever it did not send never comes
-
     def _receive(self) -> tuple[str, Any]:
-        data = self.received.get()
+        data = self.inbox.get()
         if data is None:
-            self.received.put(None)  # and for any later call
             raise ChildFailed("the bill runs' computing process ended without their lines")
         kind, payload = pickle.loads(data)
         if kind == "error":
@@ -281,9 +271,45 @@ class SeriesAhead:
         """After the last run, or when the writer stopped early: the child is waited for (killed
         first if it is still computing), then the receiving thread ends with the pipe."""
         reap(self.pid)
+        self.inbox.close()
+        self.taken.close()
+
+
+class Inbox:
+    """A forked child's messages, received by a thread of the parent as they come, so the
+    child never waits for the parent to be ready to read (a pipe holds 64 KiB; a message is
+    bigger). Up to `limit` messages are held (0: no limit), then the child waits. Made after
+    the fork: a child forked from a process with threads could inherit a lock one held."""
+
+    def __init__(self, reader: Connection, name: str, limit: int = 0) -> None:
+        self.reader = reader
+        self.held: queue.Queue[bytes | None] = queue.Queue(maxsize=limit)
+        self.ended = False
+        self.thread = threading.Thread(target=self._receive_all, name=name, daemon=True)
+        self.thread.start()
+
+    def _receive_all(self) -> None:
+        try:
+            while True:
+                self.held.put(self.reader.recv_bytes())
+        except (EOFError, OSError):
+            self.held.put(None)  # the child is gone: whatever it did not send never comes
+
+    def get(self) -> bytes | None:
+        """The next message; None once the child is gone and everything it sent was taken."""
+        if self.ended:
+            return None
+        data = self.held.get()
+        self.ended = data is None
+        return data
+
+    def close(self) -> None:
+        """After the child is reaped: what it sent and nobody took is dropped (the thread may be
+        waiting for room to hold one more), the thread ends with the pipe."""
+        while self.get() is not None:
+            pass
         self.thread.join()
         self.reader.close()
-        self.taken.close()
 
 
 class _SeriesRun:

@@ -668,8 +668,7 @@ def _bill_run(s: Session, period_text: str, *, user: str, community: str | None,
 
 
 def bill_runs(s: Session, periods: list[str], *, user: str, chunk_rooms: int = CHUNK_ROOMS,
-              open_rooms: int | None = None, computing: ahead.Computing = ahead.Computing(),
-              one_transaction: bool = False) -> list[dict]:
+              open_rooms: int | None = None, computing: ahead.Computing = ahead.Computing()) -> list[dict]:
     """Bill consecutive periods, oldest first: the same lines, runs and postings as `bill_run`
     of each in turn (without prepaid deduction), for a database that is being filled and
     that nobody else writes meanwhile (init --demo). Where these periods have no lines yet
@@ -677,19 +676,13 @@ def bill_runs(s: Session, periods: list[str], *, user: str, chunk_rooms: int = C
     the annual tiers' usage billed so far this year is carried from one period's computing
     to the next (`_Computation.carry`) instead of read back — the next period is computed
     before this one is committed, and the child does not read a year of lines. Otherwise
-    each period is `bill_run` (with `computing`).
-
-    `one_transaction` (a series only): every period's lines in one transaction, committed
-    after the last period — a commit writes every page its transaction dirtied, and the
-    lines' primary-key index (hashed ids) is dirtied all over by each period, so twelve
-    commits wrote it twelve times. A failure then leaves no period billed."""
+    each period is `bill_run` (with `computing`)."""
     parsed = [parse_period(p) for p in periods]
     if not _series_possible(s, parsed):
         return [bill_run(s, p, user=user, chunk_rooms=chunk_rooms, open_rooms=open_rooms, computing=computing)
                 for p in periods]
     with _collector_paused():
-        return _bill_runs(s, parsed, user=user, chunk_rooms=chunk_rooms, open_rooms=open_rooms,
-                          one_transaction=one_transaction)
+        return _bill_runs(s, parsed, user=user, chunk_rooms=chunk_rooms, open_rooms=open_rooms)
 
 
 def _series_possible(s: Session, periods: list[Period]) -> bool:
@@ -702,8 +695,7 @@ def _series_possible(s: Session, periods: list[Period]) -> bool:
         s.commit()
 
 
-def _bill_runs(s: Session, periods: list[Period], *, user: str, chunk_rooms: int, open_rooms: int | None,
-               one_transaction: bool) -> list[dict]:
+def _bill_runs(s: Session, periods: list[Period], *, user: str, chunk_rooms: int, open_rooms: int | None) -> list[dict]:
     users.require(s, user, "bill_run")
     require_standalone(s)
     if isinstance(chunk_rooms, bool) or not isinstance(chunk_rooms, int) or chunk_rooms < 1:
@@ -716,8 +708,8 @@ def _bill_runs(s: Session, periods: list[Period], *, user: str, chunk_rooms: int
         comps.append(_Computation(s, p, None, run_id=new_id(), user=user, rooms=comps[0].rooms if comps else None))
     s.commit()
     url = s.get_bind().url.render_as_string(hide_password=False)
-    writers = [_Writer(s, comp, comp.period, None, user, None, _Laps(), chunk_rooms, [], True, max_open_rooms=open_rooms,
-                       commit=not one_transaction) for comp in comps]
+    writers = [_Writer(s, comp, comp.period, None, user, None, _Laps(), chunk_rooms, [], True, max_open_rooms=open_rooms)
+               for comp in comps]
     chunks = writers[0]._room_chunks()
 
     def prepare(k: int) -> Callable[[], None]:
@@ -748,11 +740,6 @@ def _bill_runs(s: Session, periods: list[Period], *, user: str, chunk_rooms: int
             result["seconds"] = round(t - t0, 2)
             t0 = t
             results.append(result)
-        if one_transaction:
-            s.commit()
-            results[-1]["timings"]["commit"] = round(results[-1]["timings"].get("commit", 0)
-                                                     + time.perf_counter() - t0, 3)
-            results[-1]["seconds"] = round(results[-1]["seconds"] + time.perf_counter() - t0, 2)
     finally:
         series.close()
     return results
@@ -776,7 +763,7 @@ class _Writer:
 
     def __init__(self, s: Session, comp: _Computation, period: Period, community: str | None,
                  user: str, terminal: str | None, laps: "_Laps", chunk_rooms: int, deducting: list[str],
-                 in_child: bool = False, max_open_rooms: int | None = None, commit: bool = True,
+                 in_child: bool = False, max_open_rooms: int | None = None,
                  computing: ahead.Computing = ahead.Computing()) -> None:
         self.s, self.comp, self.period, self.community = s, comp, period, community
         self.in_child, self.computing = in_child, computing
@@ -785,7 +772,6 @@ class _Writer:
         self.user, self.terminal, self.laps, self.chunk_rooms, self.deducting = user, terminal, laps, chunk_rooms, deducting
         self.sqlite = s.get_bind().dialect.name == "sqlite"
         self.max_open_rooms = SQLITE_MAX_OPEN_ROOMS if max_open_rooms is None else max_open_rooms
-        self.commit = commit  # False: the caller commits (bill_runs in one transaction)
         self.database = s.get_bind().url.database
         self.run_id = comp.run_id
         self._since_ns = time.time_ns()
@@ -855,7 +841,7 @@ class _Writer:
                         nested.rollback()
                     written += 1
                     open_rooms += len(rooms)
-                    if not self.commit or not (last or preview or self._commit_now(open_rooms)):
+                    if not (last or preview or self._commit_now(open_rooms)):
                         continue  # nobody waits: the next chunk goes into the same transaction
                     if not last:
                         source.overlap(i + 1)  # the next chunk's lines computed while this commits
