@@ -147,7 +147,10 @@ def deb(app_dir: Path) -> Path:
 
 def inno_setup(app_dir: Path) -> Path:
     """PropDesk-Setup-<version>.exe from installer/windows/propdesk.iss (needs ISCC.exe)."""
-    iscc = os.environ.get("ISCC") or shutil.which("iscc") or r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe"
+    installed = [Path(os.environ.get(v, r"C:\Program Files (x86)")) / f"Inno Setup {n}" / "ISCC.exe"
+                 for n in (7, 6) for v in ("ProgramFiles(x86)", "ProgramFiles")]
+    iscc = (os.environ.get("ISCC") or shutil.which("iscc")
+            or next((str(p) for p in installed if p.is_file()), str(installed[-1])))
     subprocess.run([iscc, f"/DAppVersion={version()}", f"/DSourceDir={app_dir}", f"/DOutputDir={DIST}",
                     str(INSTALLER / "windows" / "propdesk.iss")], check=True)
     return DIST / f"PropDesk-Setup-{version()}.exe"

@@ -1,4 +1,4 @@
-; Inno Setup 6 script: PropDesk-Setup-<version>.exe from the PyInstaller folder dist\PropDesk.
+; Inno Setup 6 or 7 script: PropDesk-Setup-<version>.exe from the PyInstaller folder dist\PropDesk.
 ; Built by installer/build.py --iss (or .github/workflows/windows-installer.yml), which passes
 ;   /DAppVersion=<app/__init__.py __version__>  /DSourceDir=<dist\PropDesk>  /DOutputDir=<dist>
 ; so the version has one home. Per-machine install (Program Files, admin rights); the data folder
@@ -37,8 +37,18 @@ SolidCompression=yes
 WizardStyle=modern
 ShowLanguageDialog=auto
 
+; Simplified Chinese is an official translation only from Inno Setup 7.0.2; older compilers
+; (the 6.x on many build machines) have no Languages\ChineseSimplified.isl and stop with "File
+; not found". Where the compiler lacks it, the translation kept beside this script is used (Inno
+; Setup's user-contributed one, Files/Languages/Unofficial of jrsoftware/issrc at is-6_4_3).
+#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
+  #define ChineseMessages "compiler:Languages\ChineseSimplified.isl"
+#else
+  #define ChineseMessages "ChineseSimplified.isl"
+#endif
+
 [Languages]
-Name: "chinesesimplified"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+Name: "chinesesimplified"; MessagesFile: "{#ChineseMessages}"
 Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
