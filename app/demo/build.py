@@ -42,11 +42,12 @@ Speed: rows are built as tuples and written in one transaction by the driver's b
 (sqlite3 `executemany`, PostgreSQL `COPY`), in storage form (decimal text as DecimalText
 writes it, dates as the dialect stores them), meters and their readings in chunks in id
 order so that every index insert is an append. 100,000 rooms (~170,000 meters, ~2 million
-readings) take about 22 s on SQLite and 36 s on PostgreSQL on a 2-core machine (master data
-and readings). Billing them takes twelve bill runs of 16-28 s each (each one transaction:
-app.demo.history.bill_periods), the payment history (~460,000 payments, ~4.5 million
-allocations) about 85-140 s more on SQLite — 5.5 to 8.5 minutes in all by machine, about twice
-what inserting its 16.5 million rows alone costs (docs/billing.md, "The demo";
+readings) take about 22-50 s on SQLite and 36 s on PostgreSQL on a 2-core machine (master data
+and readings). Billing them takes twelve bill runs of 12-18 s each (computed a period ahead
+of the writer by one forked child: app.demo.history.bill_periods, bill_run.bill_runs), the
+payment history (~460,000 payments, ~4.5 million allocations) about 85-140 s more on SQLite —
+6.5 to 7 minutes in all on the 2-core machine where inserting its 16.5 million rows alone
+costs 4 (1.6 times that floor: docs/billing.md, "The demo";
 tests/bench/bench_demo.py); the summary reports each part's seconds ("master_seconds",
 "billing", "payments").
 """
