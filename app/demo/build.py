@@ -43,13 +43,13 @@ Speed: rows are built as tuples and written in one transaction by the driver's b
 writes it, dates as the dialect stores them), meters and their readings in chunks in id
 order so that every index insert is an append. 100,000 rooms (~170,000 meters, ~2 million
 readings) take about 22-50 s on SQLite and 36 s on PostgreSQL on a 2-core machine (master data
-and readings). Billing them takes twelve bill runs of 12-18 s each (computed a period ahead
+and readings). Billing them takes twelve bill runs of 4-18 s each (computed a period ahead
 of the writer by one forked child: app.demo.history.bill_periods, bill_run.bill_runs), the
-payment history (~460,000 payments, ~4.5 million allocations) about 85-140 s more on SQLite —
-6.5 to 7 minutes in all on the 2-core machine where inserting its 16.5 million rows alone
-costs 4 (1.6 times that floor: docs/billing.md, "The demo";
-tests/bench/bench_demo.py); the summary reports each part's seconds ("master_seconds",
-"billing", "payments").
+payment history (~460,000 payments, ~4.5 million allocations) 63-140 s more on SQLite —
+169-175 s in all on a 2-core machine where inserting its 16.5 million rows alone costs 91-96 s
+(1.8 times that floor), 6.5 to 7 minutes on one 2.5 times slower (docs/billing.md, "The
+demo"; tests/bench/bench_demo.py); the summary reports each part's seconds
+("master_seconds", "billing", "payments").
 """
 
 from __future__ import annotations
