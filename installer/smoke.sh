@@ -7,13 +7,22 @@
 #
 #   installer/smoke.sh                 # build (installer/build.py --no-deb --no-tarball), then test
 #   installer/smoke.sh dist/PropDesk   # test an existing build (e.g. the unpacked tarball, /opt/propdesk)
+#   SMOKE_CHROOT=/srv/clean installer/smoke.sh /opt/propdesk
+#                                      # test the build installed in a root directory (a clean system
+#                                      # with the .deb installed: installer/check_deb_clean.sh); the
+#                                      # program runs there, the checks of its output run here
 #
 # Needs: python3 (3.11/3.12, to build), binutils (PyInstaller), libzbar0, pdffonts (poppler-utils),
 # the Qt runtime libraries; scripts/bootstrap.sh test installs them on Debian/Ubuntu.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 t0=$(date +%s)
-if [ $# -ge 1 ]; then
+jail="${SMOKE_CHROOT:-}"
+if [ -n "$jail" ]; then
+  jail="$(cd "$jail" && pwd)"
+  [ $# -ge 1 ] || { echo "smoke: with SMOKE_CHROOT, give the build's folder inside it (e.g. /opt/propdesk)" >&2; exit 1; }
+  app="$1"
+elif [ $# -ge 1 ]; then
   app="$(cd "$1" && pwd)"
 else
   py="${PYTHON:-}"
@@ -27,19 +36,22 @@ else
 fi
 t_built=$(date +%s)
 cli="$app/propdesk"
-[ -x "$cli" ] || { echo "smoke: no $cli" >&2; exit 1; }
-[ -x "$app/PropDesk" ] || { echo "smoke: no $app/PropDesk (the GUI program)" >&2; exit 1; }
+[ -x "$jail$cli" ] || { echo "smoke: no $jail$cli" >&2; exit 1; }
+[ -x "$jail$app/PropDesk" ] || { echo "smoke: no $jail$app/PropDesk (the GUI program)" >&2; exit 1; }
 
-work="$(mktemp -d)"
+# $work: the files as this script sees them; $w: as the program sees them (the same without a chroot)
+mkdir -p "$jail/tmp"
+work="$(mktemp -d "$jail/tmp/smoke.XXXXXX")"
+w="${work#"$jail"}"
 trap 'rm -rf "$work"' EXIT
-db="sqlite:///$work/smoke.db"
+db="sqlite:///$w/smoke.db"
 # The empty environment of a desktop launcher at worst: nothing of ours, no Python, no display.
 # PROPDESK_PASSWORD: the sign-in gate asks data-changing commands for the acting user's password
 # (the demo's admin is admin/admin).
 run() {
   echo "smoke: propdesk $*" >&2
-  env -i PATH=/usr/bin:/bin HOME="$work/home" PROPDESK_DB="$db" PROPDESK_PASSWORD=admin QT_QPA_PLATFORM=offscreen \
-    "$cli" "$@"
+  ${jail:+chroot "$jail"} env -i PATH=/usr/bin:/bin HOME="$w/home" PROPDESK_DB="$db" PROPDESK_PASSWORD=admin \
+    QT_QPA_PLATFORM=offscreen "$cli" "$@"
 }
 mkdir -p "$work/home"
 
@@ -60,7 +72,7 @@ run shift open --float 100
 paid="$(run pay --room "$room" --all --tender "cash=$cash" --json)"
 receipt_no="$(printf '%s' "$paid" | grep -o '"receipt_no": *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')"
 [ -n "$receipt_no" ] || { echo "smoke: pay printed no receipt number: $paid" >&2; exit 1; }
-run receipt "$receipt_no" --format pdf -o "$work/receipt.pdf"
+run receipt "$receipt_no" --format pdf -o "$w/receipt.pdf"
 fonts="$(pdffonts "$work/receipt.pdf")"
 echo "$fonts"
 # every font in the PDF is the bundled one (resources/fonts/PropDeskCJK.ttf), embedded
@@ -68,17 +80,17 @@ echo "$fonts" | tail -n +3 | awk '{ if ($1 !~ /PropDeskCJK$/ || $(NF-4) != "yes"
   || { echo "smoke: the receipt PDF does not embed the bundled font only" >&2; exit 1; }
 pdftotext "$work/receipt.pdf" - | grep -q "收款收据" || { echo "smoke: no Chinese text in the PDF" >&2; exit 1; }
 # the thermal printer's bytes (python-escpos inside the build), which start with ESC @
-run receipt "$receipt_no" --format escpos -o "$work/receipt.bin"
+run receipt "$receipt_no" --format escpos -o "$w/receipt.bin"
 [ "$(head -c 2 "$work/receipt.bin" | od -An -tx1 | tr -d ' ')" = "1b40" ] \
   || { echo "smoke: the ESC/POS receipt does not start with ESC @" >&2; exit 1; }
 # python-escpos's printer database is cached once in the user's cache (app/printing/escpos_cache.py)
 ls "$work"/home/.cache/PropDesk/escpos/*/*.capabilities.pickle >/dev/null 2>&1 \
   || { echo "smoke: no python-escpos cache in the user's cache folder" >&2; exit 1; }
-run gui --screenshot "$work/window.png" --room "$room"
+run gui --screenshot "$w/window.png" --room "$room"
 [ -s "$work/window.png" ] || { echo "smoke: no screenshot" >&2; exit 1; }
 # a new install (no `init`): the first-run wizard's first page renders
-db="sqlite:///$work/new.db"
-run gui --screenshot "$work/wizard.png" --screen first-run
+db="sqlite:///$w/new.db"
+run gui --screenshot "$w/wizard.png" --screen first-run
 [ -s "$work/wizard.png" ] || { echo "smoke: no wizard screenshot" >&2; exit 1; }
 if [ -n "${SMOKE_KEEP:-}" ]; then cp "$work/receipt.pdf" "$work/window.png" "$work/wizard.png" "$SMOKE_KEEP"/; fi
 t_done=$(date +%s)

@@ -118,3 +118,16 @@ def test_the_windows_installer_speaks_chinese_on_any_inno_setup_6_or_7():
     for name in names:
         if not name.startswith(("compiler:", "{#")):
             assert (here / name).is_file(), name
+
+
+def test_the_deb_needs_neither_python_nor_fonts_and_its_menu_entry_runs_the_installed_command():
+    # A counter PC from a minimal image has neither (installer/check_deb_clean.sh installs the
+    # .deb on such a system): the build brings both, so the Depends may name only libraries.
+    build = _load("propdesk_build", ROOT / "installer" / "build.py")
+    names = [d.strip().split()[0] for d in build.DEB_DEPENDS.split(",")]
+    assert names and all(n.startswith("lib") for n in names), names
+    assert not [n for n in names if "python" in n or n.startswith(("fonts-", "libfont-"))], names
+    entry = (ROOT / "installer" / "propdesk.desktop").read_text(encoding="utf-8")
+    exec_line = next(line.split("=", 1)[1] for line in entry.splitlines() if line.startswith("Exec="))
+    assert exec_line.split()[0] == "propdesk"  # /usr/bin/propdesk, found on PATH by the launcher
+    assert "Name[zh_CN]=物业前台收银台" in entry
