@@ -33,7 +33,9 @@ else
   jail="$(mktemp -d /tmp/propdesk-clean.XXXXXX)"; keep=""
 fi
 mounted=()
+xvfb=""; gui=""
 cleanup() {
+  for pid in $gui $xvfb; do kill "$pid" 2>/dev/null || true; done
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
   [ -n "$keep" ] || rm -rf "$jail"
 }
@@ -79,7 +81,7 @@ icon="$(sed -n 's/^Icon=//p' "$entry")"
 exec_line="$(sed -n 's/^Exec=//p' "$entry")"
 [ -n "$exec_line" ] || fail "the menu entry has no Exec"
 # what a desktop launcher runs, in its bare environment; --screenshot because there is no display
-mkdir -p "$jail/tmp/menu/home"
+rm -rf "$jail/tmp/menu"; mkdir -p "$jail/tmp/menu/home"
 chroot "$jail" env -i PATH=/usr/bin:/bin HOME=/tmp/menu/home QT_QPA_PLATFORM=offscreen \
   PROPDESK_DB=sqlite:////tmp/menu/new.db sh -c "$exec_line --screenshot /tmp/menu/start.png" \
   || fail "the menu entry's command ($exec_line) failed"
@@ -99,14 +101,13 @@ chroot "$jail" env -i PATH=/usr/bin:/bin HOME=/tmp/menu/home DISPLAY=":$display"
   PROPDESK_DB=sqlite:////tmp/menu/first.db sh -c "exec $exec_line" >"$jail/tmp/menu/x.log" 2>&1 &
 gui=$!
 if ! wid="$(DISPLAY=":$display" timeout 120 xdotool search --sync --onlyvisible --name 'PropDesk')"; then
-  kill "$gui" "$xvfb" 2>/dev/null || true
   cat "$jail/tmp/menu/x.log" >&2
   fail "the menu entry's command opened no window on the X server within 120 s"
 fi
 title="$(DISPLAY=":$display" xdotool getwindowname "${wid%%$'\n'*}")"
 [ -n "${SMOKE_KEEP:-}" ] && DISPLAY=":$display" import -window root "$SMOKE_KEEP/menu-x11.png"
-kill "$gui"; wait "$gui" 2>/dev/null || true
-kill "$xvfb"; wait "$xvfb" 2>/dev/null || true
+kill "$gui"; wait "$gui" 2>/dev/null || true; gui=""
+kill "$xvfb"; wait "$xvfb" 2>/dev/null || true; xvfb=""
 case "$title" in *首次*|*first-run*) ;; *) fail "a new database opened \"$title\", not the first-run wizard" ;; esac
 echo "check_deb_clean: the menu entry on X opened \"$title\"" >&2
 
