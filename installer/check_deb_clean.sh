@@ -54,7 +54,7 @@ cp /etc/resolv.conf "$jail/etc/resolv.conf"
 in_jail() { chroot "$jail" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root DEBIAN_FRONTEND=noninteractive "$@"; }
 fail() { echo "check_deb_clean: $*" >&2; exit 1; }
 
-# the system as a fresh minimal install: no Python, no font at all
+# the system as a fresh minimal install: no Python (its fonts are looked at after the install)
 in_jail sh -c 'command -v python3 || command -v python' && fail "the clean system has Python before the install"
 t_root=$(date +%s)
 cp "$deb" "$jail/tmp/propdesk.deb"
@@ -68,7 +68,7 @@ cjk=""
 while IFS= read -r f; do
   [ -n "$f" ] || continue
   fc-query --format '%{lang}\n' "$jail$f" | tr '|' '\n' | grep -qx 'zh-cn' && cjk="$cjk $f"
-done < <(in_jail find / -xdev \( -path /opt/propdesk -o -path /proc \) -prune -o -type f \
+done < <(in_jail find / -xdev -path /opt/propdesk -prune -o -type f \
   \( -iname '*.ttf' -o -iname '*.ttc' -o -iname '*.otf' -o -iname '*.otc' \) -print)
 [ -z "$cjk" ] || fail "the system has Chinese fonts besides PropDesk's own:$cjk"
 [ "$(in_jail sh -c 'command -v propdesk')" = /usr/bin/propdesk ] || fail "propdesk is not on PATH as /usr/bin/propdesk"
